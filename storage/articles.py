@@ -1,0 +1,134 @@
+"""Articles: stored once per feed, found again through the de-duplication key chain."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.models import Article, Enclosure
+from storage.schema import articles, messages
+from storage.types import utcnow
+
+
+def _article(row: sa.Row[Any]) -> Article:
+    data = row._asdict()
+    return Article(
+        id=data["id"],
+        feed_id=data["feed_id"],
+        guid=data["guid"],
+        url=data["url"],
+        title=data["title"],
+        authors=list(data["authors"] or []),
+        translator=data["translator"],
+        source=data["source"],
+        published=data["published_at"],
+        language=data["language"],
+        content_html=data["content_html"],
+        content_markdown=data["content_markdown"],
+        content_hash=data["content_hash"],
+        lead_image=data["lead_image"],
+        enclosures=[Enclosure(**e) for e in data["enclosures"] or []],
+        extra=dict(data["extra"] or {}),
+    )
+
+
+def _columns(article: Article) -> dict[str, Any]:
+    return {
+        "feed_id": article.feed_id,
+        "guid": article.guid,
+        "url": article.url,
+        "title": article.title,
+        "authors": list(article.authors),
+        "translator": article.translator,
+        "source": article.source,
+        "published_at": article.published,
+        "language": article.language,
+        "content_html": article.content_html,
+        "content_markdown": article.content_markdown,
+        "content_hash": article.content_hash,
+        "lead_image": article.lead_image,
+        "enclosures": [asdict(e) for e in article.enclosures],
+        "extra": article.extra,
+    }
+
+
+async def insert_article(
+    conn: AsyncConnection, article: Article, *, now: datetime | None = None
+) -> int:
+    now = now or utcnow()
+    result = await conn.execute(
+        articles.insert()
+        .values(**_columns(article), created_at=now, updated_at=now)
+        .returning(articles.c.id)
+    )
+    article_id = int(result.scalar_one())
+    article.id = article_id
+    return article_id
+
+
+async def update_article(
+    conn: AsyncConnection, article_id: int, article: Article, *, now: datetime | None = None
+) -> None:
+    """Replace an article's content after the feed changed it; counts the update."""
+    await conn.execute(
+        articles.update()
+        .where(articles.c.id == article_id)
+        .values(
+            **_columns(article),
+            updated_at=now or utcnow(),
+            update_count=articles.c.update_count + 1,
+        )
+    )
+
+
+async def get_article(conn: AsyncConnection, article_id: int) -> Article | None:
+    row = (await conn.execute(articles.select().where(articles.c.id == article_id))).first()
+    return _article(row) if row else None
+
+
+async def find_duplicate(
+    conn: AsyncConnection,
+    feed_id: int | None,
+    *,
+    guid: str | None,
+    url: str | None,
+    title: str | None,
+    content_hash: str | None,
+) -> Article | None:
+    """The stored article this item repeats: by guid, else link, else title and content."""
+    same_feed = articles.c.feed_id.is_(None) if feed_id is None else articles.c.feed_id == feed_id
+    keys: list[sa.ColumnElement[bool]] = []
+    if guid:
+        keys.append(articles.c.guid == guid)
+    if url:
+        keys.append(articles.c.url == url)
+    if title and content_hash:
+        keys.append(sa.and_(articles.c.title == title, articles.c.content_hash == content_hash))
+    for key in keys:
+        row = (
+            await conn.execute(
+                articles.select().where(same_feed, key).order_by(articles.c.id).limit(1)
+            )
+        ).first()
+        if row is not None:
+            return _article(row)
+    return None
+
+
+async def latest_articles(
+    conn: AsyncConnection, *, limit: int = 10, chat_id: int | None = None
+) -> list[Article]:
+    """Newest first; with `chat_id`, only articles posted to that chat."""
+    query = articles.select().order_by(articles.c.id.desc()).limit(limit)
+    if chat_id is not None:
+        posted = sa.select(messages.c.article_id).where(messages.c.chat_id == chat_id)
+        query = query.where(articles.c.id.in_(posted))
+    return [_article(row) for row in await conn.execute(query)]
+
+
+async def count_articles(conn: AsyncConnection) -> int:
+    return int((await conn.execute(sa.select(sa.func.count()).select_from(articles))).scalar_one())

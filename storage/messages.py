@@ -1,0 +1,92 @@
+"""Every message the bot sent for a post, so any part leads back to its article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.schema import messages
+from storage.types import utcnow
+
+POST = "post"
+DISCUSSION_COPY = "discussion_copy"
+
+
+@dataclass(slots=True)
+class SentMessage:
+    id: int
+    chat_id: int
+    message_id: int
+    article_id: int
+    delivery_id: int | None
+    part: int
+    kind: str
+    created_at: datetime
+
+
+def _sent(row: sa.Row[Any]) -> SentMessage:
+    return SentMessage(**row._asdict())
+
+
+async def record_message(
+    conn: AsyncConnection,
+    *,
+    chat_id: int,
+    message_id: int,
+    article_id: int,
+    part: int,
+    delivery_id: int | None = None,
+    kind: str = POST,
+    now: datetime | None = None,
+) -> None:
+    """Remember a sent message; recording the same message twice is harmless."""
+    exists = (
+        await conn.execute(
+            sa.select(messages.c.id).where(
+                messages.c.chat_id == chat_id, messages.c.message_id == message_id
+            )
+        )
+    ).first()
+    if exists is None:
+        await conn.execute(
+            messages.insert().values(
+                chat_id=chat_id,
+                message_id=message_id,
+                article_id=article_id,
+                part=part,
+                delivery_id=delivery_id,
+                kind=kind,
+                created_at=now or utcnow(),
+            )
+        )
+
+
+async def find_message(conn: AsyncConnection, chat_id: int, message_id: int) -> SentMessage | None:
+    row = (
+        await conn.execute(
+            messages.select().where(
+                messages.c.chat_id == chat_id, messages.c.message_id == message_id
+            )
+        )
+    ).first()
+    return _sent(row) if row else None
+
+
+async def messages_for_delivery(conn: AsyncConnection, delivery_id: int) -> list[SentMessage]:
+    rows = await conn.execute(
+        messages.select().where(messages.c.delivery_id == delivery_id).order_by(messages.c.part)
+    )
+    return [_sent(row) for row in rows]
+
+
+async def messages_for_article(conn: AsyncConnection, article_id: int) -> list[SentMessage]:
+    rows = await conn.execute(
+        messages.select()
+        .where(messages.c.article_id == article_id)
+        .order_by(messages.c.chat_id, messages.c.part)
+    )
+    return [_sent(row) for row in rows]
