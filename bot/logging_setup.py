@@ -7,7 +7,7 @@ import logging
 import re
 from datetime import UTC, datetime
 
-_TOKEN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}\b")
+_TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{20,}")
 
 
 def redact(text: str) -> str:
