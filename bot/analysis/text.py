@@ -1,0 +1,209 @@
+"""Article body → paragraphs tagged body / heading / meta, with Markdown removed.
+
+Analysis must not summarise or quote a byline, a contact block or a channel
+promo, so every line is classified before anything else looks at it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["body", "heading", "meta"]
+
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_TERMINAL = '。！？!?.…”"」』’)）]》;；:：'
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
+_MD_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
+_MD_LIST = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\((?:[^()]|\([^)]*\))*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
+_MD_REFLINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_MD_AUTOLINK = re.compile(r"<(?:https?|mailto):[^>\s]+>")
+_MD_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_EM_STAR = re.compile(r"(?<![*\w])\*(?=\S)(.+?)(?<=\S)\*(?![*\w])")
+_MD_EM_UNDER = re.compile(r"(?<![_\w])_(?=\S)(.+?)(?<=\S)_(?![_\w])")
+_MD_STRIKE = re.compile(r"~~(.+?)~~")
+_MD_CODE = re.compile(r"`+([^`]+)`+")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}")
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_META_PATTERNS = [
+    # bylines, translators, editors, image credits
+    re.compile(
+        r"^(?:文|撰文|作者|记者|编辑|责编|责任编辑|校对|翻译|译者|译|编译|来源|出品|摄影|"
+        r"摄|图|图片|插图|题图|图源|制图)\s*[/／:：|｜]"
+    ),
+    re.compile(
+        r"^(?:translated by|translation|translator|edited by|editor|reporting by|"
+        r"photo(?:graph)?s?|image|illustration|credit|source|written by)\s*[:/：]",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^by\s+[A-Z][^.!?。]{0,80}$"),
+    re.compile(r"阅读时长|阅读时间|预计阅读|^reading time\b|\b\d+\s*min(?:ute)?s?\s+read\b", re.I),
+    _EMAIL,
+    re.compile(r"如需联系|联系作者|电邮至|^write to\b|^contact (?:the )?(?:author|us)\b", re.I),
+    re.compile(r"印刷版|print edition|appeared in the .{0,60}edition", re.IGNORECASE),
+    re.compile(
+        r"^(?:频道推荐|推荐阅读|相关阅读|延伸阅读|相关文章|往期回顾|关注我们|点击|扫码|"
+        r"related:|read more\b|subscribe\b|sign up\b|follow us\b)",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^--\s|^-- ?\w+$"),
+    re.compile(r"对本文(?:亦)?有(?:所)?贡献|contributed to this (?:article|report)", re.I),
+    re.compile(
+        r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+        r"(?:Z|[+-]\d{2}:?\d{2})?)?$"
+    ),
+    re.compile(r"if you have any comments on this article|feedback on the bot", re.I),
+    re.compile(r"^(?:copyright\b|©|\(c\)\s)", re.IGNORECASE),
+]
+_NAME_COLON = re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*[:：]$")
+_TRAILER_START = re.compile(r"^(?:如需联系|联系作者|write to\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of plain text and what it is for analysis."""
+
+    text: str
+    kind: Kind
+    index: int
+
+
+def cjk_count(text: str) -> int:
+    """Number of CJK ideographs / kana / hangul in `text`."""
+    return len(_CJK_RE.findall(text))
+
+
+def is_cjk_char(ch: str) -> bool:
+    return bool(_CJK_RE.match(ch))
+
+
+def latin_words(text: str) -> list[str]:
+    return _LATIN_WORD_RE.findall(text)
+
+
+def text_weight(text: str) -> int:
+    """A length that treats one CJK character and half a Latin word alike."""
+    return cjk_count(text) + 2 * len(latin_words(text))
+
+
+def detect_language(text: str, hint: str | None = None) -> str:
+    """`"zh"` for CJK text, else `"en"`; a hint such as `zh-CN` or `en` wins."""
+    if hint:
+        h = hint.strip().lower()
+        if h.startswith(("zh", "ja", "ko", "cmn", "yue")):
+            return "zh"
+        if h:
+            return "en"
+    cjk = cjk_count(text)
+    latin = sum(len(w) for w in latin_words(text))
+    return "zh" if cjk and cjk * 2 >= latin * 0.5 else "en"
+
+
+def strip_inline_markdown(line: str) -> str:
+    """Remove Markdown/HTML inline syntax, keeping the visible text."""
+    s = _MD_IMAGE.sub("", line)
+    s = _MD_LINK.sub(r"\1", s)
+    s = _MD_REFLINK.sub(r"\1", s)
+    s = _MD_AUTOLINK.sub("", s)
+    s = _HTML_TAG.sub("", s)
+    s = _MD_CODE.sub(r"\1", s)
+    s = _MD_STRONG.sub(r"\2", s)
+    s = _MD_EM_STAR.sub(r"\1", s)
+    s = _MD_EM_UNDER.sub(r"\1", s)
+    s = _MD_STRIKE.sub(r"\1", s)
+    s = _MD_ESCAPE.sub(r"\1", s)
+    s = s.replace("\u00a0", " ").replace("\u200b", "")
+    return re.sub(r"[ \t]+", " ", s).strip()
+
+
+def _join_lines(lines: list[str]) -> str:
+    out = lines[0]
+    for line in lines[1:]:
+        glue = "" if out and is_cjk_char(out[-1]) and is_cjk_char(line[0]) else " "
+        out += glue + line
+    return out
+
+
+def _raw_blocks(text: str) -> list[tuple[str, bool]]:
+    """Split into (block, is_markdown_heading); blank-line text joins soft-wrapped lines."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blank_separated = any(not ln.strip() for ln in lines[1:-1]) if len(lines) > 2 else False
+    blocks: list[tuple[str, bool]] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            blocks.append((_join_lines(pending), False))
+            pending.clear()
+
+    for raw in lines:
+        if not raw.strip() or _MD_RULE.match(raw) or _TABLE_SEP.match(raw):
+            flush()
+            continue
+        heading = _MD_HEADING.match(raw)
+        if heading:
+            flush()
+            blocks.append((strip_inline_markdown(heading.group(1)), True))
+            continue
+        starts_item = bool(_MD_LIST.match(raw))
+        line = strip_inline_markdown(_MD_LIST.sub("", _MD_QUOTE.sub("", raw)))
+        if not line:
+            continue
+        if not blank_separated or starts_item:
+            flush()
+        pending.append(line)
+        if not blank_separated:
+            flush()
+    flush()
+    return blocks
+
+
+def is_meta_line(line: str) -> bool:
+    """True for bylines, credits, contact lines, promos and timestamps."""
+    s = line.strip()
+    if _NAME_COLON.match(s):
+        return True
+    return any(p.search(s) for p in _META_PATTERNS)
+
+
+def _looks_like_heading(line: str) -> bool:
+    s = line.rstrip()
+    short = text_weight(s) <= 40 and len(s) <= 80
+    if not s:
+        return False
+    if s[-1] in "?？" and text_weight(s) <= 24 and len(s) <= 60:
+        return True
+    return short and s[-1] not in _TERMINAL and "," not in s[-1]
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Tag each paragraph of an article body; everything after a contact block is meta."""
+    out: list[Paragraph] = []
+    trailer = False
+    blocks = _raw_blocks(text)
+    for i, (block, md_heading) in enumerate(blocks):
+        kind: Kind
+        if trailer or is_meta_line(block):
+            kind = "meta"
+            if _TRAILER_START.search(block) and i >= len(blocks) // 2:
+                trailer = True
+        elif md_heading or _looks_like_heading(block):
+            kind = "heading"
+        else:
+            kind = "body"
+        out.append(Paragraph(block, kind, i))
+    return out
+
+
+def body_text(text: str) -> str:
+    """The body paragraphs only, one per line: what an LLM or a ranker should read."""
+    return "\n".join(p.text for p in paragraphs(text) if p.kind == "body")
