@@ -51,9 +51,7 @@ def quote_spans(text: str) -> list[Span]:
             elif _straight_opens(text, i):
                 stack.append((ch, i))
             continue
-        if ch in OPEN_TO_CLOSE and ch != "‘":
-            stack.append((ch, i))
-        elif ch == "‘" and stack:
+        if (ch in OPEN_TO_CLOSE and ch != "‘") or (ch == "‘" and stack):
             stack.append((ch, i))
         elif ch in CLOSERS:
             for depth in range(len(stack) - 1, -1, -1):

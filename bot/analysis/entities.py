@@ -1,0 +1,310 @@
+"""Who the article talks about: people (full name, surname, role) and organisations.
+
+A quotation's speaker is often only "Cooperman", "he" or "该公司"; the
+tracker remembers every introduction and mention so such references resolve to
+the full name the article gave first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.analysis.lexicon import (
+    CJK_ROLE_END,
+    CJK_ROLES,
+    EN_ROLE_WORDS,
+    HONORIFIC,
+    HONORIFIC_GENDER,
+    NOT_NAME_START,
+    ORG_WORDS,
+    SPEECH_VERB,
+)
+from bot.analysis.marks import top_level
+
+Pos = tuple[int, int]  # (paragraph index, character offset)
+
+_TOKEN = r"(?:[A-Z]\.|[A-Z][A-Za-z0-9'’&-]*)"
+_PARTICLE = r"(?:(?:de|van|von|der|da|di|del|la|le|bin|al)\s+)"
+LATIN_SEQ = re.compile(rf"(?<![\w.]){_TOKEN}(?:[ ]+{_PARTICLE}?{_TOKEN})*")
+_NAME_TOKEN = re.compile(r"(?:[A-Z]\.|(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*)")
+_PAREN = re.compile(r"[(（][^()（）]*[)）]")
+_CLAUSE_DELIM = re.compile(r"[,，、;；:：。！？!?“”\"「」『』]")
+_CJK_PERSON = re.compile(
+    rf"(?:{CJK_ROLES})([\u4e00-\u9fff]{{2,4}}?)(?=(?:{SPEECH_VERB.pattern})|[在也还则曾对向,，。、])"
+)
+_GLOSS = re.compile(r"([\u4e00-\u9fff]{2,12})[(（]([A-Z][A-Za-z0-9&.'’ -]{1,40})[)）]")
+_GENERIC_TAILS = frozenset(
+    ["公司", "集团", "银行", "基金", "研究", "科技", "机构", "大学", "学院", "协会", "中心", "交易所", "市场", "指数", "股份", "控股", "资本", "证券", "投资", "管理", "技术", "研究所", "集团公司", "有限公司"]
+)
+_FUNCTION_PREFIX = re.compile(r"^.*[的和与及但而是在为从到其这那了、]")
+_NOT_NAME_CHARS = frozenset("都也还则曾对向在是被把将会要就已又的了们者等和与及或而但")
+COMMON_ACRONYMS = frozenset(
+    ["AI", "GPU", "GPUs", "CPU", "ETF", "ETFs", "IPO", "GDP", "US", "UK", "EU", "UN", "API", "App", "CEO", "CFO", "CTO", "PC", "TV", "AM", "PM", "OK"]
+)
+_EN_APPOSITIVE = re.compile(r"^,\s*(?:the |a |an )?([^,;\"“”]{3,80}?)(?=,|;|\.(?:\s|$)|$)")
+
+
+@dataclass(slots=True)
+class Person:
+    name: str
+    surname: str
+    role: str | None = None
+    gender: str | None = None
+    evidence: bool = False
+    mentions: list[Pos] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Org:
+    name: str
+    display: str
+    mentions: list[Pos] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Registry:
+    people: dict[str, Person] = field(default_factory=dict)
+    orgs: dict[str, Org] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # CJK name → Latin gloss
+
+
+def mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """Blank out spans (quotations, parentheticals) keeping offsets."""
+    chars = list(text)
+    for a, b in spans:
+        for i in range(a, min(b, len(chars))):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def paren_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _PAREN.finditer(text)]
+
+
+def strip_parens(text: str) -> str:
+    """Drop parentheticals, leaving one space where Latin text meets the cut."""
+    prev = None
+    while prev != text:
+        prev, text = text, _PAREN.sub(" ", text)
+    text = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff，。、])", "", text)
+    return re.sub(r"\s{2,}", " ", text)
+
+
+def is_org_name(name: str) -> bool:
+    """Capitalised words that may name an organisation (not "AI", "R1" or "CEO")."""
+    if len(name) < 2 or name in COMMON_ACRONYMS or re.search(r"\d", name):
+        return False
+    return name.lower() not in EN_ROLE_WORDS
+
+
+def is_person_shape(tokens: list[str]) -> bool:
+    """Two to four name-like words, none an organisation or place word."""
+    if not 2 <= len(tokens) <= 4 or tokens[0] in NOT_NAME_START:
+        return False
+    if not all(_NAME_TOKEN.fullmatch(t) for t in tokens):
+        return False
+    return not any(t.rstrip(".") in ORG_WORDS or t in ORG_WORDS for t in tokens)
+
+
+def split_role_prefix(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """ "Acme Chief Executive John Smith" → (["Acme", "Chief", "Executive"], ["John", "Smith"])."""
+    last_role = -1
+    for i, t in enumerate(tokens):
+        if t.lower() in EN_ROLE_WORDS:
+            last_role = i
+    return tokens[: last_role + 1], tokens[last_role + 1 :]
+
+
+def cjk_role_before(before: str) -> str | None:
+    """The role phrase that ends right before a name ("… 的首席执行官"), if any."""
+    clause = _CLAUSE_DELIM.split(strip_parens(before))[-1]
+    clause = re.sub(r"^(?:而|但|则|据|另外|此外|不过|随后|同时|然而)", "", clause.strip()).strip()
+    clause = re.sub(r"\s+", " ", clause)
+    if clause and CJK_ROLE_END.search(clause) and len(clause) <= 60:
+        return clause
+    return None
+
+
+def en_role_before(before: str) -> str | None:
+    """Lowercase role words right before a name: "said Acme analyst Jane Roe"."""
+    clause = _CLAUSE_DELIM.split(before)[-1]
+    clause = SPEECH_VERB.sub("", clause).strip()
+    words = clause.split()
+    if words and words[-1].lower() in EN_ROLE_WORDS:
+        return " ".join(words[-6:])
+    return None
+
+
+def en_role_after(after: str) -> str | None:
+    m = _EN_APPOSITIVE.match(after)
+    if not m:
+        return None
+    role = m.group(1).strip()
+    if SPEECH_VERB.match(role) or role.lower().startswith(("who ", "which ", "that ")):
+        return None
+    if any(w.lower().strip(".,") in EN_ROLE_WORDS for w in role.split()):
+        return role
+    return None
+
+
+def role_near(text: str, start: int, end: int) -> str | None:
+    return (
+        cjk_role_before(text[:start]) or en_role_before(text[:start]) or en_role_after(text[end:])
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    tokens: list[str]
+    role: str | None
+    honorific: str | None
+
+
+def latin_mentions(text: str) -> list[Mention]:
+    """Capitalised word runs, minus leading sentence words and role titles."""
+    out: list[Mention] = []
+    for m in LATIN_SEQ.finditer(text):
+        tokens = m.group(0).split()
+        start = m.start()
+        while tokens and tokens[0] in NOT_NAME_START:
+            start = text.index(tokens[1], start + len(tokens[0])) if len(tokens) > 1 else m.end()
+            tokens = tokens[1:]
+        if not tokens:
+            continue
+        prefix, name = split_role_prefix(tokens)
+        if prefix and name:
+            start = text.index(name[0], start + len(" ".join(prefix)))
+        if not name:
+            continue
+        end = start + len(" ".join(name))
+        hon = HONORIFIC.search(text[:start])
+        role_prefix = " ".join(prefix) if prefix else None
+        role = role_prefix if role_prefix else None
+        out.append(Mention(start, end, name, role, hon.group(1).lower() if hon else None))
+    return out
+
+
+def _verb_adjacent(text: str, start: int, end: int) -> bool:
+    after = text[end : end + 16]
+    before = text[max(0, start - 12) : start]
+    return bool(
+        re.match(rf"\s*(?:周.|[,，]|\s)*(?:{SPEECH_VERB.pattern})", after, re.IGNORECASE)
+        or re.search(rf"(?:{SPEECH_VERB.pattern})\s*$", before, re.IGNORECASE)
+    )
+
+
+def _visible(text: str) -> str:
+    quotes = [(s.start, s.end) for s in top_level(text)]
+    return mask(text, quotes + paren_spans(text))
+
+
+def _add_person(reg: Registry, name: str, pos: Pos, role: str | None, evidence: bool) -> Person:
+    person = reg.people.get(name)
+    if person is None:
+        person = Person(name, name.split()[-1].rstrip("."))
+        reg.people[name] = person
+    person.mentions.append(pos)
+    person.role = person.role or role
+    person.evidence = person.evidence or evidence
+    return person
+
+
+def _scan_latin(reg: Registry, index: int, text: str, visible: str) -> list[Mention]:
+    singles: list[Mention] = []
+    for m in latin_mentions(visible):
+        pos = (index, m.start)
+        role = m.role or role_near(text, m.start, m.end)
+        if is_person_shape(m.tokens):
+            evidence = bool(role or m.honorific or _verb_adjacent(visible, m.start, m.end))
+            person = _add_person(reg, " ".join(m.tokens), pos, role, evidence)
+            if m.honorific in HONORIFIC_GENDER:
+                person.gender = HONORIFIC_GENDER[m.honorific]
+        elif len(m.tokens) == 1 or m.honorific:
+            singles.append(m)
+        key = " ".join(m.tokens)
+        if not is_person_shape(m.tokens) and not m.honorific and is_org_name(key):
+            reg.orgs.setdefault(key, Org(key, key)).mentions.append(pos)
+    return singles
+
+
+def _scan_cjk(reg: Registry, index: int, text: str, visible: str) -> None:
+    for m in _CJK_PERSON.finditer(visible):
+        name = m.group(1)
+        if name[0] in _NOT_NAME_CHARS or SPEECH_VERB.search(name):
+            continue
+        role = cjk_role_before(text[: m.start(1)])
+        _add_person(reg, m.group(1), (index, m.start(1)), role, True)
+
+
+def _scan_glosses(reg: Registry, full_text: str, index: int, text: str) -> None:
+    for m in _GLOSS.finditer(text):
+        run, latin = m.group(1), m.group(2).strip()
+        if is_person_shape(latin.split()):
+            continue
+        name = _gloss_name(run, full_text)
+        if name:
+            reg.aliases.setdefault(name, latin)
+
+
+def _gloss_name(run: str, full_text: str) -> str | None:
+    """The CJK name a Latin gloss explains: "…制造商英伟达(Nvidia)" → "英伟达".
+
+    The longest tail of the run that the article repeats is the name, unless that
+    tail is a generic word such as 公司; then the run is cut at its last function
+    word ("但伯恩斯坦研究公司" → "伯恩斯坦研究公司").
+    """
+    for k in range(min(6, len(run)), 1, -1):
+        tail = run[-k:]
+        if full_text.count(tail) >= 2:
+            if tail not in _GENERIC_TAILS:
+                return tail
+            break
+    cut = _FUNCTION_PREFIX.sub("", run)
+    return cut if 2 <= len(cut) <= 8 else None
+
+
+def _link_surnames(reg: Registry, singles: list[tuple[int, Mention]]) -> None:
+    by_surname: dict[str, list[Person]] = {}
+    for person in reg.people.values():
+        by_surname.setdefault(person.surname, []).append(person)
+    for index, m in singles:
+        for person in by_surname.get(m.tokens[-1], []):
+            if person.mentions and person.mentions[0] < (index, m.start):
+                person.mentions.append((index, m.start))
+                person.evidence = True
+                if m.honorific in HONORIFIC_GENDER:
+                    person.gender = HONORIFIC_GENDER[m.honorific]
+                break
+
+
+def _org_mentions(reg: Registry, index: int, visible: str) -> None:
+    for alias, latin in reg.aliases.items():
+        display = f"{alias}（{latin}）"
+        for m in re.finditer(re.escape(alias), visible):
+            org = reg.orgs.setdefault(alias, Org(alias, display))
+            org.display = display
+            org.mentions.append((index, m.start()))
+
+
+def build_registry(paras: list[tuple[int, str]]) -> Registry:
+    """Scan body paragraphs (index, text) once for people and organisations."""
+    reg = Registry()
+    full_text = "\n".join(t for _, t in paras)
+    singles: list[tuple[int, Mention]] = []
+    for index, text in paras:
+        _scan_glosses(reg, full_text, index, text)
+    for index, text in paras:
+        visible = _visible(text)
+        singles.extend((index, m) for m in _scan_latin(reg, index, text, visible))
+        _scan_cjk(reg, index, text, visible)
+        _org_mentions(reg, index, visible)
+    _link_surnames(reg, singles)
+    for person in reg.people.values():
+        person.mentions.sort()
+        reg.orgs.pop(person.surname, None)
+    for org in reg.orgs.values():
+        org.mentions.sort()
+    return reg
