@@ -24,8 +24,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The suite runs on SQLite and, where scripts/postgres.sh can start one, PostgreSQL too.
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q
+	@url=$$(scripts/postgres.sh start) || exit 1; \
+	if [ -n "$$url" ]; then echo "tests on SQLite and PostgreSQL ($$url)"; \
+	else echo "tests on SQLite only (no PostgreSQL server could be started)"; fi; \
+	CHATWIRE_TEST_POSTGRES_URL=$$url $(BIN)/python -m pytest -q
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -1,0 +1,1 @@
+"""`chatwire demo`: the whole pipeline on embedded defaults, with a stand-in for Telegram."""
