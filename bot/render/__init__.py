@@ -1,0 +1,1 @@
+"""Article → Telegram messages: plain text plus entities, split to chat size."""
