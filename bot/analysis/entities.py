@@ -19,8 +19,10 @@ from bot.analysis.lexicon import (
     NOT_NAME_START,
     ORG_WORDS,
     SPEECH_VERB,
+    words,
 )
 from bot.analysis.marks import top_level
+from bot.analysis.text import is_cjk_char
 
 Pos = tuple[int, int]  # (paragraph index, character offset)
 
@@ -30,17 +32,18 @@ LATIN_SEQ = re.compile(rf"(?<![\w.]){_TOKEN}(?:[ ]+{_PARTICLE}?{_TOKEN})*")
 _NAME_TOKEN = re.compile(r"(?:[A-Z]\.|(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*)")
 _PAREN = re.compile(r"[(（][^()（）]*[)）]")
 _CLAUSE_DELIM = re.compile(r"[,，、;；:：。！？!?“”\"「」『』]")
-_CJK_PERSON = re.compile(
-    rf"(?:{CJK_ROLES})([\u4e00-\u9fff]{{2,4}}?)(?=(?:{SPEECH_VERB.pattern})|[在也还则曾对向,，。、])"
-)
+_CJK_ROLE = re.compile(f"(?:{CJK_ROLES})(?=[\u4e00-\u9fff])")
 _GLOSS = re.compile(r"([\u4e00-\u9fff]{2,12})[(（]([A-Z][A-Za-z0-9&.'’ -]{1,40})[)）]")
-_GENERIC_TAILS = frozenset(
-    ["公司", "集团", "银行", "基金", "研究", "科技", "机构", "大学", "学院", "协会", "中心", "交易所", "市场", "指数", "股份", "控股", "资本", "证券", "投资", "管理", "技术", "研究所", "集团公司", "有限公司"]
+_GENERIC_TAILS = words(
+    "公司 集团 银行 基金 研究 科技 机构 大学 学院 协会 中心 交易所 市场 指数 股份 "
+    "控股 资本 证券 投资 管理 技术 研究所 集团公司 有限公司 保险 汽车 电子 能源 "
+    "航空 地产 医药 通信 电信 电力 化工 钢铁 物流 食品 传媒 网络 软件 半导体 芯片 "
+    "制药 生物"
 )
 _FUNCTION_PREFIX = re.compile(r"^.*[的和与及但而是在为从到其这那了、]")
 _NOT_NAME_CHARS = frozenset("都也还则曾对向在是被把将会要就已又的了们者等和与及或而但")
-COMMON_ACRONYMS = frozenset(
-    ["AI", "GPU", "GPUs", "CPU", "ETF", "ETFs", "IPO", "GDP", "US", "UK", "EU", "UN", "API", "App", "CEO", "CFO", "CTO", "PC", "TV", "AM", "PM", "OK"]
+COMMON_ACRONYMS = words(
+    "AI GPU GPUs CPU ETF ETFs IPO GDP US UK EU UN API App CEO CFO CTO PC TV AM PM OK"
 )
 _EN_APPOSITIVE = re.compile(r"^,\s*(?:the |a |an )?([^,;\"“”]{3,80}?)(?=,|;|\.(?:\s|$)|$)")
 
@@ -230,13 +233,41 @@ def _scan_latin(reg: Registry, index: int, text: str, visible: str) -> list[Ment
     return singles
 
 
-def _scan_cjk(reg: Registry, index: int, text: str, visible: str) -> None:
-    for m in _CJK_PERSON.finditer(visible):
-        name = m.group(1)
-        if name[0] in _NOT_NAME_CHARS or SPEECH_VERB.search(name):
+def cjk_name_after_role(text: str, start: int, full_text: str) -> str | None:
+    """The 2–4 character name right after a role noun ("发言人王立新在…" → "王立新").
+
+    Prefer the longest length the article repeats; else stop before a verb or a
+    function character; else assume the common three characters.
+    """
+    run = re.match(r"[\u4e00-\u9fff]{2,4}", text[start:])
+    if not run or run.group(0)[0] in _NOT_NAME_CHARS:
+        return None
+    cand = run.group(0)
+    for k in range(len(cand), 1, -1):
+        if full_text.count(cand[:k]) >= 2:
+            return cand[:k] if not SPEECH_VERB.search(cand[:k]) else None
+    for k in range(2, len(cand) + 1):
+        rest = text[start + k :]
+        if re.match(rf"(?:{SPEECH_VERB.pattern})|[在也还则曾对向,，。、]", rest):
+            return cand[:k] if not SPEECH_VERB.search(cand[:k]) else None
+    return cand[:3] if len(cand) >= 3 and not SPEECH_VERB.search(cand[:3]) else None
+
+
+def _scan_cjk(reg: Registry, index: int, text: str, visible: str, full_text: str) -> None:
+    for m in _CJK_ROLE.finditer(visible):
+        name = cjk_name_after_role(visible, m.end(), full_text)
+        if name is None:
             continue
-        role = cjk_role_before(text[: m.start(1)])
-        _add_person(reg, m.group(1), (index, m.start(1)), role, True)
+        if full_text.count(name) < 2 and not _verb_adjacent(visible, m.end(), m.end() + len(name)):
+            name = name if len(name) == 3 else None
+        if name:
+            role = cjk_role_before(text[: m.end()])
+            _add_person(reg, name, (index, m.end()), role, True)
+    for person in list(reg.people.values()):
+        if is_cjk_char(person.name[0]):
+            for m in re.finditer(re.escape(person.name), visible):
+                if (index, m.start()) not in person.mentions:
+                    person.mentions.append((index, m.start()))
 
 
 def _scan_glosses(reg: Registry, full_text: str, index: int, text: str) -> None:
@@ -299,7 +330,7 @@ def build_registry(paras: list[tuple[int, str]]) -> Registry:
     for index, text in paras:
         visible = _visible(text)
         singles.extend((index, m) for m in _scan_latin(reg, index, text, visible))
-        _scan_cjk(reg, index, text, visible)
+        _scan_cjk(reg, index, text, visible, full_text)
         _org_mentions(reg, index, visible)
     _link_surnames(reg, singles)
     for person in reg.people.values():

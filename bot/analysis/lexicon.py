@@ -56,11 +56,12 @@ ORG_WORDS = words(
     "Group Inc Inc. Corp Corp. Corporation Company Co Co. Partners Bank Fund Funds Holdings "
     "Direct Global Family Street Journal News Times Post University College Institute "
     "Association Council Ministry Department Agency Investments Advisors Advisers Securities "
-    "Asset Assets Ventures Labs Systems Solutions Services International National Federal "
+    "Asset Assets Ventures Labs Analytics Consulting Partnership Systems Solutions Services "
+    "International National Federal "
     "Reserve Exchange Index Trust Foundation Center Centre Committee Commission Party Motors "
     "Airlines Energy Media Network Networks Software Semiconductor Electronics Health "
     "Insurance Financial Finance House Valley City County State States Island Islands Bay "
-    "River Park Square Road Avenue Ltd LLC Plc AG SA GmbH Industries Airways Studios "
+    "River Square Road Avenue Ltd LLC Plc AG SA GmbH Industries Airways Studios "
     "Entertainment Pictures Records Club League Union Police Army Navy Court Senate Congress"
 )
 HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+$")

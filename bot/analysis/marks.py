@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-OPEN_TO_CLOSE = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
+OPEN_TO_CLOSE = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "《": "》"}
 CLOSERS = frozenset(OPEN_TO_CLOSE.values())
 TOP_LEVEL_OPENERS = frozenset('“「『"')
 _OPEN_CONTEXT = frozenset(" \t([{（【《—–-:：,，、;；")

@@ -11,11 +11,19 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from itertools import pairwise
+
+from bot.analysis.lexicon import words
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
-_STOP = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "it", "its", "this", "that", "these", "those", "he", "she", "they", "we", "i", "you", "his", "her", "their", "our", "your", "him", "them", "us", "not", "no", "so", "than", "then", "there", "here", "has", "have", "had", "do", "does", "did", "will", "would", "can", "could", "should", "may", "might", "must", "also", "just", "more", "most", "very", "said", "says", "say", "told", "about", "into", "over", "after", "before", "up", "out", "what", "which", "who", "whom", "when", "where", "why", "how", "all", "any", "some", "such", "only", "own", "same", "other", "s", "t", "mr", "ms", "mrs", "dr"]
+_STOP = words(
+    "a an the and or but if of to in on at by for with from as is are was were be been "
+    "being it its this that these those he she they we i you his her their our your him "
+    "them us not no so than then there here has have had do does did will would can could "
+    "should may might must also just more most very said says say told about into over "
+    "after before up out what which who whom when where why how all any some such only own "
+    "same other s t mr ms mrs dr"
 )
 _CJK_STOP = frozenset("的了是在和与及或也都而就又还这那其之于被把对从到为以")
 
@@ -37,7 +45,7 @@ def tokens(sentence: str) -> list[str]:
         chars = [c for c in run if c not in _CJK_STOP] or list(run)
         if len(chars) == 1:
             out.append(chars[0])
-        out.extend(a + b for a, b in zip(chars, chars[1:], strict=False))
+        out.extend(a + b for a, b in pairwise(chars))
     for word in _WORD.findall(_CJK_RUN.sub(" ", sentence.lower())):
         if word not in _STOP and len(word) > 1:
             out.append(_stem(word))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bot.analysis.lexicon import words
 from bot.analysis.marks import top_level
 from bot.analysis.text import is_cjk_char, paragraphs
 
@@ -19,15 +20,19 @@ _OPENERS = frozenset("“「『‘\"'(（[《")
 _MAX_PROTECTED = 400
 
 # Never a sentence end: titles before a name, "No. 5", "vs." …
-_NEVER_END = frozenset(
-    ["mr", "mrs", "ms", "messrs", "dr", "prof", "sr", "jr", "st", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt", "rev", "hon", "mt", "ft", "no", "nos", "vs", "v", "fig", "figs", "approx", "dept", "est", "op", "pp", "vol"]
+_NEVER_END = words(
+    "mr mrs ms messrs dr prof sr jr st gen sen rep gov lt col capt sgt rev hon mt ft no nos "
+    "vs v fig figs approx dept est op pp vol"
 )
 # A sentence end only when the next word usually starts a sentence.
-_MAYBE_END = frozenset(
-    ["inc", "ltd", "co", "corp", "llc", "plc", "bros", "etc", "al", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m", "u.s", "u.k", "e.u", "u.n", "i.e", "e.g", "d.c", "n.y"]
+_MAYBE_END = words(
+    "inc ltd co corp llc plc bros etc al jan feb mar apr jun jul aug sep sept oct nov dec "
+    "a.m p.m u.s u.k e.u u.n i.e e.g d.c n.y"
 )
-_STARTERS = frozenset(
-    ["the", "a", "an", "but", "and", "he", "she", "it", "they", "we", "i", "in", "on", "at", "this", "that", "these", "those", "there", "his", "her", "its", "their", "our", "mr", "mrs", "ms", "dr", "some", "many", "most", "still", "yet", "so", "shares", "investors", "after", "before", "while", "when", "if", "as", "for", "however", "meanwhile", "other", "analysts", "then", "now", "also", "what", "why", "how"]
+_STARTERS = words(
+    "the a an but and he she it they we i in on at this that these those there his her its "
+    "their our mr mrs ms dr some many most still yet so shares investors after before while "
+    "when if as for however meanwhile other analysts then now also what why how"
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)\.?$")
 
