@@ -78,16 +78,26 @@ def mark_headings(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _split_title(blocks: list[Block], title: str | None) -> tuple[str, list[Block]]:
-    """The title (given, else the first block) and the body without a repeat of it."""
-    if not blocks:
-        return title or "", blocks
-    first = blocks[0]
-    if title is None and (first.kind == "heading" or len(first.plain) <= 200):
-        return first.plain, blocks[1:]
-    if title is not None and _same_text(first.plain, title):
+def _drop_title(blocks: list[Block], title: str | None) -> tuple[str | None, list[Block]]:
+    """Take a leading heading as the title (or drop it when it repeats the given title)."""
+    if blocks and title is not None and _same_text(blocks[0].plain, title):
         return title, blocks[1:]
-    return title or "", blocks
+    if blocks and title is None and blocks[0].kind == "heading":
+        return blocks[0].plain, blocks[1:]
+    return title, blocks
+
+
+def _first_line_title(blocks: list[Block]) -> tuple[str, list[Block]]:
+    """No title anywhere: the first short paragraph is it (the body is left whole otherwise)."""
+    first = blocks[0] if blocks else None
+    if (
+        first is not None
+        and first.kind in ("paragraph", "heading")
+        and 0 < len(first.plain) <= 150
+        and not first.plain.endswith((".", "。", "!", "！", ":", "："))
+    ):
+        return first.plain, blocks[1:]
+    return "", blocks
 
 
 def _lead_image(item_image: str | None, enclosures: list[Enclosure], markdown: str) -> str | None:
@@ -101,7 +111,7 @@ def _lead_image(item_image: str | None, enclosures: list[Enclosure], markdown: s
 
 
 def _assemble(
-    title: str,
+    title: str | None,
     blocks: list[Block],
     *,
     plain_text: bool,
@@ -113,6 +123,8 @@ def _assemble(
     dropped, meta = extract_metadata([b.plain if b.kind != "fence" else "" for b in blocks])
     gone = set(dropped)
     body = [b for i, b in enumerate(blocks) if i not in gone]
+    if title is None:
+        title, body = _first_line_title(body)
     if plain_text:
         body = mark_headings(body)
     markdown = "\n\n".join(b.markdown for b in body)
@@ -147,7 +159,7 @@ def build_article(
     else:
         blocks = text_blocks(html)
         plain_text = True
-    title, blocks = _split_title(blocks, item.title)
+    title, blocks = _drop_title(blocks, item.title)
     hint = normalize_language(item.language) or normalize_language(feed_language)
     article, _ = _assemble(
         title, blocks, plain_text=plain_text, url=item.url, source=source, language_hint=hint
@@ -195,6 +207,8 @@ def article_from_text(
     if fmt == "txt":
         blocks = text_blocks(text)
         plain_text = True
+        if title is None and blocks:
+            title, blocks = blocks[0].plain, blocks[1:]
     elif fmt == "md":
         blocks = list(markdown_blocks(text.strip()))
         plain_text = False
@@ -206,7 +220,7 @@ def article_from_text(
             title = page_title
     else:
         raise ValueError(f"unknown article format {fmt!r}; use txt, md or html")
-    found_title, blocks = _split_title(blocks, title)
+    found_title, blocks = _drop_title(blocks, title)
     article, _ = _assemble(
         found_title, blocks, plain_text=plain_text, url=url, source=source, language_hint=None
     )

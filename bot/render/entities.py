@@ -295,7 +295,7 @@ class _Renderer:
                     out.close("text_link")
                 elif shown.strip():
                     address = re.sub(r"^(mailto|tel|sms):", "", href)
-                    if address and address not in shown:
+                    if address and not _mentions(shown, address):
                         out.write(f" ({address})")
             elif kind == "image":
                 self.image(t)
@@ -327,6 +327,14 @@ class _Renderer:
                 self.out.close(_HTML_STYLES[name])
             else:
                 self.out.open(_HTML_STYLES[name])
+
+
+def _mentions(shown: str, address: str) -> bool:
+    """True when the link text already shows the address (phone numbers: same digits)."""
+    if address in shown:
+        return True
+    digits = re.sub(r"[^\d+]", "", address)
+    return len(digits) >= 5 and digits == re.sub(r"[^\d+]", "", shown)
 
 
 def _link_text(children: Sequence[Token], i: int) -> str:

@@ -95,17 +95,11 @@ class _Composer:
         if _fits(single, limit) or not self.body.text.strip():
             return [_truncate(single, limit)]
         m = self.options.max_parts
-        marker = utf16_len(f"\n\n({m}/{m})")
-        head = utf16_len(title.text) + 2 if title.text else 0
-        ranges = split_ranges(
-            self.body,
-            first=Budget(limit - head - marker, ENTITY_LIMIT - len(title.spans)),
-            rest=Budget(limit - marker, ENTITY_LIMIT),
-            last_reserve=Budget(utf16_len(self.footer.text) + 2, len(self.footer.spans)),
-            max_parts=m,
-        )
+        ranges = self.ranges(title, limit)
         if len(ranges) > m:
             return [self.lead_only(title)]
+        if len(ranges) > 1:
+            ranges = self.balanced(title, ranges)
         count = len(ranges)
         out = []
         for i, (a, b) in enumerate(ranges):
@@ -117,6 +111,30 @@ class _Composer:
                 pieces.append(self.footer)
             out.append(join(pieces))
         return out
+
+    def ranges(self, title: Rich, limit: int) -> list[tuple[int, int]]:
+        """Body ranges when every part may hold `limit` units (title, marker, footer included)."""
+        m = self.options.max_parts
+        marker = utf16_len(f"\n\n({m}/{m})")
+        head = utf16_len(title.text) + 2 if title.text else 0
+        return split_ranges(
+            self.body,
+            first=Budget(limit - head - marker, ENTITY_LIMIT - len(title.spans)),
+            rest=Budget(limit - marker, ENTITY_LIMIT),
+            last_reserve=Budget(utf16_len(self.footer.text) + 2, len(self.footer.spans)),
+            max_parts=m,
+        )
+
+    def balanced(self, title: Rich, greedy: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Parts of even size when that needs no more parts than the greedy split did."""
+        count = len(greedy)
+        total = utf16_len(title.text) + utf16_len(self.body.text) + utf16_len(self.footer.text)
+        target = -(-total // count)
+        limit = min(self.options.max_length, target + max(120, target // 6))
+        if limit >= self.options.max_length:
+            return greedy
+        even = self.ranges(title, limit)
+        return even if len(even) == count else greedy
 
     def lead_only(self, title: Rich) -> Rich:
         """Title + lead paragraphs + a link onwards + footer: what a too-long post becomes."""
