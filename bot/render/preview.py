@@ -59,10 +59,10 @@ async def _read(source: str, http: httpx.AsyncClient | None) -> _Source:
     if source.startswith(("http://", "https://")):
         return await _fetch(source, http)
     path = Path(source)
-    if not path.is_file():
-        raise PreviewError(f"{source}: no such file")
     try:
         data = await asyncio.to_thread(path.read_bytes)
+    except FileNotFoundError:
+        raise PreviewError(f"{source}: no such file") from None
     except OSError as exc:
         raise PreviewError(f"{source}: {exc.strerror or exc}") from None
     return _Source(data, path.name, None, "")
