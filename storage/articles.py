@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -132,3 +133,58 @@ async def latest_articles(
 
 async def count_articles(conn: AsyncConnection) -> int:
     return int((await conn.execute(sa.select(sa.func.count()).select_from(articles))).scalar_one())
+
+
+@dataclass(frozen=True, slots=True)
+class KnownArticle:
+    """The keys and fingerprints of a stored article, without its body (for de-duplication)."""
+
+    id: int
+    guid: str | None
+    url: str | None
+    title: str
+    content_hash: str | None
+    extra: dict[str, Any]
+
+
+async def known_articles(
+    conn: AsyncConnection, feed_id: int, *, guids: Iterable[str], urls: Iterable[str]
+) -> list[KnownArticle]:
+    """The feed's stored articles whose guid or link is among those given, oldest first."""
+    guid_list = sorted(set(guids))
+    url_list = sorted(set(urls))
+    keys: list[sa.ColumnElement[bool]] = []
+    if guid_list:
+        keys.append(articles.c.guid.in_(guid_list))
+    if url_list:
+        keys.append(articles.c.url.in_(url_list))
+    if not keys:
+        return []
+    query = (
+        sa.select(
+            articles.c.id,
+            articles.c.guid,
+            articles.c.url,
+            articles.c.title,
+            articles.c.content_hash,
+            articles.c.extra,
+        )
+        .where(articles.c.feed_id == feed_id, sa.or_(*keys))
+        .order_by(articles.c.id)
+    )
+    return [
+        KnownArticle(
+            id=row.id,
+            guid=row.guid,
+            url=row.url,
+            title=row.title,
+            content_hash=row.content_hash,
+            extra=dict(row.extra or {}),
+        )
+        for row in await conn.execute(query)
+    ]
+
+
+async def set_article_extra(conn: AsyncConnection, article_id: int, extra: dict[str, Any]) -> None:
+    """Replace an article's `extra` without counting it as a content update."""
+    await conn.execute(articles.update().where(articles.c.id == article_id).values(extra=extra))

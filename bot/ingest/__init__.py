@@ -1,0 +1,1 @@
+"""Ingest: fetch feeds politely, parse them, de-duplicate, and store new articles."""

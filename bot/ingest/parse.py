@@ -1,0 +1,251 @@
+"""Feed documents → FeedItems: RSS 0.9x/1.0/2.0 and Atom via feedparser, JSON Feed by hand.
+
+Pure and synchronous (CPU work): callers run it in a thread. Anything that is
+not a feed raises FeedParseError with a message fit for `feeds.last_error`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+
+from bot.ingest.encoding import to_utf8_xml
+from bot.models import Enclosure, FeedItem
+
+
+class FeedParseError(ValueError):
+    """The document is not a feed (HTML, garbage, refused XML)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(slots=True)
+class ParsedFeed:
+    title: str | None
+    link: str | None
+    language: str | None
+    ttl_minutes: int | None
+    items: list[FeedItem] = field(default_factory=list)
+
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*(?:<!DOCTYPE\s+html|<html|<head|<body)", re.I | re.S
+)
+_ALTERNATE = re.compile(
+    r"""<link\b[^>]*\btype=["']application/(?:rss|atom|feed)\+(?:xml|json)["'][^>]*>""", re.I
+)
+_HREF = re.compile(r"""\bhref=["']([^"']+)["']""", re.I)
+_URL_ATTR = re.compile(r"""(\b(?:href|src|poster)\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
+
+
+def resolve_relative_html(fragment: str, base_url: str) -> str:
+    """Make the href/src URLs of an HTML fragment absolute (feedparser does this for XML)."""
+
+    def absolute(match: re.Match[str]) -> str:
+        value = html.unescape(match[3]).strip()
+        resolved = urljoin(base_url, value) if value else value
+        return f"{match[1]}{match[2]}{html.escape(resolved, quote=True)}{match[2]}"
+
+    return _URL_ATTR.sub(absolute, fragment)
+
+
+def parse_feed(data: bytes, base_url: str, headers: Mapping[str, str] | None = None) -> ParsedFeed:
+    """Parse any supported feed document; relative URLs are resolved against `base_url`."""
+    if _looks_like_json(data, headers):
+        from bot.ingest.jsonfeed import parse_json_feed
+
+        return parse_json_feed(data, base_url, headers)
+    _refuse_entity_declarations(data)
+    utf8, _codec = to_utf8_xml(data, headers)
+    result = feedparser.parse(
+        utf8,
+        response_headers={
+            "content-location": base_url,
+            "content-type": "application/xml; charset=utf-8",
+        },
+        resolve_relative_uris=True,
+        sanitize_html=True,
+    )
+    if not result.get("version"):
+        raise FeedParseError(_not_a_feed_message(data, base_url, result))
+    return _parsed(result, base_url)
+
+
+def _looks_like_json(data: bytes, headers: Mapping[str, str] | None) -> bool:
+    content_type = next(
+        (v.lower() for k, v in (headers or {}).items() if k.lower() == "content-type"), ""
+    )
+    if "json" in content_type:
+        return True
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+
+
+def _refuse_entity_declarations(data: bytes) -> None:
+    """Refuse a prolog that declares entities: the road to billion-laughs bombs."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = data[:1_000_000].decode("utf-16", errors="ignore").encode("utf-8")
+    first = _FIRST_ELEMENT.search(data)
+    prolog = data[: first.start()] if first else data
+    if b"<!ENTITY" in prolog.upper():
+        raise FeedParseError("refused: the document declares XML entities (possible XML bomb)")
+
+
+def _not_a_feed_message(data: bytes, base_url: str, result: Any) -> str:
+    if _HTML_START.match(data[:4096]):
+        text = data[:65536].decode("utf-8", errors="replace")
+        for tag in _ALTERNATE.findall(text):
+            href = _HREF.search(tag)
+            if href:
+                found = urljoin(base_url, html.unescape(href[1]))
+                return f"not a feed: got an HTML page (it links to a feed at {found})"
+        return "not a feed: got an HTML page"
+    problem = result.get("bozo_exception")
+    detail = f" ({problem})" if problem else ""
+    return f"not a feed: no RSS, Atom or JSON Feed found{detail}"
+
+
+def _parsed(result: Any, base_url: str) -> ParsedFeed:
+    feed = result.get("feed", {})
+    language = _clean(feed.get("language"))
+    items = [_item(entry, base_url) for entry in result.get("entries", [])]
+    return ParsedFeed(
+        title=_title(feed),
+        link=_absolute(feed.get("link"), base_url),
+        language=language,
+        ttl_minutes=_ttl(feed.get("ttl")),
+        items=items,
+    )
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _absolute(url: object, base_url: str) -> str | None:
+    value = _clean(url)
+    return urljoin(base_url, value) if value else None
+
+
+def _title(node: Any) -> str | None:
+    title = _clean(node.get("title"))
+    if title is None:
+        return None
+    kind = (node.get("title_detail") or {}).get("type", "text/plain")
+    if "html" in kind:
+        title = html.unescape(_TAG.sub("", title))
+    return _SPACE.sub(" ", title).strip() or None
+
+
+def _ttl(value: object) -> int | None:
+    try:
+        minutes = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return minutes if minutes > 0 else None
+
+
+def _date(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+    return None
+
+
+def _as_html(value: str, kind: str | None) -> str:
+    if kind and "html" in kind:
+        return value
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", value) if p.strip()]
+    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+
+
+def _content(entry: Any) -> tuple[str | None, str | None, str | None]:
+    """(content_html, summary_html, content language)."""
+    contents = entry.get("content") or []
+    chosen = next((c for c in contents if "html" in (c.get("type") or "")), None)
+    chosen = chosen or (contents[0] if contents else None)
+    content = _clean(chosen.get("value")) if chosen else None
+    summary = _clean(entry.get("summary"))
+    summary_kind = (entry.get("summary_detail") or {}).get("type")
+    content_html = _as_html(content, chosen.get("type")) if chosen and content else None
+    summary_html = _as_html(summary, summary_kind or "text/html") if summary else None
+    if content and summary == content:
+        summary_html = None
+    language = _clean(chosen.get("language")) if chosen else None
+    return content_html, summary_html, language
+
+
+def _authors(entry: Any) -> list[str]:
+    names = [_clean(a.get("name")) for a in entry.get("authors") or [] if hasattr(a, "get")]
+    found = [n for n in names if n]
+    if not found and _clean(entry.get("author")):
+        found = [str(entry.get("author")).strip()]
+    return list(dict.fromkeys(found))
+
+
+def _enclosures(entry: Any, base_url: str) -> list[Enclosure]:
+    found = []
+    for enc in entry.get("enclosures") or []:
+        url = _absolute(enc.get("href") or enc.get("url"), base_url)
+        if not url:
+            continue
+        length = str(enc.get("length") or "").strip()
+        size = int(length) if length.isdigit() else None
+        found.append(Enclosure(url, _clean(enc.get("type")), size))
+    return found
+
+
+def _lead_image(entry: Any, enclosures: list[Enclosure], base_url: str) -> str | None:
+    for thumb in entry.get("media_thumbnail") or []:
+        url = _absolute(thumb.get("url"), base_url)
+        if url:
+            return url
+    for media in entry.get("media_content") or []:
+        kind = str(media.get("medium") or media.get("type") or "")
+        if kind.startswith("image"):
+            url = _absolute(media.get("url"), base_url)
+            if url:
+                return url
+    for enc in enclosures:
+        if (enc.mime_type or "").startswith("image/"):
+            return enc.url
+    image = entry.get("image")
+    if hasattr(image, "get"):
+        return _absolute(image.get("href") or image.get("url"), base_url)
+    return None
+
+
+def _item(entry: Any, base_url: str) -> FeedItem:
+    content_html, summary_html, content_language = _content(entry)
+    enclosures = _enclosures(entry, base_url)
+    return FeedItem(
+        guid=_clean(entry.get("id")),
+        url=_absolute(entry.get("link"), base_url),
+        title=_title(entry),
+        authors=_authors(entry),
+        published=_date(entry),
+        content_html=content_html,
+        summary_html=summary_html,
+        language=content_language,
+        lead_image=_lead_image(entry, enclosures, base_url),
+        enclosures=enclosures,
+    )
