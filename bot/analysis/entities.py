@@ -19,6 +19,7 @@ from bot.analysis.lexicon import (
     NOT_NAME_START,
     ORG_WORDS,
     SPEECH_VERB,
+    TITLE_ROLES,
     words,
 )
 from bot.analysis.marks import top_level
@@ -44,6 +45,10 @@ _FUNCTION_PREFIX = re.compile(r"^.*[的和与及但而是在为从到其这那�
 _NOT_NAME_CHARS = frozenset("都也还则曾对向在是被把将会要就已又的了们者等和与及或而但")
 COMMON_ACRONYMS = words(
     "AI GPU GPUs CPU ETF ETFs IPO GDP US UK EU UN API App CEO CFO CTO PC TV AM PM OK"
+)
+_EN_ROLE_COMMA = re.compile(
+    r"(?:^|[.;:“”\"]\s*|,\s*)(?:(?:its|his|her|their|the|a|an)\s+)?([A-Za-z][^,.;“”\"]{1,60}),\s*$",
+    re.IGNORECASE,
 )
 _EN_APPOSITIVE = re.compile(r"^,\s*(?:the |a |an )?([^,;\"“”]{3,80}?)(?=,|;|\.(?:\s|$)|$)")
 
@@ -130,7 +135,10 @@ def cjk_role_before(before: str) -> str | None:
 
 
 def en_role_before(before: str) -> str | None:
-    """Lowercase role words right before a name: "said Acme analyst Jane Roe"."""
+    """Role words right before a name: "said Acme analyst Jane Roe", "its chief, Jane Roe"."""
+    comma = _EN_ROLE_COMMA.search(before)
+    if comma and comma.group(1).split()[-1].lower() in EN_ROLE_WORDS:
+        return comma.group(1)
     clause = _CLAUSE_DELIM.split(before)[-1]
     clause = SPEECH_VERB.sub("", clause).strip()
     words = clause.split()
@@ -184,9 +192,9 @@ def latin_mentions(text: str) -> list[Mention]:
             continue
         end = start + len(" ".join(name))
         hon = HONORIFIC.search(text[:start])
-        role_prefix = " ".join(prefix) if prefix else None
-        role = role_prefix if role_prefix else None
-        out.append(Mention(start, end, name, role, hon.group(1).lower() if hon else None))
+        title = hon.group(1).lower() if hon else None
+        role = " ".join(prefix) if prefix else TITLE_ROLES.get(title or "")
+        out.append(Mention(start, end, name, role, title))
     return out
 
 

@@ -64,7 +64,15 @@ ORG_WORDS = words(
     "River Square Road Avenue Ltd LLC Plc AG SA GmbH Industries Airways Studios "
     "Entertainment Pictures Records Club League Union Police Army Navy Court Senate Congress"
 )
-HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+$")
+HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Prof|Gov|Sen|Rep|Gen|Pres|Judge|Sir)\.?\s+$")
+TITLE_ROLES = {
+    "gov": "Governor",
+    "sen": "Senator",
+    "rep": "Representative",
+    "gen": "General",
+    "pres": "President",
+    "judge": "Judge",
+}
 HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 PRONOUNS = {"他": "m", "她": "f", "he": "m", "she": "f"}
 ORG_REFERENCE = re.compile(

@@ -32,7 +32,7 @@ from bot.analysis.lexicon import (
     TITLE_AFTER,
     TITLE_BEFORE,
 )
-from bot.analysis.marks import Span, top_level
+from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.text import is_cjk_char, paragraphs, text_weight
 
@@ -270,23 +270,19 @@ class _Finder:
         spans = top_level(text)
         out: list[_Found] = []
         last_speaker: Speaker | None = None
+        carry: list[str] = []  # an unattributed quotation right before the next one
         for k, span in enumerate(spans):
             limit = spans[k + 1].start if k + 1 < len(spans) else len(text)
-            floor = spans[k - 1].end if k else 0
-            pos = (index, span.start)
             joined = bool(out) and out[-1].joins_next
             if not joined and not _is_speech_shaped(text, span):
+                carry = []
                 continue
-            item = _Found(pos, [span.inner(text).strip()], None)
+            item = _Found((index, span.start), [span.inner(text).strip()], None)
             after = _after(text, span, limit)
             if joined:
                 item.speaker = out[-1].speaker
-            elif after and (sp := self.resolver.resolve(after[0], pos)):
-                item.speaker = sp
-            elif (phrase := _before(text, span.start, floor)) is not None:
-                item.speaker = self.resolver.resolve(phrase, pos)
-            if item.speaker is None and colon_phrase is not None and not text[: span.start].strip():
-                item.speaker = self.resolver.resolve(colon_phrase, (index - 1, len(text)))
+            else:
+                item.speaker = self._attribute(text, spans, k, after, colon_phrase, index)
             if item.speaker is None and last_speaker and item.parts[0][-1] in _END_PUNCT:
                 item.speaker = last_speaker
             if after and item.speaker:
@@ -294,11 +290,56 @@ class _Finder:
             if joined:
                 out[-1].parts.extend(item.parts)
                 out[-1].joins_next = item.joins_next
-                continue
-            if item.speaker:
+            elif item.speaker:
+                item.parts = carry + item.parts
                 last_speaker = item.speaker
                 out.append(item)
+            if item.speaker is None and not text[span.end : limit].strip():
+                carry = carry + item.parts
+            else:
+                carry = []
         return out
+
+    def _attribute(
+        self,
+        text: str,
+        spans: list[Span],
+        k: int,
+        after: tuple[str, str] | None,
+        colon_phrase: str | None,
+        index: int,
+    ) -> Speaker | None:
+        """Speaker from the text after the quotation, before it, or a colon lead-in."""
+        span = spans[k]
+        pos = (index, span.start)
+        if after and (found := self.resolver.resolve(after[0], pos)):
+            return found
+        floor = spans[k - 1].end if k else 0
+        phrase = _before(text, span.start, floor)
+        if phrase is not None and (found := self.resolver.resolve(phrase, pos)):
+            return found
+        if colon_phrase is not None and not text[: span.start].strip():
+            return self.resolver.resolve(colon_phrase, (index - 1, len(text)))
+        return None
+
+
+def merge_open_quotes(paras: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Join a paragraph whose quotation stays open with the next one that reopens it.
+
+    English news continues a multi-paragraph quotation by leaving the closing
+    mark off and opening the next paragraph with a fresh one.
+    """
+    out: list[tuple[int, str]] = []
+    for index, text in paras:
+        if out:
+            prev_index, prev = out[-1]
+            spans = top_level(prev)
+            if spans and not spans[-1].closed and text.lstrip()[:1] in TOP_LEVEL_OPENERS:
+                closer = OPEN_TO_CLOSE[prev[spans[-1].start]]
+                out[-1] = (prev_index, f"{prev.rstrip()}{closer} {text.lstrip()}")
+                continue
+        out.append((index, text))
+    return out
 
 
 def _sentence_starts(text: str) -> list[int]:
@@ -339,4 +380,4 @@ def find_quotes(text: str, language: str | None = None) -> list[Quote]:
     """
     del language
     paras = [(p.index, p.text) for p in paragraphs(text) if p.kind == "body"]
-    return _Finder(paras).run()
+    return _Finder(merge_open_quotes(paras)).run()

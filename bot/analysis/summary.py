@@ -6,7 +6,7 @@ Deterministic and offline, so the caller can cache it per article under
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass
 
 from bot.analysis.marks import top_level
@@ -24,6 +24,14 @@ BUDGET_UTF16 = 3500  # leaves room for a label inside one 4096-unit message
 REDUNDANT = 0.5  # cosine above which a sentence repeats a chosen one
 MIN_WEIGHT = 12  # shorter sentences (fragments, datelines) are not summary material
 QUOTE_PENALTY = 0.6  # mostly-quotation sentences rank below reporting
+DANGLING_PENALTY = 0.75  # "该公司…", "He said…": unclear once lifted out of context
+PRIOR_EXPONENT = 0.5  # how fast the position prior decays over the article
+
+_DANGLING = re.compile(
+    r"^(?:该|其(?![中实])|它|他|她|这|那|此|换言之|此外|不过|但|而|然而|同时|因此|因为|所以|"
+    r"(?:he|she|it|they|this|these|those|that|but|however|also|still|meanwhile|so)\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -72,11 +80,13 @@ def target_count(n: int, max_sentences: int | None) -> int:
 def rank(cands: list[_Candidate]) -> tuple[list[float], list[dict[str, float]]]:
     """Centrality × quotation penalty for each candidate, plus its tf-idf vector."""
     vectors = tfidf([tokens(c.text) for c in cands])
-    prior = [1.0 / math.sqrt(1.0 + c.position) for c in cands]
+    prior = [(1.0 + c.position) ** -PRIOR_EXPONENT for c in cands]
     scores = pagerank(similarity_graph(vectors), prior)
     for i, c in enumerate(cands):
         if _quoted_share(c.text) > 0.5:
             scores[i] *= QUOTE_PENALTY
+        if _DANGLING.match(c.text):
+            scores[i] *= DANGLING_PENALTY
     return scores, vectors
 
 

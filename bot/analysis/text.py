@@ -45,7 +45,7 @@ _META_PATTERNS = [
         r"photo(?:graph)?s?|image|illustration|credit|source|written by)\s*[:/：]",
         re.IGNORECASE,
     ),
-    re.compile(r"^by\s+[A-Z][^.!?。]{0,80}$"),
+    re.compile(r"^[Bb][Yy]\s+[A-Z][^.!?。]{0,80}$"),
     re.compile(r"阅读时长|阅读时间|预计阅读|^reading time\b|\b\d+\s*min(?:ute)?s?\s+read\b", re.I),
     _EMAIL,
     re.compile(r"如需联系|联系作者|电邮至|^write to\b|^contact (?:the )?(?:author|us)\b", re.I),
