@@ -1,0 +1,151 @@
+"""Small helpers the conversation handlers share: plain replies, admin checks, limits, words."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import Message, Update, User
+from telegram.ext import ContextTypes
+
+from bot.services import Services, services
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+Callback = Callable[[Update, Context], Coroutine[Any, Any, None]]
+MAX_MESSAGE_CHARS = 4000  # under Telegram's 4096 UTF-16 units, even with a few astral chars
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "not_admin": {
+        "en": "Sorry, only the bot's admins can use this command.",
+        "zh": "抱歉，只有机器人的管理员可以使用这个命令。",
+    },
+    "slow_down": {
+        "en": "You are sending commands too fast; please try again in {seconds} s.",
+        "zh": "你发送得太快了，请 {seconds} 秒后再试。",
+    },
+    "feedback_usage": {
+        "en": "Usage: /feedback <your message> (reply to a post to link it).",
+        "zh": "用法：/feedback <你的意见>（回复某条文章可关联该文章）。",
+    },
+    "feedback_too_long": {
+        "en": "Feedback is limited to {limit} characters (yours has {length}); please shorten it.",
+        "zh": "反馈最多 {limit} 个字符（你的有 {length} 个），请缩短后再发。",
+    },
+    "feedback_thanks": {
+        "en": "Thank you! Your feedback #{id} has been passed on to the editors.",
+        "zh": "谢谢！你的反馈 #{id} 已转交编辑。",
+    },
+}
+
+
+def language(update: Update) -> str:
+    """Chinese for users whose Telegram is set to Chinese, else English."""
+    user = update.effective_user
+    code = user.language_code if user else None
+    return "zh" if code and code.lower().startswith("zh") else "en"
+
+
+def say(key: str, lang: str, **values: object) -> str:
+    entry = _TEXTS[key]
+    return entry.get(lang, entry["en"]).format(**values)
+
+
+def chunks(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """Split a long plain-text answer at line breaks so every part fits one message."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            candidate = line
+        current = candidate
+    if current or not parts:
+        parts.append(current)
+    return parts
+
+
+async def reply_plain(message: Message, text: str) -> Message:
+    """Reply as plain text (never a parse mode), quoting in groups, split if long."""
+    sent = message
+    for part in chunks(text):
+        sent = await message.reply_text(part, parse_mode=None, entities=None)
+    return sent
+
+
+def display_name(user: User | None) -> str | None:
+    return user.full_name if user else None
+
+
+def actor_id(update: Update) -> int | None:
+    """Who acts: the user, or for anonymous group admins the chat they speak as."""
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id
+    user = update.effective_user
+    return user.id if user else None
+
+
+def is_admin(svc: Services, update: Update) -> bool:
+    """An ADMIN_IDS user, or an anonymous admin of the admin chat speaking as that chat.
+
+    Anonymous admins appear as GroupAnonymousBot with `sender_chat` set to the
+    group itself; only the admin chat's own anonymous admins count.
+    """
+    message = update.effective_message
+    admin_chat = svc.settings.admin_chat_id
+    if message is not None and message.sender_chat is not None:
+        return (
+            admin_chat is not None
+            and message.chat.id == admin_chat
+            and message.sender_chat.id == admin_chat
+        )
+    user = update.effective_user
+    return svc.is_admin(user.id if user else None)
+
+
+async def within_limit(svc: Services, update: Update, message: Message) -> bool:
+    """Count one command for this user; if over the limit, say when to retry (once)."""
+    key = actor_id(update)
+    if key is None:
+        return False
+    if svc.command_limiter.allow(key):
+        return True
+    wait = max(1, round(svc.command_limiter.retry_in(key)))
+    log.info("rate limit: %s in chat %s waits %s s", key, message.chat.id, wait)
+    await reply_plain(message, say("slow_down", language(update), seconds=wait))
+    return False
+
+
+def admin_command(callback: Callback) -> Callback:
+    """Run `callback` only for admins; anyone else gets one polite line, and it is logged."""
+
+    @functools.wraps(callback)
+    async def guarded(update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        svc = services(context)
+        if not is_admin(svc, update):
+            log.warning(
+                "refused admin command %r from %s in chat %s",
+                (message.text or "")[:40],
+                actor_id(update),
+                message.chat.id,
+            )
+            if svc.command_limiter.allow(actor_id(update)):
+                await reply_plain(message, say("not_admin", language(update)))
+            return
+        await callback(update, context)
+
+    return guarded
