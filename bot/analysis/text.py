@@ -108,9 +108,14 @@ def detect_language(text: str, hint: str | None = None) -> str:
     return "zh" if cjk and cjk * 2 >= latin * 0.5 else "en"
 
 
+_ESCAPED = "\\`*_{}[]()#+-.!>|~"
+_PLACEHOLDER_BASE = 0xE000  # private-use characters stand in for escaped ones
+
+
 def strip_inline_markdown(line: str) -> str:
     """Remove Markdown/HTML inline syntax, keeping the visible text."""
-    s = _MD_IMAGE.sub("", line)
+    s = _MD_ESCAPE.sub(lambda m: chr(_PLACEHOLDER_BASE + _ESCAPED.index(m.group(1))), line)
+    s = _MD_IMAGE.sub("", s)
     s = _MD_LINK.sub(r"\1", s)
     s = _MD_REFLINK.sub(r"\1", s)
     s = _MD_AUTOLINK.sub("", s)
@@ -120,7 +125,12 @@ def strip_inline_markdown(line: str) -> str:
     s = _MD_EM_STAR.sub(r"\1", s)
     s = _MD_EM_UNDER.sub(r"\1", s)
     s = _MD_STRIKE.sub(r"\1", s)
-    s = _MD_ESCAPE.sub(r"\1", s)
+    s = "".join(
+        _ESCAPED[ord(c) - _PLACEHOLDER_BASE]
+        if _PLACEHOLDER_BASE <= ord(c) < _PLACEHOLDER_BASE + len(_ESCAPED)
+        else c
+        for c in s
+    )
     s = s.replace("\u00a0", " ").replace("\u200b", "")
     return re.sub(r"[ \t]+", " ", s).strip()
 

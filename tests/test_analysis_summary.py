@@ -1,0 +1,154 @@
+"""Extractive summary: ranking, redundancy, length, order and what is never included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.analysis.rank import pagerank, similarity_graph, tfidf, tokens
+from bot.analysis.summary import (
+    BUDGET_UTF16,
+    EXTRACTIVE_NAME,
+    MAX_SENTENCES,
+    Summary,
+    candidates,
+    extractive_summary,
+    rank,
+    target_count,
+    utf16_len,
+)
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "wsj-deepseek-zh.txt"
+FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
+
+
+def _seed() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def test_tokens_use_cjk_bigrams_and_stemmed_words() -> None:
+    assert tokens("英伟达股价") == ["英伟", "伟达", "达股", "股价"]
+    assert tokens("The strikes ended") == ["strik", "end"]
+
+
+def test_similarity_graph_is_symmetric_and_links_shared_terms() -> None:
+    vectors = tfidf([tokens(s) for s in ["cats chase mice", "mice fear cats", "rain falls"]])
+    graph = similarity_graph(vectors)
+    assert graph[0][1] == pytest.approx(graph[1][0]) and graph[0][1] > 0
+    assert 2 not in graph[0] and graph[2] == {}
+
+
+def test_pagerank_prefers_the_hub() -> None:
+    hub = {1: 1.0, 2: 1.0, 3: 1.0}
+    graph = [hub, {0: 1.0}, {0: 1.0}, {0: 1.0}]
+    scores = pagerank(graph, [1.0, 1.0, 1.0, 1.0])
+    assert max(range(4), key=lambda i: scores[i]) == 0
+    assert sum(scores) == pytest.approx(1.0)
+
+
+def test_pagerank_follows_the_position_prior_when_there_are_no_edges() -> None:
+    scores = pagerank([{}, {}, {}], [3.0, 2.0, 1.0])
+    assert scores[0] > scores[1] > scores[2]
+
+
+CENTRAL = (
+    "The central bank raised interest rates to fight inflation.\n"
+    "Gardeners in the valley planted tulips along the river this spring.\n"
+    "Higher interest rates make mortgages and business loans more expensive.\n"
+    "Inflation has stayed above the central bank target for two years.\n"
+    "The bank said rates could rise again if inflation does not slow.\n"
+    "A local choir performed songs at the harvest festival on Sunday.\n"
+)
+
+
+def test_rank_puts_the_on_topic_sentences_above_the_off_topic_ones() -> None:
+    cands = candidates(CENTRAL)
+    scores, _ = rank(cands)
+    by_text = {c.text: s for c, s in zip(cands, scores, strict=True)}
+    tulips = by_text["Gardeners in the valley planted tulips along the river this spring."]
+    choir = by_text["A local choir performed songs at the harvest festival on Sunday."]
+    on_topic = by_text["Inflation has stayed above the central bank target for two years."]
+    assert on_topic > tulips and on_topic > choir
+
+
+def test_summary_keeps_article_order_and_skips_off_topic() -> None:
+    s = extractive_summary(CENTRAL, "en")
+    assert len(s.sentences) == 3
+    positions = [CENTRAL.index(x) for x in s.sentences]
+    assert positions == sorted(positions)
+    assert not any("tulips" in x or "choir" in x for x in s.sentences)
+    assert s.text == " ".join(s.sentences)
+
+
+def test_redundant_sentence_is_not_repeated() -> None:
+    text = (
+        "Oil prices jumped ten percent after the pipeline explosion in Texas.\n"
+        "Oil prices jumped ten percent after the pipeline explosion in Texas on Monday.\n"
+        "Refiners warned that gasoline could cost more by the summer holidays.\n"
+        "Investigators are still looking for the cause of the pipeline explosion.\n"
+        "Airlines said higher fuel costs would squeeze their profits this year.\n"
+    )
+    s = extractive_summary(text, "en")
+    assert sum("Oil prices jumped" in x for x in s.sentences) == 1
+
+
+def test_seed_summary_excludes_metadata_headings_and_fits_a_message() -> None:
+    s = extractive_summary(_seed(), "zh")
+    assert 3 <= len(s.sentences) <= MAX_SENTENCES
+    for bad in ("文/", "翻译", "阅读时长", "wsj.com", "频道推荐", "Mobot", "印刷版", "2025-01-28T"):
+        assert bad not in s.text
+    assert "什么是 DeepSeek?" not in s.sentences
+    assert utf16_len(s.text) <= BUDGET_UTF16
+    assert s.text == "".join(s.sentences)
+    assert s.method == EXTRACTIVE_NAME == "extractive-v1"
+
+
+def test_seed_summary_mentions_the_story() -> None:
+    s = extractive_summary(_seed(), "zh")
+    assert "DeepSeek" in s.text and "英伟达" in s.text
+
+
+def test_summary_is_deterministic() -> None:
+    assert extractive_summary(_seed()) == extractive_summary(_seed())
+
+
+def test_markdown_input_gives_plain_sentences() -> None:
+    md = (FIXTURES / "harbor-port-en.md").read_text(encoding="utf-8")
+    s = extractive_summary(md, "en")
+    assert s.sentences
+    assert not any(ch in s.text for ch in "#*[]")
+    assert "Write to" not in s.text and "By Laura" not in s.text
+
+
+@pytest.mark.parametrize(("n", "wanted"), [(1, 1), (3, 3), (10, 3), (30, 5), (40, 6), (500, 10)])
+def test_target_count(n: int, wanted: int) -> None:
+    assert target_count(n, None) == wanted
+
+
+def test_max_sentences_overrides_the_target() -> None:
+    s = extractive_summary(_seed(), "zh", max_sentences=2)
+    assert len(s.sentences) == 2
+
+
+def test_budget_caps_very_long_sentences() -> None:
+    long_sentence = "Regulators examined " + "the merger terms in great detail and " * 60
+    text = "\n".join(f"{long_sentence} Case {i} closed." for i in range(20))
+    s = extractive_summary(text, "en", max_sentences=8)
+    assert s.sentences
+    assert utf16_len(s.text) <= BUDGET_UTF16
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "# Only a heading", "文/ 某记者\n翻译:某人"])
+def test_nothing_to_summarise(text: str) -> None:
+    assert extractive_summary(text) == Summary("", [], EXTRACTIVE_NAME)
+
+
+def test_quote_heavy_sentences_rank_below_reporting() -> None:
+    text = (
+        "The city council approved the new budget for schools on Tuesday night.\n"
+        "“The budget for schools is the best budget we have ever approved,” the mayor said.\n"
+        "The budget adds money for school buses and for new teachers next year.\n"
+    )
+    s = extractive_summary(text, "en", max_sentences=2)
+    assert all(not x.startswith("“") for x in s.sentences)

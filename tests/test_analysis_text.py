@@ -1,0 +1,115 @@
+"""Paragraph tagging and Markdown removal before analysis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.analysis.text import body_text, detect_language, paragraphs, strip_inline_markdown
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "wsj-deepseek-zh.txt"
+FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "plain"),
+    [
+        ("**Bold** and *italic* and _under_", "Bold and italic and under"),
+        ("See [the report](https://example.com/a_(b)) now", "See the report now"),
+        ("![chart](https://example.com/x.png)Shares fell", "Shares fell"),
+        ("Use `pip` and ~~old~~ new", "Use pip and old new"),
+        ("snake_case_name stays", "snake_case_name stays"),
+        ("Escaped \\*stars\\*", "Escaped *stars*"),
+        ("<b>html</b> tags", "html tags"),
+    ],
+)
+def test_strip_inline_markdown(markdown: str, plain: str) -> None:
+    assert strip_inline_markdown(markdown) == plain
+
+
+def test_markdown_blocks_headings_and_soft_wraps() -> None:
+    text = (
+        "# Big news\n\nThe first paragraph is\nwrapped over two lines.\n\n"
+        "> A quoted block line.\n\n- a list item that is a sentence.\n\n---\n\n## Section\n\nEnd."
+    )
+    got = [(p.kind, p.text) for p in paragraphs(text)]
+    assert got == [
+        ("heading", "Big news"),
+        ("body", "The first paragraph is wrapped over two lines."),
+        ("body", "A quoted block line."),
+        ("body", "a list item that is a sentence."),
+        ("heading", "Section"),
+        ("body", "End."),
+    ]
+
+
+def test_cjk_soft_wrap_joins_without_space() -> None:
+    text = "第一段的前半句\n和后半句。\n\n第二段。"
+    assert [p.text for p in paragraphs(text)] == ["第一段的前半句和后半句。", "第二段。"]
+
+
+def test_seed_metadata_lines_are_meta() -> None:
+    paras = paragraphs(SEED.read_text(encoding="utf-8"))
+    meta = [p.text for p in paras if p.kind == "meta"]
+    for start in (
+        "Illustration:",
+        "文/ Gunjan Banerji",
+        "翻译:ChatGPT o1",
+        "阅读时长",
+        "——Tom Dotan",
+        "如需联系",
+        "Gunjan Banerji:",
+        "asa.fitch@wsj.com",
+        "karen.langley@wsj.com本报道",
+        "频道推荐",
+        "2025-01-28T09:04:57+0000",
+        "-- Mobot",
+    ):
+        assert any(m.startswith(start) for m in meta), start
+    body = [p.text for p in paras if p.kind == "body"]
+    assert body[0].startswith("过去两年里")
+    assert body[-1].startswith("“人类就像平原上的野牛一样")
+    headings = [p.text for p in paras if p.kind == "heading"]
+    assert headings == [
+        "DeepSeek 让科技和华尔街天翻地覆的那一天",
+        "什么是 DeepSeek?",
+        "一场不断滚大的交易",
+        "对市场泡沫的担忧",
+    ]
+
+
+def test_english_byline_and_contact_are_meta() -> None:
+    paras = paragraphs((FIXTURES / "harbor-port-en.md").read_text(encoding="utf-8"))
+    kinds = {p.text: p.kind for p in paras}
+    assert kinds["By Laura Whitfield and Tom Becker"] == "meta"
+    assert kinds["Reading time: 4 min read"] == "meta"
+    assert kinds["Write to Laura Whitfield at laura.whitfield@example.com"] == "meta"
+    assert kinds["Harbor City port strike ends after nine days"] == "heading"
+
+
+def test_sentence_starting_with_by_is_body() -> None:
+    text = "By the end of the week, prices had fallen by a third across the region."
+    assert paragraphs(text)[0].kind == "body"
+
+
+def test_body_text_drops_everything_but_body() -> None:
+    body = body_text(SEED.read_text(encoding="utf-8"))
+    assert "wsj.com" not in body
+    assert "翻译" not in body
+    assert "Mobot" not in body
+    assert "什么是 DeepSeek" not in body
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "expected"),
+    [
+        ("这是一段中文,带一点 English。", None, "zh"),
+        ("Plain English text with one 字.", None, "en"),
+        ("anything", "zh-CN", "zh"),
+        ("随便什么", "en", "en"),
+        ("", None, "en"),
+    ],
+)
+def test_detect_language(text: str, hint: str | None, expected: str) -> None:
+    assert detect_language(text, hint) == expected
