@@ -19,10 +19,17 @@ from bot.analysis.sentences import split_paragraph, split_sentences
         ("「好。」她笑了。", ["「好。」", "她笑了。"]),
         (
             "“市场里人人都在看涨。如果你心里还有点逆向思维,就必须反着想了。”他说。下一句。",
-            ["“市场里人人都在看涨。如果你心里还有点逆向思维,就必须反着想了。”", "他说。", "下一句。"],
+            [
+                "“市场里人人都在看涨。如果你心里还有点逆向思维,就必须反着想了。”",
+                "他说。",
+                "下一句。",
+            ],
         ),
         ("增长 5.6%,创新高。标普 500 指数下跌。", ["增长 5.6%,创新高。", "标普 500 指数下跌。"]),
-        ("英伟达(Nvidia)下跌。F. Scott Fitzgerald 写过小说。", ["英伟达(Nvidia)下跌。", "F. Scott Fitzgerald 写过小说。"]),
+        (
+            "英伟达(Nvidia)下跌。F. Scott Fitzgerald 写过小说。",
+            ["英伟达(Nvidia)下跌。", "F. Scott Fitzgerald 写过小说。"],
+        ),
     ],
 )
 def test_chinese(text: str, expected: list[str]) -> None:
@@ -78,7 +85,7 @@ def test_split_sentences_covers_paragraphs_and_strips_markdown() -> None:
     ]
 
 
-_ALPHABET = st.sampled_from(list("ab 中文。.!?“”\"MrU.S3,") + ["Mr. ", "Dr. ", "。", "……"])
+_ALPHABET = st.sampled_from([*'ab 中文。.!?“”"MrU.S3,', "Mr. ", "Dr. ", "。", "……"])
 
 
 @given(st.lists(_ALPHABET, max_size=60).map("".join))

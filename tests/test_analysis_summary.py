@@ -19,7 +19,7 @@ from bot.analysis.summary import (
     utf16_len,
 )
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "wsj-deepseek-zh.txt"
+SEED = Path(__file__).parent / "fixtures" / "analysis" / "wsj-deepseek-zh.txt"  # copy of the seed
 FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.analysis.text import body_text, detect_language, paragraphs, strip_inline_markdown
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "wsj-deepseek-zh.txt"
+SEED = Path(__file__).parent / "fixtures" / "analysis" / "wsj-deepseek-zh.txt"  # copy of the seed
 FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
 
 

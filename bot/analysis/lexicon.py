@@ -30,7 +30,7 @@ CJK_ROLES = (
     "联合创始人|创始人|创办人|董事长|副董事长|副总裁|总裁|总经理|副总经理|经理|分析师|"
     "经济学家|策略师|发言人|新闻发言人|教授|副教授|研究员|主管|负责人|合伙人|董事|总监|部长|"
     "副部长|局长|市长|省长|总统|首相|总理|大使|基金经理|交易员|律师|主任|院长|"
-    "校长|委员|议员|秘书长|顾问|工程师|科学家|老板|总编辑|主编|高管|行长|副行长|"
+    "校长|委员|议员|秘书长|顾问|工程师|学者|作家|医生|律师|居民|员工|农民|司机|科学家|老板|总编辑|主编|高管|行长|副行长|"
     "CEO|CFO|CTO|COO|CIO"
 )
 CJK_ROLE_END = re.compile(f"(?:{CJK_ROLES})$")
@@ -40,7 +40,8 @@ EN_ROLE_WORDS = words(
     "spokesperson professor partner manager head minister secretary senator governor mayor "
     "investor researcher lawyer attorney adviser advisor trader editor scientist engineer "
     "official ambassador leader owner officer principal commissioner lawmaker representative "
-    "chancellor premier dean fellow author consultant expert vice economist"
+    "chancellor premier dean fellow author consultant expert vice economist scholar "
+    "resident worker student teacher doctor nurse farmer driver novelist historian"
 )
 # Capitalised words that start sentences or places but never a person's name.
 NOT_NAME_START = words(

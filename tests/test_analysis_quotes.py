@@ -1,0 +1,239 @@
+"""Direct quotations: patterns, speaker resolution and what is not a quotation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.analysis.quotes import Quote, find_quotes
+
+FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
+
+
+def _fixture(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    return [(q.speaker, q.quote) for q in find_quotes(text)]
+
+
+# --- Chinese patterns -------------------------------------------------------
+
+
+def test_cjk_quote_then_speaker() -> None:
+    text = "“这是一个非常困难的决定,”Acme 首席执行官 John Harlow 说。"
+    assert find_quotes(text) == [Quote("这是一个非常困难的决定", "John Harlow", "Acme 首席执行官")]
+
+
+def test_cjk_speaker_then_colon_quote() -> None:
+    text = "市政府发言人陈立伟表示:“我们会在本周内恢复全部供水。”"
+    assert find_quotes(text) == [Quote("我们会在本周内恢复全部供水。", "陈立伟", "市政府发言人")]
+
+
+def test_cjk_split_quote_is_joined() -> None:
+    text = "「我们不会放弃,」分析师 Mary Chen 说,「市场最终会认可这种模式。」"
+    assert _pairs(text) == [("Mary Chen", "我们不会放弃,市场最终会认可这种模式。")]
+
+
+def test_cjk_lead_in_clause_between_verb_and_quote() -> None:
+    text = "该部门负责人李建国指出,要解决这个问题,“必须先把数据标准统一起来”。"
+    assert _pairs(text) == [("李建国", "必须先把数据标准统一起来")]
+
+
+def test_cjk_surname_resolves_to_full_name_and_keeps_role() -> None:
+    text = (
+        "Harbor Analytics 首席经济学家 David Lin 上周发布了一份报告。\n"
+        "“今年的增长会比预期更慢,”Lin 说。"
+    )
+    assert find_quotes(text) == [
+        Quote("今年的增长会比预期更慢", "David Lin", "Harbor Analytics 首席经济学家")
+    ]
+
+
+def test_cjk_pronoun_resolves_to_nearest_person() -> None:
+    text = (
+        "清华大学教授张慧敏长期研究城市防洪。\n"
+        "另一位学者 Tom Baker 则持不同看法。\n"
+        "“我们的管网标准需要全面提高,这件事不能再拖了。”他说。"
+    )
+    assert _pairs(text) == [("Tom Baker", "我们的管网标准需要全面提高,这件事不能再拖了。")]
+
+
+def test_cjk_company_reference_resolves_to_the_glossed_company() -> None:
+    text = (
+        "瑞安保险(Ruian Insurance)当天发布公告。该公司称,已启动应急预案,"
+        "“对受灾客户开通绿色通道,做到应赔尽赔”。"
+    )
+    (quote,) = find_quotes(text)
+    assert "瑞安保险" in quote.speaker and "Ruian Insurance" in quote.speaker
+    assert quote.quote == "对受灾客户开通绿色通道,做到应赔尽赔"
+
+
+def test_cjk_quote_in_next_paragraph_after_colon_lead() -> None:
+    text = (
+        "对此,Harbor Analytics 首席经济学家 David Lin 在报告中写道:\n"
+        "“短期来看,洪涝会拖累消费和工业生产。”"
+    )
+    assert _pairs(text) == [("David Lin", "短期来看,洪涝会拖累消费和工业生产。")]
+
+
+def test_cjk_verb_cheng_with_object_pronoun() -> None:
+    text = "OpenAI 的首席执行官 Sam Altman 周一发文,称其“是一款非常令人印象深刻的模型”。"
+    assert find_quotes(text) == [
+        Quote("是一款非常令人印象深刻的模型", "Sam Altman", "OpenAI 的首席执行官")
+    ]
+
+
+# --- English patterns -------------------------------------------------------
+
+
+def test_english_said_after_with_appositive_role() -> None:
+    text = '"Prices will keep rising this winter," said Jane Roe, an economist at Acme Bank.'
+    assert find_quotes(text) == [
+        Quote("Prices will keep rising this winter", "Jane Roe", "economist at Acme Bank")
+    ]
+
+
+def test_english_speaker_before_with_colon_and_told() -> None:
+    text = (
+        "Acme Chief Executive John Smith told reporters: “We expect to hire 500 people next year.”"
+    )
+    assert find_quotes(text) == [
+        Quote("We expect to hire 500 people next year.", "John Smith", "Acme Chief Executive")
+    ]
+
+
+def test_english_split_quote_is_joined() -> None:
+    text = "“We gave up more than we wanted,” Robert Klein said, “but a closed port earns nothing.”"
+    assert _pairs(text) == [
+        ("Robert Klein", "We gave up more than we wanted, but a closed port earns nothing.")
+    ]
+
+
+def test_english_according_to() -> None:
+    text = '"The question is who pays for the transition," according to Samuel Ortiz, a consultant.'
+    assert find_quotes(text) == [
+        Quote("The question is who pays for the transition", "Samuel Ortiz", "consultant")
+    ]
+
+
+def test_english_pronouns_follow_the_nearest_matching_person() -> None:
+    text = (
+        "Ms. Anita Rao and Mr. Victor Hale both testified on Tuesday.\n"
+        '"The backlog will take weeks to clear," she said.\n'
+        '"I disagree with that estimate entirely," he said.'
+    )
+    assert _pairs(text) == [
+        ("Anita Rao", "The backlog will take weeks to clear"),
+        ("Victor Hale", "I disagree with that estimate entirely"),
+    ]
+
+
+def test_english_surname_and_honorific_resolve() -> None:
+    text = (
+        "Samuel Ortiz, a logistics consultant, advises shipping lines.\n"
+        "Mr. Ortiz added: “The six-year term gives both sides time to retrain workers.”"
+    )
+    assert _pairs(text) == [
+        ("Samuel Ortiz", "The six-year term gives both sides time to retrain workers.")
+    ]
+
+
+def test_english_multi_paragraph_quote() -> None:
+    text = (
+        "Jane Whitmore, the chief financial officer, spoke for an hour.\n\n"
+        '"We have never seen demand like this. Orders doubled in a quarter.\n\n'
+        '"Our factories cannot keep up," she said.'
+    )
+    assert _pairs(text) == [
+        (
+            "Jane Whitmore",
+            "We have never seen demand like this. Orders doubled in a quarter. "
+            "Our factories cannot keep up",
+        )
+    ]
+
+
+def test_english_organisation_speaker() -> None:
+    text = 'Nvidia said in a statement: "We will keep shipping chips to every customer."'
+    assert _pairs(text) == [("Nvidia", "We will keep shipping chips to every customer.")]
+
+
+def test_following_unattributed_quote_belongs_to_the_same_speaker() -> None:
+    text = "“这件事没那么简单,”分析师 Mary Chen 表示。她补充了细节。“也许这只是开始。”"
+    assert _pairs(text) == [("Mary Chen", "这件事没那么简单"), ("Mary Chen", "也许这只是开始。")]
+
+
+# --- not quotations ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "太多投资者都挤在同一个“AI 交易”里。",
+        "DeepSeek 的高光时刻来自近日发布的 “R1” 模型。",
+        "他在《了不起的盖茨比》中插入一句错误短语(“Dan surfs in Portugal”)让模型找出来。",
+        "本报道在 2025 年 1 月 28 日印刷版上以 “DeepSeek Flips Script on AI” 为题刊出。",
+        "在一篇题为《暴雨之后,城市该如何“呼吸”》的评论文章中,作者呼吁加快改造。",
+        "网友调侃所谓的“看海模式”,也有人把这种现象称为“逢雨必涝”。",
+        'Some shippers have called the clause a "poison pill" that could deter investment.',
+        'One newsletter titled its edition "The Deal That Saved Christmas" in bold type.',
+        "The mayor called the strike a “wake-up call for the whole city” on Monday.",
+        "“这是一段没有任何人说出来的很长很长的引号中的文字,它没有说话人。”",
+        "Stacy Rasgon 在一份研究报告中指出,这些估算并没有包含研发、实验等前期投入。",
+        "Delgado said the vote passed with 78% support and members would return on Wednesday.",
+    ],
+)
+def test_not_a_quotation(text: str) -> None:
+    assert find_quotes(text) == []
+
+
+def test_quote_with_unresolvable_pronoun_is_dropped() -> None:
+    assert find_quotes("“我们明天一定会把所有的货物都送到客户手里,”他说。") == []
+
+
+# --- whole articles -----------------------------------------------------------
+
+
+def test_english_fixture() -> None:
+    qs = find_quotes(_fixture("harbor-port-en.md"), "en")
+    assert [(q.speaker, q.role) for q in qs] == [
+        ("Maria Delgado", "president of the Pacific Dockworkers Union"),
+        ("Maria Delgado", "president of the Pacific Dockworkers Union"),
+        ("Robert Klein", "chief executive"),
+        ("Anita Rao", "economist at the Brookings Institution"),
+        ("Anita Rao", "economist at the Brookings Institution"),
+        ("Samuel Ortiz", "logistics consultant who advises several shipping lines"),
+        ("Samuel Ortiz", "logistics consultant who advises several shipping lines"),
+        ("Helen Park", "Governor"),
+    ]
+    assert qs[0].quote == (
+        "This contract protects the jobs of the people who actually move the cargo"
+    )
+    assert qs[2].quote == (
+        "We gave up more than we wanted to, but a port that is closed earns nothing for anyone."
+    )
+    assert qs[3].quote == "The backlog will take weeks to clear, not days"
+    assert qs[7].quote == "When people stay at the table long enough, they usually find a way"
+    joined = " ".join(q.quote for q in qs)
+    for scare in ("poison pill", "Saved Christmas", "wake-up call"):
+        assert scare not in joined
+
+
+def test_chinese_fixture() -> None:
+    qs = find_quotes(_fixture("river-flood-zh.txt"), "zh")
+    assert [(q.speaker, q.role) for q in qs[:2]] == [
+        ("王立新", "国家气象中心发言人"),
+        ("张慧敏", "清华大学水利系教授"),
+    ]
+    assert qs[0].quote == "目前最需要警惕的是中小河流的山洪和城市内涝,请公众尽量减少不必要的外出。"
+    assert "瑞安保险" in qs[2].speaker
+    assert qs[2].quote == "对受灾客户开通绿色通道,做到应赔尽赔、快赔早赔"
+    assert (qs[3].speaker, qs[3].role) == ("David Lin", "Harbor Analytics 首席经济学家")
+    assert qs[3].quote.startswith("短期来看")
+    assert len(qs) == 4
+    joined = "".join(q.quote for q in qs)
+    for term in ("看海模式", "逢雨必涝", "呼吸", "城市内涝再敲警钟"):
+        assert term not in joined
