@@ -22,7 +22,9 @@ BASE = "https://example.org/notes/formatting"
 def article() -> Article:
     html = (FIXTURES / "en-features.html").read_text(encoding="utf-8")
     return build_article(
-        FeedItem(guid="g1", url=BASE, title="Field Notes: Formatting Everything", content_html=html),
+        FeedItem(
+            guid="g1", url=BASE, title="Field Notes: Formatting Everything", content_html=html
+        ),
         source="Example Notes",
     )
 
@@ -106,7 +108,9 @@ def test_markdown_specials_in_text_survive_literally() -> None:
 
 
 def test_cjk_emphasis_next_to_punctuation_closes() -> None:
-    rich = markdown_to_rich(html_to_markdown("<p><strong>“引用”</strong>后面,<em>《书》</em>。</p>"))
+    rich = markdown_to_rich(
+        html_to_markdown("<p><strong>“引用”</strong>后面,<em>《书》</em>。</p>")
+    )
     assert rich.text == "“引用”后面,《书》。"
     assert [(s.type, rich.text[s.start : s.end]) for s in rich.spans] == [
         ("bold", "“引用”"),

@@ -26,7 +26,7 @@ def test_prefers_paragraph_then_sentence_then_clause_then_space() -> None:
 def test_sentence_end_takes_closing_quotes() -> None:
     text = "甲" * 30 + "他说：“好。”" + "乙" * 10
     assert _cut(text).endswith("“好。”")
-    assert _cut('x' * 30 + ' He said "yes." Then ' + "y" * 10).endswith('"yes."')
+    assert _cut("x" * 30 + ' He said "yes." Then ' + "y" * 10).endswith('"yes."')
 
 
 def test_bare_halfwidth_comma_and_colon_but_not_inside_numbers() -> None:
@@ -48,7 +48,15 @@ def test_only_the_last_half_of_the_window() -> None:
 
 @pytest.mark.parametrize(
     "cluster",
-    ["👨‍👩‍👧‍👦", "🇯🇵", "1️⃣", "❤️", "👍🏽", "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f", "é"],
+    [
+        "👨‍👩‍👧‍👦",
+        "🇯🇵",
+        "1️⃣",
+        "❤️",
+        "👍🏽",
+        "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+        "é",
+    ],
 )
 def test_hard_cuts_keep_graphemes_whole(cluster: str) -> None:
     text = cluster * 40
@@ -71,9 +79,7 @@ def test_heading_stays_with_its_paragraph() -> None:
 
 def test_entity_crossing_a_cut_becomes_two() -> None:
     rich = Rich("word " * 40, [Span("bold", 0, 199)])
-    ranges = split_ranges(
-        rich, first=Budget(120), rest=Budget(120), last_reserve=Budget(0, 0)
-    )
+    ranges = split_ranges(rich, first=Budget(120), rest=Budget(120), last_reserve=Budget(0, 0))
     assert len(ranges) == 2
     parts = [rich.slice(a, b) for a, b in ranges]
     assert all(len(p.spans) == 1 for p in parts)
