@@ -19,6 +19,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from bot.content.pipeline import article_from_text
+from bot.feedback import clip
 from bot.ingest.fetch import PAGE_ACCEPT, USER_AGENT
 from bot.resolve import article_for_reference, parse_reference
 from bot.urlsafety import UnsafeURLError, URLGuard, safe_get
@@ -339,5 +340,6 @@ async def comments_text(db: Database, bot: Bot, reference: str, *, limit: int = 
         f"Comments on “{article.title}” (article {article.id}), latest {len(latest)} of {total}:"
     ]
     for c in latest:
-        lines.append(f"[{c.created_at:%Y-%m-%d %H:%M}] {c.user_name or c.user_id or '?'}: {c.text}")
+        author = c.user_name or c.user_id or "?"
+        lines.append(f"[{c.created_at:%Y-%m-%d %H:%M}] {author}: {clip(c.text, 500)}")
     return "\n".join(lines)

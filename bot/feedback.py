@@ -117,10 +117,16 @@ def answered_feedback_id(bot_text: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def clip(text: str, limit: int) -> str:
+    """One line of at most `limit` characters, for listings."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def _where(origin: Origin) -> str:
     if origin.chat_id > 0:
         return "private chat"
-    title = f'"{origin.chat_title}" ' if origin.chat_title else ""
+    title = f'"{clip(origin.chat_title, 100)}" ' if origin.chat_title else ""
     return f"group {title}({origin.chat_id})"
 
 
@@ -133,7 +139,7 @@ def admin_card(feedback: Feedback, reader: Reader, origin: Origin, article: Arti
     if origin.parent_id is not None:
         lines.append(f"Follow-up to #{origin.parent_id}")
     if article is not None:
-        lines.append(f"Post: {article.title} (article {article.id})")
+        lines.append(f"Post: {clip(article.title, 200)} (article {article.id})")
         link = origin.post_link or article.url
         if link:
             lines.append(f"Link: {link}")
@@ -274,9 +280,7 @@ async def open_feedback_text(db: Database, *, limit: int = 20) -> str:
     lines = [f"Unanswered feedback ({total}):"]
     for item in pending[:limit]:
         where = "private" if item.from_private_chat else f"group {item.chat_id}"
-        snippet = " ".join(item.text.split())
-        if len(snippet) > 120:
-            snippet = snippet[:119] + "…"
+        snippet = clip(item.text, 120)
         when = item.created_at.strftime("%Y-%m-%d %H:%M UTC")
         lines.append(f"#{item.id} {when} {item.user_name or item.user_id} ({where}): {snippet}")
     if total > limit:

@@ -7,13 +7,15 @@ and a log entry, and nothing changes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot import admin as core
+from bot.config import Settings
 from bot.feedback import open_feedback_text
 from bot.services import Services, services
 from bot.urlsafety import Resolver, URLGuard, system_resolver
@@ -38,6 +40,29 @@ ADMIN_COMMANDS = [
 ]
 
 Action = Callable[[Services, Update, Context], Awaitable[str]]
+
+
+async def set_admin_commands(
+    bot: Bot, settings: Settings, reader_commands: Sequence[BotCommand] = ()
+) -> list[int]:
+    """Show the admin commands (after the reader's) in the admin chat and admins' private chats.
+
+    A chat Telegram refuses (an admin who never started the bot) is skipped;
+    returns the chats that got the list.
+    """
+    commands = [*reader_commands, *ADMIN_COMMANDS]
+    chats = [settings.admin_chat_id, *sorted(settings.admin_ids)]
+    done: list[int] = []
+    for chat_id in chats:
+        if chat_id is None:
+            continue
+        try:
+            await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+        except TelegramError as exc:
+            log.info("no admin command list for chat %s: %s", chat_id, exc)
+            continue
+        done.append(chat_id)
+    return done
 
 
 def url_guard(svc: Services, context: Context) -> URLGuard:

@@ -9,10 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 from pytest_httpserver import HTTPServer
+from telegram import BotCommand
 
 from bot.admin import AdminError, parse_addfeed, parse_chat_ref, parse_interval
 from bot.urlsafety import Resolver
-from handlers.admin import RESOLVER_KEY
+from handlers.admin import RESOLVER_KEY, set_admin_commands
 from storage import articles, deliveries, feeds, routes
 from storage.db import Database
 from tests.test_feedback_support import (
@@ -22,6 +23,7 @@ from tests.test_feedback_support import (
     CHANNEL,
     GROUP,
     READER,
+    SECOND_ADMIN,
     World,
     make_settings,
     make_world,
@@ -268,3 +270,17 @@ async def test_post_refuses_private_hosts_and_private_redirects(
         assert httpserver.log == []
         async with db.begin() as conn:
             assert await deliveries.deliveries_for_article(conn, 1) == []
+
+
+async def test_admin_command_list_per_chat(world: World) -> None:
+    world.fake.fail_next(None, "bad_request", method="setMyCommands")
+    done = await set_admin_commands(
+        world.app.bot, world.services.settings, [BotCommand("help", "How to use this bot")]
+    )
+    assert done == [ADMIN, SECOND_ADMIN]  # the admin chat's call failed and was skipped
+    calls = [c.params for c in world.fake.calls if c.method == "setMyCommands"]
+    assert [c["scope"] for c in calls] == [
+        {"type": "chat", "chat_id": chat} for chat in (ADMIN_CHAT, ADMIN, SECOND_ADMIN)
+    ]
+    names = [c["command"] for c in calls[-1]["commands"]]
+    assert names[:2] == ["help", "addfeed"] and "feedback_open" in names and len(names) == 10
