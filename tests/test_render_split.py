@@ -155,3 +155,22 @@ def test_caption_or_photo_first() -> None:
     assert post[0].text == "Pic"
     assert all(m.photo is None for m in post[1:])
     assert not post[1].text.startswith("Pic")
+
+
+def test_lead_in_ending_with_colon_stays_with_the_quote() -> None:
+    md = "p" * 60 + "\n\nJoseph Amato 表示:\n\n" + "“引语。”" * 5
+    rich = markdown_to_rich(md)
+    cut = find_cut(rich.text, 0, len(rich.text) - 3, rich.keep)
+    assert rich.text[:cut].rstrip() == "p" * 60
+
+
+def test_part_cap_with_a_photo_is_one_captioned_message() -> None:
+    article = Article(
+        title="Long read", url="https://example.com/long", lead_image="https://example.com/p.jpg",
+        content_markdown="\n\n".join("A sentence or two. " * 30 for _ in range(80)),
+    )  # fmt: skip
+    (only,) = render_post(article, RenderOptions(max_parts=2))
+    check_post([only])
+    assert only.photo == "https://example.com/p.jpg"
+    assert only.text.startswith("Long read\n\nA sentence")
+    assert "Continue reading →" in entity_text(only, "text_link")

@@ -152,6 +152,8 @@ class _Renderer:
                     out.write("  " * len(self.lists))
             self.item_start = False
         elif kind == "paragraph_close":
+            if out.last in ":：" and out.n:  # a lead-in ("…表示:") stays with what it introduces
+                out.keep.add(out.n)
             out.sep(self.block_sep())
         elif kind == "heading_open":
             out.sep("\n\n")

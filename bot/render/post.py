@@ -83,11 +83,14 @@ def _reading_minutes(article: Article, body: Rich) -> object:
 class _Composer:
     """Holds the pieces of one post and lays them out into parts."""
 
-    def __init__(self, article: Article, options: RenderOptions, body: Rich, footer: Rich) -> None:
+    def __init__(
+        self, article: Article, options: RenderOptions, body: Rich, footer: Rich, lead_limit: int
+    ) -> None:
         self.article = article
         self.options = options
         self.body = body
         self.footer = footer
+        self.lead_limit = lead_limit  # the caption limit when a photo carries the lead
 
     def parts(self, title: Rich) -> list[Rich]:
         limit = self.options.max_length
@@ -138,7 +141,7 @@ class _Composer:
 
     def lead_only(self, title: Rich) -> Rich:
         """Title + lead paragraphs + a link onwards + footer: what a too-long post becomes."""
-        limit = self.options.max_length
+        limit = min(self.options.max_length, self.lead_limit)
         more = Rich()
         if is_web_url(self.article.url):
             label = words(self.article.language).more
@@ -146,7 +149,7 @@ class _Composer:
         fixed = [title, more, self.footer]
         room = limit - sum(utf16_len(p.text) + 2 for p in fixed)
         used = sum(len(p.spans) for p in fixed)
-        lead_units = max(min(room, max(limit // 3, 200)), 1)
+        lead_units = max(min(room, max(limit // 3, 600)), 1)
         ranges = split_ranges(
             self.body,
             first=Budget(lead_units, ENTITY_LIMIT - used),
@@ -168,10 +171,11 @@ def render_post(
         article, options.template, reading_minutes=_reading_minutes(article, body)
     )
     footer = _truncate(footer, options.max_length // 2)
-    composer = _Composer(article, options, body, footer)
+    caption_limit = min(CAPTION_LIMIT, options.max_length)
+    lead_limit = caption_limit if photo else options.max_length
+    composer = _Composer(article, options, body, footer, lead_limit)
     title = title_rich(article)
     parts = composer.parts(title)
-    caption_limit = min(CAPTION_LIMIT, options.max_length)
     if photo is None:
         return [to_message(p) for p in parts]
     if _fits(parts[0], caption_limit):
