@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.analysis.quotes import Quote, find_quotes
 
@@ -161,6 +163,18 @@ def test_english_organisation_speaker() -> None:
     assert _pairs(text) == [("Nvidia", "We will keep shipping chips to every customer.")]
 
 
+def test_english_company_reference_skips_sentence_initial_words() -> None:
+    text = (
+        "Economists had warned about a slowdown.\n"
+        "The port's operator, Meridian Terminals Inc., had argued for automation. "
+        "Dockworkers disagreed with the plan.\n"
+        '"Automation is the only way to stay competitive on the coast," the company said.'
+    )
+    assert _pairs(text) == [
+        ("Meridian Terminals Inc", "Automation is the only way to stay competitive on the coast")
+    ]
+
+
 def test_following_unattributed_quote_belongs_to_the_same_speaker() -> None:
     text = "“这件事没那么简单,”分析师 Mary Chen 表示。她补充了细节。“也许这只是开始。”"
     assert _pairs(text) == [("Mary Chen", "这件事没那么简单"), ("Mary Chen", "也许这只是开始。")]
@@ -190,6 +204,53 @@ def test_not_a_quotation(text: str) -> None:
     assert find_quotes(text) == []
 
 
+_PIECES = st.sampled_from(
+    [
+        "“",
+        "”",
+        "「",
+        "」",
+        '"',
+        "‘",
+        "’",
+        "(",
+        ")",
+        "《",
+        "》",
+        "。",
+        ".",
+        ",",
+        ":",
+        "\n",
+        " ",
+        "说",
+        "表示",
+        "他说",
+        " he said",
+        "said",
+        "Mr. ",
+        "John Smith",
+        "Smith",
+        "该公司",
+        "英伟达(Nvidia)",
+        "首席执行官",
+        "王立新",
+        "according to",
+        "中文字",
+        "abc",
+        "#",
+        "*",
+        "…",
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=60).map("".join))
+def test_any_text_gives_well_formed_quotes(text: str) -> None:
+    for q in find_quotes(text):
+        assert q.quote.strip() and q.speaker.strip()
+
+
 def test_quote_with_unresolvable_pronoun_is_dropped() -> None:
     assert find_quotes("“我们明天一定会把所有的货物都送到客户手里,”他说。") == []
 
@@ -205,8 +266,8 @@ def test_english_fixture() -> None:
         ("Robert Klein", "chief executive"),
         ("Anita Rao", "economist at the Brookings Institution"),
         ("Anita Rao", "economist at the Brookings Institution"),
-        ("Samuel Ortiz", "logistics consultant who advises several shipping lines"),
-        ("Samuel Ortiz", "logistics consultant who advises several shipping lines"),
+        ("Samuel Ortiz", "logistics consultant"),
+        ("Samuel Ortiz", "logistics consultant"),
         ("Helen Park", "Governor"),
     ]
     assert qs[0].quote == (

@@ -154,9 +154,15 @@ def en_role_after(after: str) -> str | None:
     role = m.group(1).strip()
     if SPEECH_VERB.match(role) or role.lower().startswith(("who ", "which ", "that ")):
         return None
+    role = re.split(r"\s+(?:who|which|that|whose)\b", role)[0].strip()
     if any(w.lower().strip(".,") in EN_ROLE_WORDS for w in role.split()):
         return role
     return None
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[:start].rstrip()
+    return not before or before[-1] in '.!?。！？:："“”「」'
 
 
 def role_near(text: str, start: int, end: int) -> str | None:
@@ -236,6 +242,9 @@ def _scan_latin(reg: Registry, index: int, text: str, visible: str) -> list[Ment
         elif len(m.tokens) == 1 or m.honorific:
             singles.append(m)
         key = " ".join(m.tokens)
+        capitalised_word = len(m.tokens) == 1 and key[1:].islower() and key not in ORG_WORDS
+        if capitalised_word and _sentence_initial(visible, m.start):
+            continue  # "Economists had warned…" is a sentence start, not a company
         if not is_person_shape(m.tokens) and not m.honorific and is_org_name(key):
             reg.orgs.setdefault(key, Org(key, key)).mentions.append(pos)
     return singles

@@ -102,8 +102,8 @@ def pagerank(
     prior: Sequence[float],
     *,
     damping: float = 0.85,
-    iterations: int = 60,
-    tolerance: float = 1e-9,
+    iterations: int = 50,
+    tolerance: float = 1e-7,
 ) -> list[float]:
     """Weighted PageRank whose teleport follows `prior` (personalised PageRank)."""
     n = len(graph)
@@ -111,17 +111,19 @@ def pagerank(
         return []
     total = sum(prior) or 1.0
     tele = [p / total for p in prior]
-    out_weight = [sum(row.values()) for row in graph]
+    edges: list[list[tuple[int, float]]] = []
+    for row in graph:
+        out = sum(row.values())
+        edges.append([(i, row[i] / out) for i in sorted(row)] if out > 0 else [])
+    dangling_nodes = [j for j in range(n) if not edges[j]]
     score = list(tele)
     for _ in range(iterations):
-        dangling = sum(score[i] for i in range(n) if out_weight[i] == 0.0)
-        new = [(1.0 - damping) * tele[i] + damping * dangling * tele[i] for i in range(n)]
-        for j in range(n):
-            if out_weight[j] == 0.0:
-                continue
-            share = damping * score[j] / out_weight[j]
-            for i in sorted(graph[j]):
-                new[i] += share * graph[j][i]
+        dangling = damping * sum(score[j] for j in dangling_nodes)
+        new = [(1.0 - damping + dangling) * t for t in tele]
+        for j, row in enumerate(edges):
+            share = damping * score[j]
+            for i, w in row:
+                new[i] += share * w
         delta = sum(abs(a - b) for a, b in zip(new, score, strict=True))
         score = new
         if delta < tolerance:
