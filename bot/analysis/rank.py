@@ -120,9 +120,9 @@ def pagerank(
     for _ in range(iterations):
         dangling = damping * sum(score[j] for j in dangling_nodes)
         new = [(1.0 - damping + dangling) * t for t in tele]
-        for j, row in enumerate(edges):
+        for j, links in enumerate(edges):
             share = damping * score[j]
-            for i, w in row:
+            for i, w in links:
                 new[i] += share * w
         delta = sum(abs(a - b) for a, b in zip(new, score, strict=True))
         score = new
