@@ -18,6 +18,8 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from bot.urlsafety import UnsafeURLError
+
 USER_AGENT = "chatwire/0.1 (+https://github.com/chatwire)"
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
@@ -26,6 +28,7 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 PERMANENT_REDIRECTS = frozenset({301, 308})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10
 
 
@@ -181,7 +184,7 @@ async def _follow(
             "GET", current, headers=dict(headers), timeout=request_timeout
         )
         response = await client.send(request, stream=True, follow_redirects=False)
-        if not response.is_redirect:
+        if response.status_code not in REDIRECTS:
             new_url = current if permanent and current != url else None
             try:
                 yield response, new_url
@@ -232,6 +235,8 @@ async def fetch(
         raise FetchError(f"invalid URL: {exc}") from None
     except httpx.HTTPError as exc:
         raise FetchError(_transport_message(exc)) from None
+    except UnsafeURLError as exc:
+        raise FetchError(f"refused: {exc}") from None
 
 
 async def _result(response: httpx.Response, new_url: str | None, max_bytes: int) -> FetchResult:

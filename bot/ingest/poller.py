@@ -1,0 +1,510 @@
+"""The poll job: the database is the schedule, each tick claims what is due.
+
+A tick claims due feeds under a lease, starts one task per feed and returns
+after a short wait; slow feeds keep running and report on a later tick. A
+process that dies mid-poll loses nothing: its leases expire, the feeds are
+claimed again, and items already stored are found by the de-duplication keys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.ingest import dedup, schedule
+from bot.ingest.fetch import PAGE_ACCEPT, FetchError, FetchResult, fetch
+from bot.ingest.fulltext import PageText, extract_page, with_fulltext
+from bot.ingest.parse import FeedParseError, ParsedFeed, parse_feed
+from bot.models import Article, FeedItem
+from storage import articles, deliveries, feeds, routes
+from storage.db import Database
+from storage.feeds import Feed
+from storage.routes import Route
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_ITEMS_PER_POLL = 500
+"""A feed document with more items than this is cut to its newest ones."""
+MAX_ERROR_CHARS = 500
+ArticleBuilder = Callable[..., Article]
+
+
+class PollerConfig(Protocol):
+    """The Settings fields the poller reads (Settings satisfies it)."""
+
+    @property
+    def poll_concurrency(self) -> int: ...
+    @property
+    def poll_per_host_concurrency(self) -> int: ...
+    @property
+    def poll_tick_seconds(self) -> float: ...
+    @property
+    def fetch_timeout_seconds(self) -> float: ...
+    @property
+    def fetch_max_bytes(self) -> int: ...
+    @property
+    def feed_max_failures(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class UpdatedArticle:
+    """A stored article whose feed item changed; `edit_chat_ids` want their posts edited."""
+
+    article_id: int
+    feed_id: int
+    edit_chat_ids: tuple[int, ...] = ()
+
+
+@dataclass(slots=True)
+class FeedOutcome:
+    """What one poll of one feed did."""
+
+    feed_id: int
+    url: str
+    status: str  # "baseline" | "new" | "updated" | "unchanged" | "error"
+    new_article_ids: list[int] = field(default_factory=list)
+    baseline_article_ids: list[int] = field(default_factory=list)
+    updated: list[UpdatedArticle] = field(default_factory=list)
+    error: str | None = None
+    deactivated: bool = False
+    next_poll_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class PollReport:
+    """Outcomes of the polls that finished since the previous report."""
+
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+    claimed: int = 0
+    in_flight: int = 0
+
+    @property
+    def polled(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def new_article_ids(self) -> list[int]:
+        return [i for o in self.outcomes for i in o.new_article_ids]
+
+    @property
+    def updated(self) -> list[UpdatedArticle]:
+        return [u for o in self.outcomes for u in o.updated]
+
+    @property
+    def errors(self) -> dict[int, str]:
+        return {o.feed_id: o.error for o in self.outcomes if o.error is not None}
+
+    @property
+    def deactivated(self) -> list[int]:
+        return [o.feed_id for o in self.outcomes if o.deactivated]
+
+    def merge(self, other: PollReport) -> None:
+        self.outcomes.extend(other.outcomes)
+        self.claimed += other.claimed
+        self.in_flight = other.in_flight
+
+
+@dataclass(slots=True)
+class _Stored:
+    new: list[int] = field(default_factory=list)
+    baseline: list[int] = field(default_factory=list)
+    updated: list[UpdatedArticle] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Run:
+    """One poll's context while its items are stored."""
+
+    feed: Feed
+    shared: set[str]
+    routes: Sequence[Route]
+    baseline: bool
+    stored: _Stored = field(default_factory=_Stored)
+
+    @property
+    def edit_chats(self) -> tuple[int, ...]:
+        return tuple(r.chat_id for r in self.routes if r.options.get("on_update") == "edit")
+
+
+def _host_key(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.netloc or url).lower()
+
+
+def _default_builder() -> ArticleBuilder:
+    from bot.content.pipeline import build_article
+
+    return build_article
+
+
+class Poller:
+    """Claims due feeds, polls them concurrently, writes back their state."""
+
+    def __init__(
+        self,
+        db: Database,
+        http: httpx.AsyncClient,
+        config: PollerConfig,
+        notify: Callable[[str], Awaitable[None]],
+        clock: Callable[[], datetime] = utcnow,
+        *,
+        rng: random.Random | None = None,
+        tick_wait: float | None = None,
+        lease: timedelta | None = None,
+        build_article: ArticleBuilder | None = None,
+    ) -> None:
+        self.db = db
+        self.http = http
+        self.config = config
+        self.notify = notify
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.tick_wait = config.poll_tick_seconds * 0.8 if tick_wait is None else tick_wait
+        timeout = config.fetch_timeout_seconds
+        self.lease = lease or timedelta(seconds=max(300.0, timeout * 10))
+        self.build_article = build_article or _default_builder()
+        self._global = asyncio.Semaphore(config.poll_concurrency)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._write_lock = asyncio.Lock()
+        self._tasks: dict[asyncio.Task[FeedOutcome], int] = {}
+
+    # -- the job ---------------------------------------------------------------
+
+    @property
+    def capacity(self) -> int:
+        """Feeds held at once: twice the concurrency, so a slot never idles waiting for a claim."""
+        return self.config.poll_concurrency * 2
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._tasks)
+
+    async def tick(self) -> PollReport:
+        """Claim what is due, start polling it, and report what finished meanwhile."""
+        report = PollReport(claimed=await self._claim_and_start())
+        if self._tasks and self.tick_wait > 0:
+            await asyncio.wait(list(self._tasks), timeout=self.tick_wait)
+        report.outcomes = self._collect()
+        report.in_flight = len(self._tasks)
+        return report
+
+    async def run_until_idle(self) -> PollReport:
+        """Poll everything due now (and what falls due meanwhile) to the end: CLI and bench."""
+        total = PollReport()
+        while True:
+            free = self.capacity - len(self._tasks)
+            if not self._tasks or free >= max(1, self.capacity // 4):
+                total.claimed += await self._claim_and_start()
+            if not self._tasks:
+                return total
+            await asyncio.wait(list(self._tasks), return_when=asyncio.FIRST_COMPLETED)
+            total.outcomes.extend(self._collect())
+
+    async def drain(self) -> PollReport:
+        """Wait for the polls in flight (no new claims)."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks))
+        return PollReport(outcomes=self._collect())
+
+    async def aclose(self) -> None:
+        """Stop: cancel polls in flight; their leases expire and another tick retries them."""
+        for task in self._tasks:
+            task.cancel()
+        if self._tasks:
+            await asyncio.wait(list(self._tasks))
+        self._tasks.clear()
+
+    async def _claim_and_start(self) -> int:
+        free = self.capacity - len(self._tasks)
+        if free <= 0:
+            return 0
+        async with self._writing(), self.db.begin() as conn:
+            claimed = await feeds.claim_due_feeds(
+                conn, limit=free, lease=self.lease, now=self.clock()
+            )
+        running = set(self._tasks.values())
+        for feed in claimed:
+            if feed.id not in running:
+                task = asyncio.create_task(self.poll_feed(feed), name=f"poll-feed-{feed.id}")
+                self._tasks[task] = feed.id
+        return len(claimed)
+
+    def _collect(self) -> list[FeedOutcome]:
+        done = [task for task in self._tasks if task.done()]
+        outcomes = []
+        for task in done:
+            feed_id = self._tasks.pop(task)
+            if task.cancelled():
+                continue
+            exc = task.exception()
+            if exc is not None:  # poll_feed catches everything; this is a last resort
+                log.error("poll of feed %s crashed", feed_id, exc_info=exc)
+                continue
+            outcomes.append(task.result())
+        return outcomes
+
+    # -- one feed --------------------------------------------------------------
+
+    async def poll_feed(self, feed: Feed) -> FeedOutcome:
+        """Fetch, parse and store one claimed feed; every failure is recorded, none raised."""
+        try:
+            return await self._poll(feed)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("unexpected error polling feed %s (%s)", feed.id, feed.url)
+            try:
+                return await self._failed(feed, f"internal error: {type(exc).__name__}: {exc}")
+            except Exception:
+                log.exception("cannot record the failure of feed %s", feed.id)
+                return FeedOutcome(feed.id, feed.url, "error", error=str(exc))
+
+    async def _poll(self, feed: Feed) -> FeedOutcome:
+        try:
+            async with self._slot(feed.url):
+                result = await fetch(
+                    self.http,
+                    feed.url,
+                    time_limit=self.config.fetch_timeout_seconds,
+                    max_bytes=self.config.fetch_max_bytes,
+                    etag=feed.etag,
+                    last_modified=feed.last_modified,
+                )
+        except FetchError as exc:
+            return await self._failed(
+                feed, exc.message, retry_after=exc.retry_after, gone=exc.status == 410
+            )
+        if result.content is None:
+            return await self._succeeded(feed, result, None, _Stored())
+        try:
+            parsed = await asyncio.to_thread(parse_feed, result.content, result.url, result.headers)
+        except FeedParseError as exc:
+            return await self._failed(feed, exc.message)
+        stored = await self._store(feed, parsed)
+        return await self._succeeded(feed, result, parsed, stored)
+
+    @asynccontextmanager
+    async def _slot(self, url: str) -> AsyncIterator[None]:
+        """A per-host slot, then a global one (in that order, so no global slot idles)."""
+        host = _host_key(url)
+        limit = self._hosts.get(host)
+        if limit is None:
+            limit = self._hosts[host] = asyncio.Semaphore(self.config.poll_per_host_concurrency)
+        async with limit, self._global:
+            yield
+
+    def _writing(self) -> Any:
+        """SQLite has one writer: serialise this process's write transactions up front."""
+        return self._write_lock if self.db.dialect == "sqlite" else nullcontext()
+
+    # -- storing items ---------------------------------------------------------
+
+    async def _store(self, feed: Feed, parsed: ParsedFeed) -> _Stored:
+        items = dedup.unique_items(parsed.items)[:MAX_ITEMS_PER_POLL]
+        shared = dedup.shared_links(items)
+        async with self.db.begin() as conn:
+            known = await articles.known_articles(
+                conn,
+                feed.id,
+                guids=[i.guid for i in items if i.guid],
+                urls=[u for i in items if (u := dedup.link_key(i, shared))],
+            )
+            active_routes = await routes.routes_for_feed(conn, feed.id)
+        run = _Run(feed, shared, active_routes, baseline=not feed.baseline_done)
+        ordered = dedup.oldest_first(items)
+        deliver_from = len(ordered) - max(0, feed.backfill) if run.baseline else 0
+        source = feed.title or parsed.title
+        for index, item in enumerate(ordered):
+            match = dedup.match_known(item, known, shared)
+            item_print = dedup.fingerprint(item)
+            if match is not None and match.extra.get(dedup.FINGERPRINT_KEY) == item_print:
+                continue
+            deliver = index >= deliver_from
+            full = item
+            if feed.fulltext and (deliver or match is not None):
+                full = await with_fulltext(item, self._fetch_page, self._extract)
+            article = await asyncio.to_thread(
+                self.build_article, full, source=source, feed_language=parsed.language
+            )
+            article.feed_id = feed.id
+            article.guid = item.guid
+            article.extra[dedup.FINGERPRINT_KEY] = item_print
+            await self._store_item(run, item, article, match, deliver=deliver)
+        return run.stored
+
+    async def _store_item(
+        self,
+        run: _Run,
+        item: FeedItem,
+        article: Article,
+        match: articles.KnownArticle | None,
+        *,
+        deliver: bool,
+    ) -> None:
+        """One item, one transaction: the article and its deliveries, or nothing."""
+        now = self.clock()
+        async with self._writing(), self.db.begin() as conn:
+            # Writing first takes SQLite's write lock before any read, and extends the lease.
+            await feeds.update_feed(conn, run.feed.id, lease_until=now + self.lease)
+            existing = match or await self._find_duplicate(conn, run, item, article)
+            if existing is None:
+                article_id = await articles.insert_article(conn, article, now=now)
+                if deliver:
+                    await deliveries.enqueue_deliveries(conn, article_id, run.routes, now=now)
+                (run.stored.new if deliver else run.stored.baseline).append(article_id)
+            elif existing.content_hash != article.content_hash:
+                article.extra["updated"] = now.isoformat()
+                await articles.update_article(conn, existing.id, article, now=now)
+                run.stored.updated.append(UpdatedArticle(existing.id, run.feed.id, run.edit_chats))
+            else:
+                extra = {
+                    **existing.extra,
+                    dedup.FINGERPRINT_KEY: article.extra[dedup.FINGERPRINT_KEY],
+                }
+                await articles.set_article_extra(conn, existing.id, extra)
+
+    @staticmethod
+    async def _find_duplicate(
+        conn: AsyncConnection, run: _Run, item: FeedItem, article: Article
+    ) -> articles.KnownArticle | None:
+        """The key chain in the database: guid, then link, then title with content hash."""
+        found = await articles.find_duplicate(
+            conn,
+            run.feed.id,
+            guid=item.guid,
+            url=dedup.link_key(item, run.shared),
+            title=article.title,
+            content_hash=article.content_hash,
+        )
+        if found is None or found.id is None:
+            return None
+        return articles.KnownArticle(
+            found.id, found.guid, found.url, found.title, found.content_hash, found.extra
+        )
+
+    async def _fetch_page(self, url: str) -> bytes | None:
+        async with self._slot(url):
+            result = await fetch(
+                self.http,
+                url,
+                time_limit=self.config.fetch_timeout_seconds,
+                max_bytes=self.config.fetch_max_bytes,
+                accept=PAGE_ACCEPT,
+            )
+        return result.content
+
+    async def _extract(self, page: bytes, url: str) -> PageText | None:
+        return await asyncio.to_thread(extract_page, page, url)
+
+    # -- writing back the feed's state -----------------------------------------
+
+    async def _succeeded(
+        self, feed: Feed, result: FetchResult, parsed: ParsedFeed | None, stored: _Stored
+    ) -> FeedOutcome:
+        now = self.clock()
+        options = dict(feed.options)
+        if parsed is not None:
+            if parsed.ttl_minutes:
+                options["ttl_minutes"] = parsed.ttl_minutes
+            else:
+                options.pop("ttl_minutes", None)
+        interval = schedule.poll_interval(
+            feed.interval_seconds,
+            ttl_minutes=options.get("ttl_minutes"),
+            max_age=result.max_age,
+            retry_after=result.retry_after,
+        )
+        first = parsed is not None and not feed.baseline_done
+        spread = schedule.FIRST_SPREAD if first else schedule.JITTER
+        next_poll = schedule.jittered(now, interval, self.rng, spread=spread)
+        values: dict[str, Any] = {
+            "last_polled_at": now,
+            "last_success_at": now,
+            "next_poll_at": next_poll,
+            "lease_until": None,
+            "error_count": 0,
+            "last_error": None,
+            "options": options,
+            "etag": result.etag if parsed is not None else (result.etag or feed.etag),
+            "last_modified": result.last_modified
+            if parsed is not None
+            else (result.last_modified or feed.last_modified),
+        }
+        if parsed is not None:
+            values["baseline_done"] = True
+            values["title"] = feed.title or parsed.title
+            values["site_url"] = parsed.link or feed.site_url
+            values["language"] = parsed.language or feed.language
+        async with self._writing(), self.db.begin() as conn:
+            if (
+                result.permanent_url
+                and await feeds.get_feed_by_url(conn, result.permanent_url) is None
+            ):
+                values["url"] = result.permanent_url
+            await feeds.update_feed(conn, feed.id, **values)
+        status = "baseline" if first else "new" if stored.new else "unchanged"
+        if status == "unchanged" and stored.updated:
+            status = "updated"
+        return FeedOutcome(
+            feed.id,
+            values.get("url", feed.url),
+            status,
+            new_article_ids=stored.new,
+            baseline_article_ids=stored.baseline,
+            updated=stored.updated,
+            next_poll_at=next_poll,
+        )
+
+    async def _failed(
+        self, feed: Feed, message: str, *, retry_after: float | None = None, gone: bool = False
+    ) -> FeedOutcome:
+        now = self.clock()
+        count = feed.error_count + 1
+        deactivate = gone or count >= self.config.feed_max_failures
+        delay = schedule.backoff_delay(count, feed.interval_seconds, retry_after=retry_after)
+        next_poll = schedule.jittered(now, delay, self.rng)
+        message = message[:MAX_ERROR_CHARS]
+        async with self._writing(), self.db.begin() as conn:
+            await feeds.update_feed(
+                conn,
+                feed.id,
+                error_count=count,
+                last_error=message,
+                last_polled_at=now,
+                lease_until=None,
+                next_poll_at=next_poll,
+                active=not deactivate,
+            )
+        if deactivate:
+            reason = (
+                "the server says it is gone (HTTP 410)" if gone else f"{count} failures in a row"
+            )
+            await self._notify(
+                f"Feed #{feed.id} deactivated: {reason}.\n{feed.url}\nLast error: {message}\n"
+                f"Re-enable it once fixed (it is kept with its articles)."
+            )
+        return FeedOutcome(
+            feed.id,
+            feed.url,
+            "error",
+            error=message,
+            deactivated=deactivate,
+            next_poll_at=next_poll,
+        )
+
+    async def _notify(self, text: str) -> None:
+        try:
+            await self.notify(text)
+        except Exception:
+            log.exception("admin notice failed: %s", text)
