@@ -17,8 +17,9 @@ from datetime import datetime
 from telegram import Bot, Message, MessageOriginChannel, ReplyParameters
 from telegram.error import TelegramError
 
+from bot.deliver.discussion import resolve_post
 from bot.models import Article
-from storage import articles, messages
+from storage import articles
 from storage import feedback as store
 from storage.db import Database
 from storage.feedback import Feedback
@@ -150,7 +151,8 @@ def admin_card(feedback: Feedback, reader: Reader, origin: Origin, article: Arti
 
 
 async def resolve_article_id(db: Database, message: Message) -> int | None:
-    """The article a group message is about: the post copy it replies to, or its thread's."""
+    """The article a message is about: the post (or its discussion copy) it replies to,
+    that copy's channel post, or the comment thread it belongs to."""
     keys: list[tuple[int, int]] = []
     replied = message.reply_to_message
     if replied is not None:
@@ -160,11 +162,10 @@ async def resolve_article_id(db: Database, message: Message) -> int | None:
         keys.append((message.chat.id, replied.message_id))
     if message.message_thread_id is not None:
         keys.append((message.chat.id, message.message_thread_id))
-    async with db.begin() as conn:
-        for chat_id, message_id in keys:
-            sent = await messages.find_message(conn, chat_id, message_id)
-            if sent is not None:
-                return sent.article_id
+    for chat_id, message_id in keys:
+        sent = await resolve_post(db, chat_id, message_id)
+        if sent is not None:
+            return sent.article_id
     return None
 
 
