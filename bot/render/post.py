@@ -48,11 +48,11 @@ def lead_photo(article: Article) -> str | None:
     return None
 
 
-def title_rich(article: Article) -> Rich:
-    """Bold title, linked to the original when there is a web URL."""
+def title_rich(article: Article, max_chars: int = _TITLE_MAX) -> Rich:
+    """Bold title (shortened past `max_chars`), linked to the original when there is a URL."""
     title = " ".join(article.title.split())
-    if len(title) > _TITLE_MAX:
-        title = title[: _TITLE_MAX - 1].rstrip() + "…"
+    if len(title) > max_chars:
+        title = title[: max_chars - 1].rstrip() + "…"
     if not title:
         return Rich()
     spans = [Span("bold", 0, len(title))]
@@ -174,7 +174,7 @@ def render_post(
     caption_limit = min(CAPTION_LIMIT, options.max_length)
     lead_limit = caption_limit if photo else options.max_length
     composer = _Composer(article, options, body, footer, lead_limit)
-    title = title_rich(article)
+    title = title_rich(article, min(_TITLE_MAX, options.max_length // 4))
     parts = composer.parts(title)
     if photo is None:
         return [to_message(p) for p in parts]
