@@ -152,9 +152,14 @@ async def add_feed(
     request: AddFeedArgs,
     *,
     default_interval: int,
+    added_by: int | None = None,
     now: datetime | None = None,
 ) -> str:
-    """Add (or reuse) the feed and, with a target, route it there once the bot can post."""
+    """Add (or reuse) the feed and, with a target, route it there once the bot can post.
+
+    The feed's options say it came from chat (and from whom), so the poller can
+    keep applying the URL guard to it.
+    """
     try:
         await guard.check(request.url)
     except UnsafeURLError as exc:
@@ -170,6 +175,7 @@ async def add_feed(
                 conn,
                 request.url,
                 interval_seconds=request.interval or default_interval,
+                options={"added_from_chat": True, "added_by": added_by},
                 now=now,
             )
         elif request.interval is not None:

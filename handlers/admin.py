@@ -24,6 +24,7 @@ from handlers.common import Callback, Context, actor_id, admin_command, reply_pl
 log = logging.getLogger(__name__)
 
 GROUP_COMMANDS = 0
+MAX_COMMAND_CHARS = 2048
 RESOLVER_KEY = "chatwire.admin.resolver"
 """bot_data key for a DNS resolver override (tests inject one; production uses the system's)."""
 
@@ -84,6 +85,11 @@ def _command(action: Action, *, audit: bool = False) -> Callback:
         message = update.effective_message
         assert message is not None
         svc = services(context)
+        if len(message.text or "") > MAX_COMMAND_CHARS:
+            await reply_plain(
+                message, f"Refused: admin commands are limited to {MAX_COMMAND_CHARS} characters."
+            )
+            return
         try:
             answer = await action(svc, update, context)
         except core.AdminError as exc:
@@ -110,6 +116,7 @@ async def _addfeed(svc: Services, update: Update, context: Context) -> str:
         url_guard(svc, context),
         request,
         default_interval=svc.settings.poll_interval_seconds,
+        added_by=actor_id(update),
     )
 
 

@@ -128,7 +128,14 @@ async def test_addfeed_refuses_private_urls(world: World, url: str, reason: str)
 async def test_feeds_pause_resume_remove_stats(world: World) -> None:
     now = datetime.now(UTC)
     await admin_says(world, "/addfeed https://feeds.example/rss @news_channel")
-    assert (await all_feeds(world))[0].interval_seconds == 600
+    added = (await all_feeds(world))[0]
+    assert added.interval_seconds == 600
+    assert added.options == {"added_from_chat": True, "added_by": ADMIN}
+    too_long = "/addfeed https://feeds.example/" + "a" * 2100
+    assert await admin_says(world, too_long) == (
+        "Refused: admin commands are limited to 2048 characters."
+    )
+    assert len(await all_feeds(world)) == 1
     async with world.db.begin() as conn:
         await feeds.update_feed(
             conn,
@@ -166,6 +173,7 @@ async def test_feeds_pause_resume_remove_stats(world: World) -> None:
     assert await all_feeds(world) == []
     assert await admin_says(world, "/removefeed 1") == "No feed #1."
     assert await admin_says(world, "/feeds") == "No feeds yet. Add one with /addfeed URL @channel."
+    assert not world.fake.used_parse_mode
 
 
 async def test_non_admin_is_refused_everything(world: World) -> None:
