@@ -175,6 +175,11 @@ def test_english_company_reference_skips_sentence_initial_words() -> None:
     ]
 
 
+def test_cjk_bare_name_and_quote_before_the_attributed_one() -> None:
+    text = "“我们明天一定会把所有货物送到。”“请大家放心,”张伟说。"
+    assert _pairs(text) == [("张伟", "我们明天一定会把所有货物送到。请大家放心")]
+
+
 def test_following_unattributed_quote_belongs_to_the_same_speaker() -> None:
     text = "“这件事没那么简单,”分析师 Mary Chen 表示。她补充了细节。“也许这只是开始。”"
     assert _pairs(text) == [("Mary Chen", "这件事没那么简单"), ("Mary Chen", "也许这只是开始。")]
@@ -198,6 +203,8 @@ def test_following_unattributed_quote_belongs_to_the_same_speaker() -> None:
         "“这是一段没有任何人说出来的很长很长的引号中的文字,它没有说话人。”",
         "Stacy Rasgon 在一份研究报告中指出,这些估算并没有包含研发、实验等前期投入。",
         "Delgado said the vote passed with 78% support and members would return on Wednesday.",
+        "“一个时代的终结和另一个时代的开始”这一判断,他表示认同。",
+        "“这波行情还远远没有结束,”分析人士说。",
     ],
 )
 def test_not_a_quotation(text: str) -> None:

@@ -104,3 +104,10 @@ TITLE_BEFORE = re.compile(
 TITLE_AFTER = re.compile(
     r"^\s*(?:为题|为名|一词|一书|这个词|这一说法|的说法|这句话|之称|字样|标签|的口号)"
 )
+# The most common Chinese family names: a bare 2–4 character phrase before a verb
+# of saying is taken as a person's name only when it starts with one of these.
+CJK_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜"
+    "叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎"
+    "贺顾毛郝龚邵万钱严覃武戴莫孔向汤欧阳司马上官诸葛"
+)

@@ -24,6 +24,7 @@ from bot.analysis.entities import (
 )
 from bot.analysis.lexicon import (
     CJK_HONORIFIC,
+    CJK_SURNAMES,
     ORG_REFERENCE,
     PHRASE_PREFIX,
     PHRASE_SUFFIX,
@@ -34,7 +35,7 @@ from bot.analysis.lexicon import (
 )
 from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import split_paragraph
-from bot.analysis.text import is_cjk_char, paragraphs, text_weight
+from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
@@ -172,7 +173,7 @@ class _Resolver:
         for alias, org in self.reg.orgs.items():
             if is_cjk_char(alias[0]) and re.fullmatch(rf"{re.escape(alias)}(?:方面|公司)?", phrase):
                 return Speaker(org.display, None)
-        if _CJK_NAME.fullmatch(phrase) and not ORG_REFERENCE.match(phrase):
+        if _CJK_NAME.fullmatch(phrase) and phrase[0] in CJK_SURNAMES and phrase[-1] != "们":
             return Speaker(phrase, None)
         return None
 
@@ -225,6 +226,8 @@ def _after(text: str, span: Span, limit: int) -> tuple[str, str] | None:
         rest_start = end
     if re.search(r"[“”\"「」]", phrase) or text_weight(_clean_phrase(phrase)) > MAX_PHRASE:
         return None
+    if cjk_count(phrase) and re.search(r"[,，;；]", _clean_phrase(phrase)):
+        return None  # "“…”这一判断,他表示认同": the verb belongs to a new clause
     return phrase, text[rest_start:limit]
 
 
@@ -352,15 +355,17 @@ def _sentence_starts(text: str) -> list[int]:
     return starts
 
 
+def _wide(ch: str) -> bool:
+    """CJK characters and full-width punctuation: no space goes next to them."""
+    return bool(ch) and (is_cjk_char(ch) or ord(ch) >= 0x3000)
+
+
 def _join_parts(parts: list[str]) -> str:
+    """Join the pieces of a split quotation ("A," X said, "B." → "A, B.")."""
     out = parts[0]
     for part in parts[1:]:
-        glue = (
-            ""
-            if is_cjk_char(out[-1:] or "a") or (out[-1:] in "，," and is_cjk_char(part[:1]))
-            else " "
-        )
-        out = out + glue + part
+        tight = _wide(out[-1:]) or (out[-1:] in ",.;:!?" and _wide(part[:1]))
+        out = out + ("" if tight else " ") + part
     return out.rstrip(",，:： ")
 
 
