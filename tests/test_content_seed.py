@@ -158,3 +158,27 @@ def test_with_lead_image(seed: Article) -> None:
     assert "DeepSeek 让科技" in post[0].text
     text_only = render_post(pictured, RenderOptions(with_media=False))
     assert all(m.photo is None for m in text_only)
+
+
+def test_seed_as_line_html_from_a_channel_feed() -> None:
+    from html import escape
+
+    from bot.content.pipeline import build_article
+    from bot.models import FeedItem
+
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    html = "<br>".join(escape(line) for line in lines)
+    html = html.replace("什么是 DeepSeek?", "<b>什么是 DeepSeek?</b>")
+    item = FeedItem(guid="1", url="https://t.me/s/chan/1", title=lines[0], content_html=html)
+    article = build_article(item, source="频道")
+    assert article.authors == AUTHORS
+    assert article.translator == "ChatGPT o1"
+    assert article.published == datetime(2025, 1, 28, 9, 4, 57, tzinfo=UTC)
+    assert not article.content_markdown.startswith("DeepSeek 让科技")
+    post = render_post(article)
+    check_post(post)
+    bold = [t for m in post for t in entity_text(m, "bold")]
+    for heading in HEADINGS:
+        assert bold.count(heading) == 1, heading
+    everything = "\n".join(m.text for m in post)
+    assert "Mobot" not in everything and "@" not in everything

@@ -72,7 +72,9 @@ def _code_language(el: Any) -> str | None:
 class TelegramMarkdownConverter(MarkdownConverter):
     """markdownify tuned for Telegram: see the module docstring."""
 
-    def __init__(self, *, base_url: str | None = None, **options: Any) -> None:
+    def __init__(
+        self, *, base_url: str | None = None, br_paragraphs: bool = False, **options: Any
+    ) -> None:
         options.setdefault("heading_style", ATX)
         options.setdefault("bullets", "-")
         options.setdefault("newline_style", BACKSLASH)
@@ -81,6 +83,12 @@ class TelegramMarkdownConverter(MarkdownConverter):
         options.setdefault("keep_inline_images_in", ["a", "td", "th", "span", "figure"])
         super().__init__(**options)
         self.base_url = base_url
+        self.br_paragraphs = br_paragraphs
+
+    def convert_br(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if self.br_paragraphs and "pre" not in parent_tags and "_inline" not in parent_tags:
+            return "\n\n"
+        return str(super().convert_br(el, text, parent_tags))
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
         if not text:
@@ -143,11 +151,24 @@ class TelegramMarkdownConverter(MarkdownConverter):
         return f"![{alt}]({src})"
 
 
+_BLOCK_TAG = re.compile(r"<(?:p|div|h[1-6]|ul|ol|table|blockquote|pre|section|figure|dl)\b", re.I)
+_BR = re.compile(r"<br\b", re.IGNORECASE)
+
+
+def is_line_html(html: str) -> bool:
+    """HTML that is really plain text: lines joined by <br>, no block elements (channel feeds)."""
+    return bool(_BR.search(html)) and not _BLOCK_TAG.search(html)
+
+
 def html_to_markdown(html: str, *, base_url: str | None = None) -> str:
-    """Sanitized HTML → Markdown (blocks separated by one blank line, no trailing space)."""
+    """Sanitized HTML → Markdown (blocks separated by one blank line, no trailing space).
+
+    In line HTML (see `is_line_html`) every <br> ends a paragraph, as a line does in text.
+    """
     if not html.strip():
         return ""
-    md = TelegramMarkdownConverter(base_url=base_url).convert(html)
+    converter = TelegramMarkdownConverter(base_url=base_url, br_paragraphs=is_line_html(html))
+    md = converter.convert(html)
     md = re.sub(r"[ \t]+\n", "\n", md)
     return re.sub(r"\n{3,}", "\n\n", md).strip()
 

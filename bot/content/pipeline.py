@@ -20,6 +20,7 @@ from bot.content.markdown import (
     escape_markdown,
     first_image,
     html_to_markdown,
+    is_line_html,
     markdown_blocks,
 )
 from bot.content.metadata import Metadata, extract_metadata
@@ -153,9 +154,10 @@ def build_article(
     """A feed item → a clean Article (the body's metadata lines moved into fields)."""
     html = item.content_html or item.summary_html or ""
     if _TAG.search(html):
-        markdown = html_to_markdown(sanitize_html(html), base_url=item.url)
+        clean = sanitize_html(html)
+        markdown = html_to_markdown(clean, base_url=item.url)
         blocks = list(markdown_blocks(markdown))
-        plain_text = False
+        plain_text = is_line_html(clean)
     else:
         blocks = text_blocks(html)
         plain_text = True

@@ -99,6 +99,8 @@ class _Writer:
             if entry[0] == kind:
                 del self.open_spans[i]
                 start = entry[1]
+                if self.is_open(kind) and kind != "text_link":
+                    return  # an outer span of the same style already covers this text
                 if isinstance(start, int) and self.n > start:
                     url = entry[2] if isinstance(entry[2], str) else None
                     lang = entry[3] if isinstance(entry[3], str) else None
