@@ -60,7 +60,7 @@ def test_validate_feed_url() -> None:
         ("javascript:alert(1)", "only http"),
         ("example.com/rss", "only http"),
         ("https:///path", "no host"),
-        ("http://example.com:99999/", "port"),
+        ("http://example.com:99999/", "(?i)port"),
         ("http://exa mple.com/", "spaces"),
     ]:
         with pytest.raises(ValueError, match=reason):
