@@ -86,9 +86,9 @@ class TelegramMarkdownConverter(MarkdownConverter):
         self.br_paragraphs = br_paragraphs
 
     def convert_br(self, el: Any, text: str, parent_tags: set[str]) -> str:
-        if self.br_paragraphs and "pre" not in parent_tags and "_inline" not in parent_tags:
-            return "\n\n"
-        return str(super().convert_br(el, text, parent_tags))
+        if "_inline" in parent_tags:
+            return " "
+        return "\n\n" if self.br_paragraphs and "pre" not in parent_tags else "\\\n"
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
         if not text:
