@@ -25,6 +25,7 @@ from bot.analysis.entities import (
 from bot.analysis.lexicon import (
     CJK_HONORIFIC,
     CJK_SURNAMES,
+    NOT_NAME_START,
     ORG_REFERENCE,
     PHRASE_PREFIX,
     PHRASE_SUFFIX,
@@ -200,10 +201,13 @@ class _Resolver:
         found = self.cjk(phrase, pos)
         if found:
             return found
-        whole = LATIN_SEQ.fullmatch(phrase)
-        if whole and phrase.split()[0] not in ("The", "A", "An"):
-            org = self.reg.orgs.get(phrase)
-            return Speaker(org.display if org else phrase, None)
+        head, _, rest = phrase.partition(",")
+        head = head.strip()
+        if LATIN_SEQ.fullmatch(head) and head.split()[0] not in NOT_NAME_START:
+            org = self.reg.orgs.get(head)  # "Nvidia said", "Smith, a lawyer, said"
+            return Speaker(
+                org.display if org else head, en_role_after(f",{rest}") if rest else None
+            )
         return None
 
 
@@ -243,8 +247,16 @@ def _before(text: str, start: int, floor: int) -> str | None:
     return None
 
 
-def _joins(rest: str) -> bool:
-    return bool(re.fullmatch(r"[\s,，:：—–-]*", rest))
+def _joins(rest: str, part: str) -> bool:
+    """Does the next quotation continue this one after its attribution?
+
+    Yes when only punctuation separates them ("“A,” X said, “B.”"), or when the
+    first part stops mid-sentence and the attribution ends the sentence
+    ("“A,” said X, an analyst. “B.”").
+    """
+    if re.fullmatch(r"[\s,，:：—–-]*", rest):
+        return True
+    return part[-1:] in ",，" and bool(re.fullmatch(r"\s*[.。]\s*", rest))
 
 
 class _Finder:
@@ -289,7 +301,7 @@ class _Finder:
             if item.speaker is None and last_speaker and item.parts[0][-1] in _END_PUNCT:
                 item.speaker = last_speaker
             if after and item.speaker:
-                item.joins_next = _joins(after[1]) and k + 1 < len(spans)
+                item.joins_next = k + 1 < len(spans) and _joins(after[1], item.parts[-1])
             if joined:
                 out[-1].parts.extend(item.parts)
                 out[-1].joins_next = item.joins_next
@@ -364,6 +376,8 @@ def _join_parts(parts: list[str]) -> str:
     """Join the pieces of a split quotation ("A," X said, "B." → "A, B.")."""
     out = parts[0]
     for part in parts[1:]:
+        if out.endswith(",") and re.match(r"[A-Z]", part) and not re.match(r"I\b", part):
+            out = out[:-1] + "."  # "…industry," + "The pioneers…" were two sentences
         tight = _wide(out[-1:]) or (out[-1:] in ",.;:!?" and _wide(part[:1]))
         out = out + ("" if tight else " ") + part
     return out.rstrip(",，:： ")

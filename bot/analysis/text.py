@@ -32,6 +32,8 @@ _MD_CODE = re.compile(r"`+([^`]+)`+")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_MD_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _META_PATTERNS = [
@@ -149,6 +151,7 @@ def _raw_blocks(text: str) -> list[tuple[str, bool]]:
     blank_separated = any(not ln.strip() for ln in lines[1:-1]) if len(lines) > 2 else False
     blocks: list[tuple[str, bool]] = []
     pending: list[str] = []
+    fence: str | None = None  # inside a fenced code block: code is not prose
 
     def flush() -> None:
         if pending:
@@ -156,7 +159,18 @@ def _raw_blocks(text: str) -> list[tuple[str, bool]]:
             pending.clear()
 
     for raw in lines:
+        opener = _MD_FENCE.match(raw)
+        if fence is not None or opener:
+            if fence is None and opener:
+                flush()
+                fence = opener.group(1)
+            elif fence is not None and raw.strip().startswith(fence):
+                fence = None
+            continue
         if not raw.strip() or _MD_RULE.match(raw) or _TABLE_SEP.match(raw):
+            flush()
+            continue
+        if _TABLE_ROW.match(raw):
             flush()
             continue
         heading = _MD_HEADING.match(raw)
