@@ -23,6 +23,10 @@ _INLINE_ESCAPE = re.compile(r"([\\`*_\[\]<>~])")
 _ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
 _LINE_START = re.compile(r"(?m)^(\s*)([#>+=-]|\d{1,9}[.)])")
 _TABLE_PIPE = re.compile(r"\|")
+_INLINE_TAGS = frozenset(
+    {"a", "b", "strong", "i", "em", "u", "ins", "s", "del", "strike", "code", "pre", "span",
+     "small", "mark", "sub", "sup", "q", "cite", "abbr", "kbd", "samp"}
+)  # fmt: skip
 _LANG_CLASS = re.compile(r"^(?:language|lang)-([\w#+.-]+)$")
 
 
@@ -88,7 +92,8 @@ class TelegramMarkdownConverter(MarkdownConverter):
     def convert_br(self, el: Any, text: str, parent_tags: set[str]) -> str:
         if "_inline" in parent_tags:
             return " "
-        return "\n\n" if self.br_paragraphs and "pre" not in parent_tags else "\\\n"
+        breaks_paragraph = self.br_paragraphs and not (_INLINE_TAGS & parent_tags)
+        return "\n\n" if breaks_paragraph else "\\\n"
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
         if not text:
