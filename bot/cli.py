@@ -1,4 +1,4 @@
-"""Command-line parsing only: each sub-command calls into the modules that do the work."""
+"""Command-line parsing only: each sub-command calls a function in bot/commands.py."""
 
 from __future__ import annotations
 
@@ -8,23 +8,54 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
+from bot import commands
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
-from storage.db import DatabaseURLError, open_database
+from storage.db import DatabaseURLError
 
+EXIT_ERROR = 1
 EXIT_CONFIG = 2
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
-async def _db_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    db = await open_database(settings.database_url, migrate=False)
-    try:
-        applied = await db.migrate()
-    finally:
-        await db.close()
-    print(f"applied migrations: {applied}" if applied else "database schema is up to date")
-    return 0
+def _add_feed_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--channel", required=True, help="chat to post into: @channelname or numeric id"
+    )
+    parser.add_argument("--interval", help="poll interval, e.g. 90s, 10m, 1h (default 10m)")
+    parser.add_argument(
+        "--fulltext", action="store_true", help="fetch the article page when the feed has a teaser"
+    )
+
+
+def _feeds_parser(commands_: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    feeds = commands_.add_parser("feeds", help="manage feeds and where they post")
+    actions = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
+
+    add = actions.add_parser("add", help="add a feed and route it to a chat")
+    add.add_argument("url", help="http(s) URL of an RSS, Atom or JSON feed")
+    _add_feed_options(add)
+    add.add_argument(
+        "--backfill", type=int, default=0, metavar="N", help="post the newest N items at once"
+    )
+    add.set_defaults(handler=commands.feeds_add)
+
+    listing = actions.add_parser("list", help="feeds with their state and schedule")
+    listing.set_defaults(handler=commands.feeds_list)
+
+    remove = actions.add_parser("remove", help="remove a feed and its routes")
+    remove.add_argument("id", type=int, help="feed id from `feeds list`")
+    remove.set_defaults(handler=commands.feeds_remove)
+
+    imp = actions.add_parser("import", help="add every feed of an OPML file")
+    imp.add_argument("file", help="OPML file")
+    _add_feed_options(imp)
+    imp.set_defaults(handler=commands.feeds_import)
+
+    exp = actions.add_parser("export", help="write all feeds as OPML")
+    exp.add_argument("-o", "--output", help="file to write (default: standard output)")
+    exp.set_defaults(handler=commands.feeds_export)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,12 +64,29 @@ def build_parser() -> argparse.ArgumentParser:
         description="Republish feed articles into Telegram channels and answer readers about them.",
     )
     parser.add_argument("--log-format", choices=["text", "json"], help="log line format")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    db = commands.add_parser("db", help="database maintenance")
-    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    migrate = db_commands.add_parser("migrate", help="apply pending schema migrations")
-    migrate.set_defaults(handler=_db_migrate)
+    preview = sub.add_parser("preview", help="show the post(s) an article or feed would become")
+    preview.add_argument("source", help="a .html/.txt/.md file, a feed file, or an http(s) URL")
+    preview.add_argument("--json", action="store_true", help="print JSON (UTF-16 offsets)")
+    preview.set_defaults(handler=commands.preview)
+
+    summary = sub.add_parser("summary", help="summarise an article file")
+    summary.add_argument("file", help="an article file as `preview` accepts")
+    summary.add_argument("--json", action="store_true", help="print JSON")
+    summary.set_defaults(handler=commands.summary)
+
+    quotes = sub.add_parser("quotes", help="list an article file's quotations and speakers")
+    quotes.add_argument("file", help="an article file as `preview` accepts")
+    quotes.add_argument("--json", action="store_true", help="print JSON")
+    quotes.set_defaults(handler=commands.quotes)
+
+    _feeds_parser(sub)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    migrate = db_actions.add_parser("migrate", help="apply pending schema migrations")
+    migrate.set_defaults(handler=commands.db_migrate)
     return parser
 
 
@@ -49,9 +97,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings.log_level, args.log_format or settings.log_format)
         handler: Command = args.handler
         return asyncio.run(handler(args, settings))
-    except (ConfigError, DatabaseURLError) as exc:
-        name = "" if isinstance(exc, ConfigError) else "DATABASE_URL is invalid: "
-        print(f"chatwire: error: {name}{exc}", file=sys.stderr)
+    except ConfigError as exc:
+        print(f"chatwire: error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except DatabaseURLError as exc:
+        print(f"chatwire: error: DATABASE_URL is invalid: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except (commands.CommandError, ValueError) as exc:
+        print(f"chatwire {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
