@@ -88,6 +88,17 @@ def test_cjk_verb_cheng_with_object_pronoun() -> None:
     ]
 
 
+def test_traditional_chinese() -> None:
+    text = (
+        "台積電(TSMC)發言人王怡君表示:「我們會持續擴大先進製程的投資。」\n"
+        "「這是一個艱難的決定,」執行長 David Wu 說,「但我們別無選擇。」"
+    )
+    assert find_quotes(text) == [
+        Quote("我們會持續擴大先進製程的投資。", "王怡君", "台積電發言人"),
+        Quote("這是一個艱難的決定,但我們別無選擇。", "David Wu", "執行長"),
+    ]
+
+
 # --- English patterns -------------------------------------------------------
 
 

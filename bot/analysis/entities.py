@@ -41,8 +41,13 @@ _GENERIC_TAILS = words(
     "航空 地产 医药 通信 电信 电力 化工 钢铁 物流 食品 传媒 网络 软件 半导体 芯片 "
     "制药 生物"
 )
-_FUNCTION_PREFIX = re.compile(r"^.*[的和与及但而是在为从到其这那了、]")
-_NOT_NAME_CHARS = frozenset("都也还则曾对向在是被把将会要就已又的了们者等和与及或而但")
+_CLAUSE_OPENER = re.compile(
+    r"^(?:而|但|[则則]|[据據]|另外|此外|不[过過]|[随隨][后後]|同[时時]|然而)"
+)
+_FUNCTION_PREFIX = re.compile(r"^.*[的和与與及但而是在为為从從到其这這那了、]")
+_NOT_NAME_CHARS = frozenset(
+    "都也还還则則曾对對向在是被把将將会會要就已又的了们們者等和与與及或而但"
+)
 COMMON_ACRONYMS = words(
     "AI GPU GPUs CPU ETF ETFs IPO GDP US UK EU UN API App CEO CFO CTO PC TV AM PM OK"
 )
@@ -127,7 +132,7 @@ def split_role_prefix(tokens: list[str]) -> tuple[list[str], list[str]]:
 def cjk_role_before(before: str) -> str | None:
     """The role phrase that ends right before a name ("… 的首席执行官"), if any."""
     clause = _CLAUSE_DELIM.split(strip_parens(before))[-1]
-    clause = re.sub(r"^(?:而|但|则|据|另外|此外|不过|随后|同时|然而)", "", clause.strip()).strip()
+    clause = _CLAUSE_OPENER.sub("", clause.strip()).strip()
     clause = re.sub(r"\s+", " ", clause)
     if clause and CJK_ROLE_END.search(clause) and len(clause) <= 60:
         return clause
@@ -265,7 +270,7 @@ def cjk_name_after_role(text: str, start: int, full_text: str) -> str | None:
             return cand[:k] if not SPEECH_VERB.search(cand[:k]) else None
     for k in range(2, len(cand) + 1):
         rest = text[start + k :]
-        if re.match(rf"(?:{SPEECH_VERB.pattern})|[在也还则曾对向,，。、]", rest):
+        if re.match(rf"(?:{SPEECH_VERB.pattern})|[在也还還则則曾对對向,，。、]", rest):
             return cand[:k] if not SPEECH_VERB.search(cand[:k]) else None
     return cand[:3] if len(cand) >= 3 and not SPEECH_VERB.search(cand[:3]) else None
 
