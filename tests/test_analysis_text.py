@@ -113,3 +113,17 @@ def test_body_text_drops_everything_but_body() -> None:
 )
 def test_detect_language(text: str, hint: str | None, expected: str) -> None:
     assert detect_language(text, hint) == expected
+
+
+def test_code_blocks_and_tables_are_not_prose() -> None:
+    text = (
+        "Intro sentence about the release.\n\n"
+        "```python\ndef greet(name):\n    return f'Hello, {name}!'\n```\n\n"
+        "| City | Population |\n| --- | --- |\n| Lisbon | 545,000 |\n\n"
+        "~~~\nraw block\n~~~\n\n"
+        "Closing sentence."
+    )
+    assert [p.text for p in paragraphs(text)] == [
+        "Intro sentence about the release.",
+        "Closing sentence.",
+    ]
