@@ -146,3 +146,15 @@ def test_markdown_file_with_byline() -> None:
     assert article.authors == ["Ada Lovelace"]
     assert article.extra["reading_minutes"] == 3
     assert article.content_markdown.startswith("Version 2.0 brings **faster**")
+
+
+def test_byline_after_a_lead_image() -> None:
+    html = (
+        '<h1>T</h1><p><img src="https://x.com/a.jpg" alt="Lead"></p><p>By Ann Lee</p>'
+        "<p>Body text here that is long enough.</p>"
+    )
+    article = article_from_text(html, fmt="html")
+    assert article.title == "T"
+    assert article.authors == ["Ann Lee"]
+    assert article.lead_image == "https://x.com/a.jpg"
+    assert "By Ann" not in article.content_markdown

@@ -138,3 +138,10 @@ def test_split_ranges_cover_the_text(
         assert len(piece.spans) <= 100
         assert len(piece.text.encode("utf-16-le")) // 2 <= size
     assert all(b1 <= a2 for (_, b1), (a2, _) in pairwise(ranges))
+
+
+@SETTINGS
+@given(st.lists(inline_html, min_size=1, max_size=15), limits)
+def test_generated_line_html(lines: list[str], max_length: int) -> None:
+    item = FeedItem(guid=None, url=None, title="T", content_html="<br>".join(lines))
+    _check_article(build_article(item), max_length)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
+from markdown_it.token import Token
 from markdownify import ATX, BACKSLASH, MarkdownConverter
 
 from bot.render.entities import parser, plain_inline
@@ -198,12 +199,20 @@ def markdown_blocks(markdown: str) -> Iterator[Block]:
             start, end = t.map
             plain = ""
             if i + 1 < len(tokens) and tokens[i + 1].type == "inline":
-                plain = plain_inline(tokens[i + 1].children or [])
+                children = tokens[i + 1].children or []
+                if not all(_is_decoration(c) for c in children):  # image-only: no text
+                    plain = plain_inline(children)
             elif t.type in ("fence", "code_block"):
                 plain = t.content
             kind = t.type.removesuffix("_open")
             yield Block("\n".join(lines[start:end]).strip("\n"), plain.strip(), kind)
         i += 1
+
+
+def _is_decoration(t: Token) -> bool:
+    return t.type in ("image", "softbreak", "hardbreak") or (
+        t.type == "text" and not t.content.strip()
+    )
 
 
 def first_image(markdown: str) -> str | None:
