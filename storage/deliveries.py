@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -81,3 +81,140 @@ async def deliveries_for_article(conn: AsyncConnection, article_id: int) -> list
         deliveries.select().where(deliveries.c.article_id == article_id).order_by(deliveries.c.id)
     )
     return [_delivery(row) for row in rows]
+
+
+async def claim_due_deliveries(
+    conn: AsyncConnection,
+    *,
+    limit: int,
+    lease: timedelta,
+    now: datetime | None = None,
+    chat_id: int | None = None,
+) -> list[Delivery]:
+    """Lease up to `limit` due deliveries, at most one per chat, oldest first.
+
+    A chat's deliveries go out in creation order: only a chat's earliest pending
+    delivery may be claimed, and not while it is leased (in flight elsewhere) or
+    waiting for a retry. A lease that runs out (its process died) frees it again.
+    With `chat_id`, only that chat is considered.
+    """
+    now = now or utcnow()
+    earlier = deliveries.alias("earlier")
+    has_earlier = (
+        sa.select(earlier.c.id)
+        .where(
+            earlier.c.chat_id == deliveries.c.chat_id,
+            earlier.c.state == PENDING,
+            earlier.c.id < deliveries.c.id,
+        )
+        .exists()
+    )
+    due = (
+        sa.select(deliveries.c.id)
+        .where(
+            deliveries.c.state == PENDING,
+            deliveries.c.next_attempt_at <= now,
+            sa.or_(deliveries.c.lease_until.is_(None), deliveries.c.lease_until < now),
+            ~has_earlier,
+        )
+        .order_by(deliveries.c.id)
+        .limit(limit)
+    )
+    if chat_id is not None:
+        due = due.where(deliveries.c.chat_id == chat_id)
+    if conn.dialect.name == "postgresql":
+        due = due.with_for_update(of=deliveries, skip_locked=True)
+    ids = list((await conn.execute(due)).scalars())
+    if not ids:
+        return []
+    rows = await conn.execute(
+        deliveries.update()
+        .where(
+            deliveries.c.id.in_(ids),
+            deliveries.c.state == PENDING,
+            sa.or_(deliveries.c.lease_until.is_(None), deliveries.c.lease_until < now),
+        )
+        .values(lease_until=now + lease, attempts=deliveries.c.attempts + 1)
+        .returning(*deliveries.c)
+    )
+    return sorted((_delivery(row) for row in rows), key=lambda d: d.id)
+
+
+async def extend_lease(
+    conn: AsyncConnection, delivery_id: int, *, lease: timedelta, now: datetime | None = None
+) -> None:
+    """Keep a delivery ours while its parts go out."""
+    now = now or utcnow()
+    await conn.execute(
+        deliveries.update()
+        .where(deliveries.c.id == delivery_id, deliveries.c.state == PENDING)
+        .values(lease_until=now + lease)
+    )
+
+
+async def mark_done(
+    conn: AsyncConnection, delivery_id: int, *, now: datetime | None = None
+) -> None:
+    await conn.execute(
+        deliveries.update()
+        .where(deliveries.c.id == delivery_id)
+        .values(state=DONE, lease_until=None, last_error=None, finished_at=now or utcnow())
+    )
+
+
+async def retry_later(
+    conn: AsyncConnection, delivery_id: int, *, at: datetime, error: str | None = None
+) -> None:
+    """Give the delivery back: it is claimable again from `at`."""
+    await conn.execute(
+        deliveries.update()
+        .where(deliveries.c.id == delivery_id)
+        .values(next_attempt_at=at, lease_until=None, last_error=error)
+    )
+
+
+async def release(conn: AsyncConnection, delivery_id: int) -> None:
+    """Drop the lease so the delivery can be claimed at once (a graceful stop mid-post)."""
+    await conn.execute(
+        deliveries.update().where(deliveries.c.id == delivery_id).values(lease_until=None)
+    )
+
+
+async def mark_failed(
+    conn: AsyncConnection, delivery_id: int, error: str, *, now: datetime | None = None
+) -> None:
+    """Give up on a delivery Telegram will never accept."""
+    await conn.execute(
+        deliveries.update()
+        .where(deliveries.c.id == delivery_id)
+        .values(state=FAILED, lease_until=None, last_error=error, finished_at=now or utcnow())
+    )
+
+
+async def pause_chat_deliveries(conn: AsyncConnection, chat_id: int, reason: str) -> int:
+    """The bot cannot post in the chat: park its pending deliveries until resumed."""
+    result = await conn.execute(
+        deliveries.update()
+        .where(deliveries.c.chat_id == chat_id, deliveries.c.state == PENDING)
+        .values(state=PAUSED, lease_until=None, last_error=reason)
+    )
+    return result.rowcount
+
+
+async def resume_chat_deliveries(
+    conn: AsyncConnection, chat_id: int, *, now: datetime | None = None
+) -> int:
+    """Put a chat's paused deliveries back in the queue (after the route is resumed)."""
+    result = await conn.execute(
+        deliveries.update()
+        .where(deliveries.c.chat_id == chat_id, deliveries.c.state == PAUSED)
+        .values(state=PENDING, next_attempt_at=now or utcnow(), last_error=None)
+    )
+    return result.rowcount
+
+
+async def count_by_state(conn: AsyncConnection) -> dict[str, int]:
+    rows = await conn.execute(
+        sa.select(deliveries.c.state, sa.func.count()).group_by(deliveries.c.state)
+    )
+    return {state: int(count) for state, count in rows}

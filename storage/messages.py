@@ -90,3 +90,45 @@ async def messages_for_article(conn: AsyncConnection, article_id: int) -> list[S
         .order_by(messages.c.chat_id, messages.c.part)
     )
     return [_sent(row) for row in rows]
+
+
+async def record_discussion_copy(
+    conn: AsyncConnection,
+    *,
+    group_chat_id: int,
+    group_message_id: int,
+    post: SentMessage,
+    now: datetime | None = None,
+) -> None:
+    """Map a discussion group's automatic copy to the channel post it copies."""
+    await record_message(
+        conn,
+        chat_id=group_chat_id,
+        message_id=group_message_id,
+        article_id=post.article_id,
+        part=post.part,
+        delivery_id=post.delivery_id,
+        kind=DISCUSSION_COPY,
+        now=now,
+    )
+
+
+async def last_recorded_part(conn: AsyncConnection, delivery_id: int) -> int:
+    """The highest part already sent for a delivery (0 when none): resume after it."""
+    value = (
+        await conn.execute(
+            sa.select(sa.func.max(messages.c.part)).where(messages.c.delivery_id == delivery_id)
+        )
+    ).scalar_one()
+    return int(value or 0)
+
+
+async def messages_in_chat(
+    conn: AsyncConnection, chat_id: int, *, article_id: int | None = None
+) -> list[SentMessage]:
+    """A chat's recorded messages in send order, optionally of one article."""
+    query = messages.select().where(messages.c.chat_id == chat_id)
+    if article_id is not None:
+        query = query.where(messages.c.article_id == article_id)
+    rows = await conn.execute(query.order_by(messages.c.message_id))
+    return [_sent(row) for row in rows]

@@ -181,8 +181,12 @@ class FakeTelegram:
         retry_after: float = 1,
         description: str | None = None,
         migrate_to: int | None = None,
+        skip: int = 0,
     ) -> None:
-        """The next `times` calls (to `chat_id`, or any chat; of `method`, or any) fail.
+        """The next `times` calls (to `chat_id` or any chat; of `method` or any) fail.
+
+        With `skip`, the first `skip` matching calls are let through (or met by
+        another fault) before this one starts.
 
         Kinds: retry_after (429), server_error (500), bad_gateway (502), timeout
         (TimedOut in process, dropped connection over HTTP), network, forbidden (403),
@@ -192,7 +196,7 @@ class FakeTelegram:
             raise ValueError(f"unknown fault kind {kind!r}")
         fault = Fault(kind, retry_after, description, migrate_to)
         with self.lock:
-            self._faults.append(FaultRule(fault, chat_id, method, times))
+            self._faults.append(FaultRule(fault, chat_id, method, times, skip))
 
     def enable_rate_limits(self, limits: RateLimits | None = None) -> None:
         with self.lock:
@@ -340,10 +344,17 @@ class FakeTelegram:
 
     def _apply_faults(self, method: str, params: dict[str, Any]) -> None:
         chat_id = self._peek_chat_id(params.get("chat_id"))
+        firing: FaultRule | None = None
         for rule in self._faults:
-            if rule.matches(method, chat_id):
-                rule.remaining -= 1
-                rule.fault.raise_it()
+            if not rule.matches(method, chat_id):
+                continue
+            if rule.skip > 0:
+                rule.skip -= 1  # every matching call counts, whichever rule fires
+            elif firing is None:
+                firing = rule
+        if firing is not None:
+            firing.remaining -= 1
+            firing.fault.raise_it()
 
     def _peek_chat_id(self, ref: Any) -> int | None:
         if isinstance(ref, int):
@@ -491,7 +502,13 @@ class FakeTelegram:
         if found:
             message["entities"] = found
         if reply_to is not None:
-            message["reply_to_message"] = _shallow(chat.messages[reply_to])
+            replied = chat.messages[reply_to]
+            message["reply_to_message"] = _shallow(replied)
+            thread = replied.get("message_thread_id")
+            if thread is None and replied.get("is_automatic_forward"):
+                thread = reply_to  # a comment thread starts at the channel post's copy
+            if thread is not None and chat.is_group_like:
+                message["message_thread_id"] = thread
         chat.messages[message["message_id"]] = message
         return message
 

@@ -143,6 +143,7 @@ class FaultRule:
     chat_id: int | None
     method: str | None
     remaining: int
+    skip: int = 0
 
     def matches(self, method: str, chat_id: int | None) -> bool:
         if self.remaining <= 0:

@@ -1,0 +1,1 @@
+"""Delivery: claim the outbox, pace per chat, send parts, record them, handle Telegram's errors."""
