@@ -39,7 +39,8 @@ _GENERIC_TAILS = words(
     "公司 集团 银行 基金 研究 科技 机构 大学 学院 协会 中心 交易所 市场 指数 股份 "
     "控股 资本 证券 投资 管理 技术 研究所 集团公司 有限公司 保险 汽车 电子 能源 "
     "航空 地产 医药 通信 电信 电力 化工 钢铁 物流 食品 传媒 网络 软件 半导体 芯片 "
-    "制药 生物"
+    "制药 生物 集團 銀行 機構 證券 投資 資本 技術 電子 能源 醫藥 通信 電信 電力 網路 軟體 "
+    "半導體 晶片 製藥 控股 保險 汽車"
 )
 _CLAUSE_OPENER = re.compile(
     r"^(?:而|但|[则則]|[据據]|另外|此外|不[过過]|[随隨][后後]|同[时時]|然而)"
@@ -55,6 +56,7 @@ _EN_ROLE_COMMA = re.compile(
     r"(?:^|[.;:“”\"]\s*|,\s*)(?:(?:its|his|her|their|the|a|an)\s+)?([A-Za-z][^,.;“”\"]{1,60}),\s*$",
     re.IGNORECASE,
 )
+_ROLE_REACH = 160  # characters around a name searched for its role
 _EN_APPOSITIVE = re.compile(r"^,\s*(?:the |a |an )?([^,;\"“”]{3,80}?)(?=,|;|\.(?:\s|$)|$)")
 
 
@@ -171,9 +173,9 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 
 def role_near(text: str, start: int, end: int) -> str | None:
-    return (
-        cjk_role_before(text[:start]) or en_role_before(text[:start]) or en_role_after(text[end:])
-    )
+    before = text[max(0, start - _ROLE_REACH) : start]
+    after = text[end : end + _ROLE_REACH]
+    return cjk_role_before(before) or en_role_before(before) or en_role_after(after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +204,7 @@ def latin_mentions(text: str) -> list[Mention]:
         if not name:
             continue
         end = start + len(" ".join(name))
-        hon = HONORIFIC.search(text[:start])
+        hon = HONORIFIC.search(text[max(0, start - 8) : start])
         title = hon.group(1).lower() if hon else None
         role = " ".join(prefix) if prefix else TITLE_ROLES.get(title or "")
         out.append(Mention(start, end, name, role, title))

@@ -6,11 +6,13 @@ need the same pairing, so it lives here once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 OPEN_TO_CLOSE = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "《": "》"}
 CLOSERS = frozenset(OPEN_TO_CLOSE.values())
 TOP_LEVEL_OPENERS = frozenset('“「『"')
+_MARK = re.compile('[“”「」『』‘’"《》]')
 _OPEN_CONTEXT = frozenset(" \t([{（【《—–-:：,，、;；")
 
 
@@ -43,7 +45,8 @@ def quote_spans(text: str) -> list[Span]:
     """All quotation spans, outermost first within each position order."""
     stack: list[tuple[str, int]] = []
     spans: list[Span] = []
-    for i, ch in enumerate(text):
+    for mark in _MARK.finditer(text):
+        i, ch = mark.start(), mark.group(0)
         if ch == '"':
             if stack and stack[-1][0] == '"':
                 start = stack.pop()[1]

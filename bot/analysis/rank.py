@@ -71,8 +71,12 @@ def tfidf(docs: Sequence[list[str]]) -> list[Vector]:
     return vectors
 
 
-def similarity_graph(vectors: Sequence[Vector]) -> list[dict[int, float]]:
-    """Cosine similarities between all pairs that share a term."""
+def similarity_graph(vectors: Sequence[Vector], keep: int = 24) -> list[dict[int, float]]:
+    """Cosine similarities between pairs that share a term, `keep` strongest per sentence.
+
+    Pruning to the strongest neighbours (kept if either end keeps the edge) bounds
+    PageRank's work at O(n·keep) per iteration even for repetitive text.
+    """
     postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
     for i, vec in enumerate(vectors):
         for term in sorted(vec):
@@ -88,7 +92,11 @@ def similarity_graph(vectors: Sequence[Vector]) -> list[dict[int, float]]:
     for i, row in enumerate(graph):
         for j, w in row.items():
             graph[j][i] = w
-    return graph
+    pruned: list[dict[int, float]] = [{} for _ in vectors]
+    for i, row in enumerate(graph):
+        for j in sorted(row, key=lambda j: (-row[j], j))[:keep]:
+            pruned[i][j] = pruned[j][i] = row[j]
+    return pruned
 
 
 def cosine(a: Vector, b: Vector) -> float:

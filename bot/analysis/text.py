@@ -112,6 +112,7 @@ def detect_language(text: str, hint: str | None = None) -> str:
 
 _ESCAPED = "\\`*_{}[]()#+-.!>|~"
 _PLACEHOLDER_BASE = 0xE000  # private-use characters stand in for escaped ones
+_UNESCAPE = {_PLACEHOLDER_BASE + i: ch for i, ch in enumerate(_ESCAPED)}
 
 
 def strip_inline_markdown(line: str) -> str:
@@ -127,12 +128,7 @@ def strip_inline_markdown(line: str) -> str:
     s = _MD_EM_STAR.sub(r"\1", s)
     s = _MD_EM_UNDER.sub(r"\1", s)
     s = _MD_STRIKE.sub(r"\1", s)
-    s = "".join(
-        _ESCAPED[ord(c) - _PLACEHOLDER_BASE]
-        if _PLACEHOLDER_BASE <= ord(c) < _PLACEHOLDER_BASE + len(_ESCAPED)
-        else c
-        for c in s
-    )
+    s = s.translate(_UNESCAPE)
     s = s.replace("\u00a0", " ").replace("\u200b", "")
     return re.sub(r"[ \t]+", " ", s).strip()
 
