@@ -39,6 +39,16 @@ def test_similarity_graph_is_symmetric_and_links_shared_terms() -> None:
     assert 2 not in graph[0] and graph[2] == {}
 
 
+def test_similarity_graph_keeps_only_the_strongest_neighbours() -> None:
+    docs = [["a", "b", "c"], ["a", "b", "c", "x"], ["a", "y", "z", "w"], ["q"]]
+    full = similarity_graph(tfidf(docs))
+    pruned = similarity_graph(tfidf(docs), keep=1)
+    assert [sorted(row) for row in full] == [[1, 2], [0, 2], [0, 1], []]
+    # 0 and 1 keep each other; 2 keeps its strongest (0); the weak 1–2 edge goes.
+    assert [sorted(row) for row in pruned] == [[1, 2], [0], [0], []]
+    assert pruned[0][2] == full[0][2] == pruned[2][0]
+
+
 def test_pagerank_prefers_the_hub() -> None:
     hub = {1: 1.0, 2: 1.0, 3: 1.0}
     graph = [hub, {0: 1.0}, {0: 1.0}, {0: 1.0}]
