@@ -69,7 +69,6 @@ def build_application(
         .token(token)
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(True)
-        .post_init(_set_commands)
     )
     if base_url:
         builder = builder.base_url(base_url)
@@ -82,16 +81,16 @@ def build_application(
     for group, handler in handlers:
         app.add_handler(handler, group=group)
     app.add_error_handler(_on_error)
+    schedule_jobs(app, jobs)
+    return app
+
+
+def schedule_jobs(
+    app: Application[Any, Any, Any, Any, Any, Any], jobs: Sequence[PeriodicJob]
+) -> None:
+    """Run each job on the Application's JobQueue (APScheduler) from start to stop."""
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     for job in jobs:
         app.job_queue.run_repeating(
             _run_job, interval=job.interval, first=job.first, data=job, name=job.name
         )
-    return app
-
-
-async def _set_commands(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    try:
-        await app.bot.set_my_commands(READER_COMMANDS)
-    except Exception:
-        log.warning("could not set the bot's command list", exc_info=True)

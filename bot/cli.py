@@ -66,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-format", choices=["text", "json"], help="log line format")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    run = sub.add_parser("run", help="run the bot: poll feeds, post, answer readers")
+    run.add_argument("--webhook", metavar="URL", help="receive updates at this https URL")
+    run.add_argument(
+        "--listen", default="0.0.0.0:8443", metavar="HOST:PORT", help="webhook listen address"
+    )
+    run.set_defaults(handler=commands.run)
+
     preview = sub.add_parser("preview", help="show the post(s) an article or feed would become")
     preview.add_argument("source", help="a .html/.txt/.md file, a feed file, or an http(s) URL")
     preview.add_argument("--json", action="store_true", help="print JSON (UTF-16 offsets)")

@@ -191,3 +191,15 @@ async def feeds_export(args: argparse.Namespace, settings: Settings) -> int:
     else:
         sys.stdout.write(document)
     return 0
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.serve import Webhook, parse_listen, serve
+
+    webhook = None
+    if args.webhook:
+        if not args.webhook.startswith("https://"):
+            raise CommandError("--webhook must be an https:// URL Telegram can reach")
+        host, port = parse_listen(args.listen)
+        webhook = Webhook(args.webhook, host, port)
+    return await serve(settings, webhook=webhook)

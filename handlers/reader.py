@@ -5,22 +5,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Message, MessageOriginChannel, Update
+from telegram import Message, Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from bot import i18n
 from bot.analysis.llm import LLMConfig
 from bot.analysis.report import quotes_text, summary_text
 from bot.answers import answer_chunks, article_quotes, article_summary
+from bot.deliver.discussion import resolve_message
 from bot.models import Article
-from bot.resolve import (
-    article_for_message,
-    article_for_reference,
-    latest_posted_article,
-    parse_reference,
-)
+from bot.resolve import article_for_reference, latest_posted_article, parse_reference
 from bot.services import Services, services
-from storage import posts
+from storage import articles, posts
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +50,6 @@ async def _target(update: Update, context: Context, svc: Services) -> Article | 
     """The article the command is about, or the key of the reason there is none."""
     message = update.effective_message
     assert message is not None
-    replied = message.reply_to_message
-    if replied is not None:
-        origin = replied.forward_origin
-        if isinstance(origin, MessageOriginChannel):
-            found = await article_for_message(svc.db, origin.chat.id, origin.message_id)
-        else:
-            found = await article_for_message(svc.db, message.chat.id, replied.message_id)
-        if found is not None or not context.args:
-            return found or "no_post"
     if context.args:
         ref = parse_reference(" ".join(context.args))
         if ref is None:
@@ -71,6 +58,12 @@ async def _target(update: Update, context: Context, svc: Services) -> Article | 
             svc.db, ref, chat_id_for_username=lambda name: _username_chat_id(context, name)
         )
         return found or "unknown_post"
+    sent = await resolve_message(svc.db, message)
+    if sent is not None:
+        async with svc.db.begin() as conn:
+            return await articles.get_article(conn, sent.article_id) or "no_post"
+    if message.reply_to_message is not None:
+        return "no_post"
     return await latest_posted_article(svc.db) or "nothing_posted"
 
 

@@ -1,0 +1,161 @@
+"""Assembles the running bot: database, HTTP client, Application, poller and publisher.
+
+`chatwire run` and `chatwire demo` both start from here, so the demo exercises
+exactly the wiring production uses; only the Bot API endpoint differs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from telegram.error import TelegramError
+from telegram.ext import Application
+from telegram.request import BaseRequest
+
+from bot.app import READER_COMMANDS, PeriodicJob, build_application, schedule_jobs
+from bot.config import Settings
+from bot.deliver.pacing import PacingConfig
+from bot.deliver.publisher import Publisher
+from bot.ingest.poller import Poller
+from bot.models import Article, OutgoingMessage
+from bot.notify import AdminNotifier
+from bot.ratelimit import SlidingWindowLimiter
+from bot.render.post import RenderOptions, render_post
+from bot.services import Services
+from handlers import admin, discussion, feedback, reader
+from storage.db import Database, open_database
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "chatwire/0.1 (+https://github.com/chatwire)"
+
+
+def render_for_route(article: Article, options: Mapping[str, Any]) -> list[OutgoingMessage]:
+    """Render with the route's options; options that no longer validate fall back to defaults."""
+    try:
+        render_options = RenderOptions(
+            template=options.get("template"),
+            max_parts=int(options.get("max_parts", 8)),
+            with_media=bool(options.get("with_media", True)),
+        )
+    except (TypeError, ValueError) as exc:
+        log.warning("route options %r are invalid (%s); rendering with defaults", options, exc)
+        render_options = RenderOptions()
+    return render_post(article, render_options)
+
+
+def pacing_config(settings: Settings) -> PacingConfig:
+    return PacingConfig(
+        per_chat_per_second=settings.send_per_chat_per_second,
+        per_group_per_minute=settings.send_per_group_per_minute,
+        global_per_second=settings.send_global_per_second,
+    )
+
+
+def http_client(settings: Settings) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        timeout=settings.fetch_timeout_seconds,
+        headers={"User-Agent": USER_AGENT},
+        follow_redirects=False,
+    )
+
+
+@dataclass(slots=True)
+class Runtime:
+    settings: Settings
+    db: Database
+    http: httpx.AsyncClient
+    app: Application[Any, Any, Any, Any, Any, Any]
+    poller: Poller
+    publisher: Publisher
+    services: Services
+
+
+def all_handlers() -> list[tuple[int, Any]]:
+    return [
+        *discussion.grouped_handlers(),
+        *((0, handler) for handler in reader.handlers()),
+        *feedback.grouped_handlers(),
+        *admin.grouped_handlers(),
+    ]
+
+
+async def publish_commands(
+    app: Application[Any, Any, Any, Any, Any, Any], settings: Settings
+) -> None:
+    """The command menus: reader commands for everyone, admin commands for admins."""
+    try:
+        await app.bot.set_my_commands(READER_COMMANDS)
+    except TelegramError:
+        log.warning("could not set the bot's command list", exc_info=True)
+    await admin.set_admin_commands(app.bot, settings, READER_COMMANDS)
+
+
+@asynccontextmanager
+async def runtime(
+    settings: Settings,
+    *,
+    token: str,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    db: Database | None = None,
+    with_jobs: bool = True,
+) -> AsyncIterator[Runtime]:
+    """Everything `chatwire run` needs, built and torn down in the right order.
+
+    The Application is initialised but not started: the caller chooses polling,
+    webhook, or (tests, demo) feeding updates itself.
+    """
+    own_db = db is None
+    database = db or await open_database(settings.database_url)
+    http = http_client(settings)
+    app: Application[Any, Any, Any, Any, Any, Any] | None = None
+
+    async def send_notice(chat_id: int, text: str) -> object:
+        assert app is not None
+        return await app.bot.send_message(chat_id, text)
+
+    notify = AdminNotifier(send_notice, settings.admin_chat_id)
+    services = Services(
+        db=database,
+        settings=settings,
+        http=http,
+        notify=notify,
+        command_limiter=SlidingWindowLimiter(settings.commands_per_minute, 60.0),
+    )
+    app = build_application(
+        token=token,
+        services=services,
+        handlers=all_handlers(),
+        base_url=settings.telegram_api_base_url,
+        request=request,
+        updates_request=updates_request,
+    )
+    poller = Poller(database, http, settings, notify)
+    publisher = Publisher(
+        database, app.bot, render_for_route, pacing=pacing_config(settings), notify=notify
+    )
+    if with_jobs:
+        schedule_jobs(
+            app,
+            [
+                PeriodicJob("poll", settings.poll_tick_seconds, poller.tick),
+                PeriodicJob("publish", settings.publish_tick_seconds, publisher.tick),
+            ],
+        )
+    try:
+        async with app:
+            await publish_commands(app, settings)
+            yield Runtime(settings, database, http, app, poller, publisher, services)
+            await publisher.drain()
+            await poller.drain()
+    finally:
+        await poller.aclose()
+        await http.aclose()
+        if own_db:
+            await database.close()

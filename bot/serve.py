@@ -1,0 +1,80 @@
+"""`chatwire run`: the bot in polling or webhook mode until SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import signal
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from telegram import Update
+
+from bot.config import Settings
+from bot.runtime import Runtime, runtime
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    url: str
+    listen: str = "0.0.0.0"
+    port: int = 8443
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path.lstrip("/")
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """'HOST:PORT' or 'PORT' → (host, port), with a clear error."""
+    host, _, port = text.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"--listen must be HOST:PORT or PORT, not {text!r}")
+    return host or "0.0.0.0", int(port)
+
+
+def webhook_secret(token: str) -> str:
+    """A secret Telegram echoes on every webhook call; derived, so restarts agree."""
+    return hashlib.sha256(f"chatwire-webhook:{token}".encode()).hexdigest()[:64]
+
+
+async def _start_updates(rt: Runtime, token: str, webhook: Webhook | None) -> None:
+    updater = rt.app.updater
+    assert updater is not None
+    if webhook is None:
+        await updater.start_polling(drop_pending_updates=False, allowed_updates=Update.ALL_TYPES)
+        log.info("polling for updates")
+        return
+    await updater.start_webhook(
+        listen=webhook.listen,
+        port=webhook.port,
+        url_path=webhook.path,
+        webhook_url=webhook.url,
+        secret_token=webhook_secret(token),
+        allowed_updates=Update.ALL_TYPES,
+        drop_pending_updates=False,
+    )
+    log.info("webhook listening on %s:%s for %s", webhook.listen, webhook.port, webhook.url)
+
+
+async def serve(settings: Settings, *, webhook: Webhook | None = None) -> int:
+    """Run until a signal; then finish the part in flight and stop cleanly."""
+    token = settings.require_token()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with runtime(settings, token=token) as rt:
+        await _start_updates(rt, token, webhook)
+        await rt.app.start()
+        log.info("chatwire is running; stop with Ctrl-C or SIGTERM")
+        await stop.wait()
+        log.info("stopping: finishing the messages in flight")
+        assert rt.app.updater is not None
+        await rt.app.updater.stop()
+        await rt.app.stop()
+    log.info("stopped")
+    return 0

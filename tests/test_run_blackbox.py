@@ -1,0 +1,93 @@
+"""`chatwire run` as a real subprocess: a feed on a local server, Telegram faked over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+
+from tests.fakes import FakeTelegram, serve_in_thread
+
+CHANNEL = -1001234567890
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Black-box wire</title><link>https://example.com/</link>
+<item><title>Night trains are back</title><link>https://example.com/night-trains</link>
+<guid>night-trains</guid><pubDate>Tue, 04 Nov 2025 08:00:00 GMT</pubDate>
+<description><![CDATA[<p>The sleeper from Stockholm to Berlin left on time, every berth sold.</p>
+<p>"Now people complain that they cannot get a ticket," said Karin Holm.</p>]]></description>
+</item></channel></rss>"""
+
+
+def _wait_for(predicate: Callable[[], object], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_run_posts_a_feed_item_and_stops_cleanly(tmp_path: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        FEED, content_type="application/rss+xml"
+    )
+    fake = FakeTelegram()
+    fake.add_channel(CHANNEL, "Wire", username="wire_channel")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+        "POLL_TICK_SECONDS": "0.5",
+        "PUBLISH_TICK_SECONDS": "0.5",
+        "LOG_LEVEL": "INFO",
+    }
+    add = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "feeds",
+            "add",
+            httpserver.url_for("/feed.xml"),
+            "--channel",
+            str(CHANNEL),
+            "--backfill",
+            "1",
+        ],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert add.returncode == 0, add.stderr
+    with serve_in_thread(fake) as server:
+        env |= {"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": server.base_url}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            arrived = _wait_for(lambda: fake.sent_to(CHANNEL), timeout=60)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            output, _ = proc.communicate(timeout=60)
+    assert arrived, output
+    assert proc.returncode == 0, output
+    post = fake.sent_to(CHANNEL)
+    assert len(post) == 1
+    text = post[0].text or ""
+    assert text.startswith("Night trains are back")
+    assert "Karin Holm" in text
+    assert not fake.used_parse_mode
+    assert fake.token not in output
+    assert "stopped" in output
