@@ -63,6 +63,7 @@ class FakeTelegram:
         self.bot = FakeUser(int(token.split(":", 1)[0]), "Chatwire", bot_username, is_bot=True)
         self.clock = clock
         self.auto_forward = auto_forward
+        self.latency = 0.0  # seconds a send's answer takes after the message exists
         self.lock = threading.RLock()
         self.users: dict[int, FakeUser] = {}
         self.chats: dict[int, FakeChat] = {}
@@ -327,6 +328,8 @@ class FakeTelegram:
                 result: Any = await self._get_updates(params)
             else:
                 result = self.dispatch(method, params, files or {})
+                if self.latency and method.startswith("send"):
+                    await asyncio.sleep(self.latency)  # done, but the answer is slow
         except ApiError as exc:
             return exc.status, exc.body()
         return 200, {"ok": True, "result": result}
