@@ -12,7 +12,7 @@ from dataclasses import asdict
 import httpx
 
 from bot.analysis.llm import LLMConfig, summarize, summarizer_name
-from bot.analysis.quotes import Quote, find_quotes
+from bot.analysis.quotes import QUOTES_NAME, Quote, find_quotes
 from bot.analysis.summary import Summary, extractive_summary
 from bot.models import Article
 from bot.render.rich import Rich
@@ -22,7 +22,6 @@ from storage.db import Database
 
 SUMMARY = "summary"
 QUOTES = "quotes"
-QUOTES_METHOD = "quotes-v1"
 
 
 async def _cached(db: Database, article_id: int, kind: str, method: str) -> object | None:
@@ -62,11 +61,11 @@ async def article_summary(
 async def article_quotes(db: Database, article: Article) -> list[Quote]:
     """The article's attributed quotations, from the cache or computed once."""
     assert article.id is not None, "only stored articles are analysed"
-    payload = await _cached(db, article.id, QUOTES, QUOTES_METHOD)
+    payload = await _cached(db, article.id, QUOTES, QUOTES_NAME)
     if isinstance(payload, list):
         return [Quote(p["quote"], p["speaker"], p.get("role")) for p in payload]
     quotes = await asyncio.to_thread(find_quotes, article.content_markdown, article.language)
-    await _store(db, article.id, QUOTES, QUOTES_METHOD, [asdict(q) for q in quotes])
+    await _store(db, article.id, QUOTES, QUOTES_NAME, [asdict(q) for q in quotes])
     return quotes
 
 
