@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from bot.deliver.discussion import (
     resolve_post,
 )
 from bot.deliver.publisher import Publisher, PublisherSettings
+from bot.deliver.rendering import plain_fallback, render_for_route
+from bot.models import Article, OutgoingMessage
 from storage import chats, deliveries, messages, routes
 from storage.db import Database
 from tests.fakes import FakeTelegram, fake_telegram_bot
@@ -470,3 +473,65 @@ async def test_forward_of_a_channel_post_resolves_in_private(
     assert update.message is not None
     found = await resolve_message(db, update.message)
     assert found is not None and found.article_id == article_id and found.part == 3
+
+
+SEED = Path("/work/shared/seed/wsj-deepseek-zh.txt")
+
+
+def _seed_article() -> Article:
+    """The Chinese WSJ seed (or a long stand-in), as Markdown with a link and emphasis."""
+    text = SEED.read_text("utf-8") if SEED.exists() else "市场普遍相信人工智能。\n" * 400
+    title, _, body = text.partition("\n")
+    paragraphs = [p for p in body.split("\n") if p.strip()]
+    paragraphs[0] = f"**{paragraphs[0]}** [原文](https://www.wsj.com/a)"
+    return Article(
+        title=title,
+        url="https://www.wsj.com/a",
+        content_markdown="\n\n".join(paragraphs * 2),
+        lead_image="https://images.example/lead.jpg",
+        language="zh",
+    )
+
+
+async def test_real_renderer_posts_the_seed_within_limits(
+    db: Database, fake: FakeTelegram, bot: Bot, clock: VirtualClock
+) -> None:
+    feed_id, route_list = await seed_feed(db, [A, B], options={"max_parts": 4})
+    article = _seed_article()
+    await queue_article(db, feed_id, article, route_list, now=clock.now())
+    pub = Publisher(db, bot, render_for_route, plain=plain_fallback, clock=clock)
+    await pub.run_once()
+    expected = render_for_route(article, {"max_parts": 4})
+    assert 2 <= len(expected) <= 4
+    for chat_id in (A, B):
+        records = fake.sent_to(chat_id)
+        assert [r.body for r in records] == [m.text for m in expected]
+        assert records[0].photo == "https://images.example/lead.jpg"
+        assert any(r.entities for r in records)
+    assert not fake.used_parse_mode
+
+
+async def test_a_renderer_crash_retries_later_and_notifies_in_the_end(
+    db: Database, fake: FakeTelegram, bot: Bot, clock: VirtualClock
+) -> None:
+    calls = []
+
+    def broken(article: Article, options: Mapping[str, Any]) -> list[OutgoingMessage]:
+        calls.append(article.id)
+        raise RuntimeError("template exploded")
+
+    feed_id, route_list = await seed_feed(db, [A])
+    article_id = await queue_article(
+        db, feed_id, make_article(1, SECTIONS), route_list, now=clock.now()
+    )
+    notices = Notices()
+    pub = Publisher(
+        db, bot, broken, notify=notices, clock=clock, settings=PublisherSettings(max_attempts=2)
+    )
+    await pub.run_once()
+    assert (await _states(db, article_id)) == {A: "pending"}
+    clock.advance(3600)
+    await pub.run_once()
+    assert (await _states(db, article_id)) == {A: "failed"}
+    assert len(calls) == 2 and fake.texts(A) == []
+    assert len(notices.texts) == 1 and "template exploded" in notices.texts[0]

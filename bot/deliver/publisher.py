@@ -188,7 +188,12 @@ class Publisher:
             await self._give_up(delivery, "article no longer stored")
             return None
         options: Mapping[str, Any] = route.options if route else {}
-        base = self._render(article, options)
+        try:
+            base = self._render(article, options)
+        except Exception as exc:  # a renderer bug must not kill the worker or drop the post
+            log.exception("rendering article %s failed", delivery.article_id)
+            await self._rejected(delivery, Classified(Failure.REJECTED, f"render failed: {exc}"))
+            return None
         if not base:
             await self._give_up(delivery, "the article rendered to no message")
             return None
