@@ -89,11 +89,29 @@ def find_cut(text: str, start: int, end: int, keep: Set[int] = frozenset()) -> i
     if p > start:
         return p
     c = end
+    if _is_flag_half(text[c]) and _is_flag_half(text[c - 1]):
+        c = _flag_boundary(text, start, end)
+        if c > start:
+            return c
+        c = end
     while c > start + 1 and not is_safe_cut(text, c):
         c -= 1
     if not is_safe_cut(text, c):  # one long grapheme: cutting it beats an endless loop
         c = end
     return c
+
+
+def _is_flag_half(ch: str) -> bool:
+    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
+
+
+def _flag_boundary(text: str, start: int, end: int) -> int:
+    """`end` moved back to a pair boundary inside a run of flag letters, counting from `start`
+    (itself a safe cut): one scan per part, where `is_safe_cut` would rescan the whole run."""
+    run_start = end - 1
+    while run_start > start and _is_flag_half(text[run_start - 1]):
+        run_start -= 1
+    return end - (end - run_start) % 2
 
 
 def _skip_space(text: str, i: int) -> int:
