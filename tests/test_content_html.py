@@ -146,3 +146,9 @@ def test_full_page_html_uses_title_and_main_text() -> None:
     article = article_from_text(page, fmt="html", url="https://example.org/p")
     assert article.title == "Page title"
     assert "Main body sentence." in article.content_markdown
+
+
+def test_empty_paragraphs_and_dangling_breaks_leave_no_stray_lines() -> None:
+    html = "<p>a</p><p>&nbsp;</p><p><br></p><p>b<br></p><p>\u3000</p><div><br/></div><p>c</p>"
+    rich = markdown_to_rich(html_to_markdown(sanitize_html(html)))
+    assert rich.text == "a\n\nb\n\nc"

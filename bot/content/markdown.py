@@ -158,6 +158,8 @@ class TelegramMarkdownConverter(MarkdownConverter):
 
 
 _BLOCK_TAG = re.compile(r"<(?:p|div|h[1-6]|ul|ol|table|blockquote|pre|section|figure|dl)\b", re.I)
+_DANGLING_BREAK = re.compile(r"(?<!\\)\\\n(?=[ \t]*(?:\n|$))")
+_BLANKISH_LINE = re.compile(r"(?m)^[\s\u200b\ufeff]+$")
 _BR = re.compile(r"<br\b", re.IGNORECASE)
 
 
@@ -176,6 +178,8 @@ def html_to_markdown(html: str, *, base_url: str | None = None) -> str:
     converter = TelegramMarkdownConverter(base_url=base_url, br_paragraphs=is_line_html(html))
     md = converter.convert(html)
     md = re.sub(r"[ \t]+\n", "\n", md)
+    md = _DANGLING_BREAK.sub("\n", md)  # a <br> that ends a block breaks nothing
+    md = _BLANKISH_LINE.sub("", md)
     return re.sub(r"\n{3,}", "\n\n", md).strip()
 
 
