@@ -158,3 +158,27 @@ def test_byline_after_a_lead_image() -> None:
     assert article.authors == ["Ann Lee"]
     assert article.lead_image == "https://x.com/a.jpg"
     assert "By Ann" not in article.content_markdown
+
+
+def test_english_plain_text_article() -> None:
+    text = (FIXTURES / "wsj-like-en.txt").read_text(encoding="utf-8")
+    article = article_from_text(text, fmt="txt", url="https://www.wsj.com/x", source="WSJ")
+    assert article.title == "The Day DeepSeek Turned Tech and Wall Street Upside Down"
+    assert article.authors == ["Gunjan Banerji", "Asa Fitch", "Karen Langley"]
+    assert article.language == "en"
+    assert article.extra["reading_minutes"] == [11, 14]
+    assert article.extra["image_credit"] == "Jane Painter/WSJ"
+    assert article.extra["contributors"] == ["Tom Dotan", "Jack Pitcher"]
+    assert len(article.extra["contacts"]) == 3
+    assert "print edition" in article.extra["print_note"]
+    md = article.content_markdown
+    assert "## What is DeepSeek?" in md
+    assert "## A trade that kept growing" in md
+    assert "## Who will win" not in md  # an attributed question is not a heading
+    assert "## “This is" not in md
+    (m,) = render_post(article)
+    check_post([m])
+    assert m.text.endswith(
+        "WSJ · By Gunjan Banerji, Asa Fitch and Karen Langley\n"
+        "11–14 min read · Original article\n💬 Reply to this post to comment"
+    )
