@@ -40,6 +40,7 @@ _HTML_STYLES = {
 }
 _HTML_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _TAGS = re.compile(r"<[^>]*>")
+_CONTACT_SCHEME = re.compile(r"^(?:mailto|tel|sms):", re.IGNORECASE)
 _CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 
@@ -176,7 +177,7 @@ class _Renderer:
             self.item_start = False
             out.sep("\n")
         elif kind == "blockquote_open":
-            out.sep("\n\n")
+            out.sep(self.block_sep())
             if not self.quote_depth:
                 out.open("blockquote")
             self.quote_depth += 1
@@ -184,7 +185,7 @@ class _Renderer:
             self.quote_depth -= 1
             if not self.quote_depth:
                 out.close("blockquote")
-            out.sep("\n\n")
+            out.sep(self.block_sep())
         elif kind in ("fence", "code_block"):
             self.code(t)
         elif kind == "hr":
@@ -297,8 +298,8 @@ class _Renderer:
                 href, shown = links.pop()
                 if is_web_url(href):
                     out.close("text_link")
-                elif shown.strip():
-                    address = re.sub(r"^(mailto|tel|sms):", "", href)
+                elif shown.strip() and _CONTACT_SCHEME.match(href):
+                    address = _CONTACT_SCHEME.sub("", href).split("?")[0]
                     if address and not _mentions(shown, address):
                         out.write(f" ({address})")
             elif kind == "image":
