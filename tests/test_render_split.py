@@ -174,3 +174,10 @@ def test_part_cap_with_a_photo_is_one_captioned_message() -> None:
     assert only.photo == "https://example.com/p.jpg"
     assert only.text.startswith("Long read\n\nA sentence")
     assert "Continue reading →" in entity_text(only, "text_link")
+
+
+def test_bold_pseudo_heading_stays_with_its_paragraph() -> None:
+    md = "p" * 60 + "\n\n**Bold heading**\n\n" + "q" * 20
+    rich = markdown_to_rich(md)
+    cut = find_cut(rich.text, 0, len(rich.text) - 5, rich.keep)
+    assert rich.text[:cut].rstrip() == "p" * 60

@@ -130,6 +130,7 @@ class _Renderer:
         self.row: list[Token] = []
         self.in_table = False
         self.in_head = False
+        self.bold_line = False
 
     # -- blocks -----------------------------------------------------------------------------
 
@@ -147,7 +148,9 @@ class _Renderer:
         if self.in_table:
             self.table_token(t)
         elif kind == "inline":
-            self.inline(t.children or [])
+            children = t.children or []
+            self.bold_line = _is_bold_line(children)
+            self.inline(children)
         elif kind == "paragraph_open":
             if not self.item_start:
                 out.sep(self.block_sep())
@@ -155,8 +158,10 @@ class _Renderer:
                     out.write("  " * len(self.lists))
             self.item_start = False
         elif kind == "paragraph_close":
-            if out.last in ":：" and out.n:  # a lead-in ("…表示:") stays with what it introduces
+            # a lead-in ("…表示:") or a bold pseudo-heading stays with what follows it
+            if out.n and (out.last in ":：" or self.bold_line):
                 out.keep.add(out.n)
+            self.bold_line = False
             out.sep(self.block_sep())
         elif kind == "heading_open":
             out.sep("\n\n")
@@ -332,6 +337,24 @@ class _Renderer:
                 self.out.close(_HTML_STYLES[name])
             else:
                 self.out.open(_HTML_STYLES[name])
+
+
+def _is_bold_line(children: Sequence[Token]) -> bool:
+    """A short paragraph that is bold from end to end: a heading in all but name."""
+    children = [c for c in children if not (c.type == "text" and not c.content.strip())]
+    if len(children) < 3 or len(plain_inline(children)) > 80:
+        return False
+    first, last = children[0], children[-1]
+    closes = sum(
+        c.type == "strong_close" or c.content.lower() in ("</b>", "</strong>") for c in children
+    )
+    if closes != 1:  # "**a** and **b**" is not one bold line
+        return False
+    return (first.type, last.type) == ("strong_open", "strong_close") or (
+        first.type == last.type == "html_inline"
+        and first.content.lower() in ("<b>", "<strong>")
+        and last.content.lower() in ("</b>", "</strong>")
+    )
 
 
 def _mentions(shown: str, address: str) -> bool:
