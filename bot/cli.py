@@ -39,6 +39,18 @@ def _feeds_parser(commands_: argparse._SubParsersAction[argparse.ArgumentParser]
     add.add_argument(
         "--backfill", type=int, default=0, metavar="N", help="post the newest N items at once"
     )
+    add.add_argument(
+        "--template",
+        help="footer template for this chat, e.g. '{source} · {authors}\\n{link} · {comment}'",
+    )
+    add.add_argument("--max-parts", type=int, help="most messages one post may take (default 8)")
+    add.add_argument("--no-media", action="store_true", help="never send the lead image")
+    add.add_argument(
+        "--on-update",
+        choices=["ignore", "edit"],
+        default="ignore",
+        help="when a posted article changes: ignore it, or edit the posted message",
+    )
     add.set_defaults(handler=commands.feeds_add)
 
     listing = actions.add_parser("list", help="feeds with their state and schedule")

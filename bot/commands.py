@@ -22,7 +22,9 @@ from bot.config import Settings
 from bot.content.pipeline import load_article_file
 from bot.ingest import manage
 from bot.models import Article
+from bot.render.post import RenderOptions
 from bot.render.preview import run_preview
+from storage import routes
 from storage.db import Database, open_database
 
 USER_AGENT = "chatwire/0.1 (+https://github.com/chatwire)"
@@ -114,7 +116,28 @@ async def _resolve_chat(settings: Settings, name: str) -> int:
         return (await bot.get_chat(name)).id
 
 
+def route_options(args: argparse.Namespace) -> dict[str, object] | None:
+    """Per-route options from the command line, validated before anything is stored."""
+    options: dict[str, object] = {}
+    if args.template is not None:
+        options["template"] = args.template.replace("\\n", "\n")
+    if args.max_parts is not None:
+        options["max_parts"] = args.max_parts
+    if args.no_media:
+        options["with_media"] = False
+    if args.on_update != "ignore":
+        options["on_update"] = args.on_update
+    if not options:
+        return None
+    RenderOptions(
+        template=options.get("template"),  # type: ignore[arg-type]
+        max_parts=args.max_parts or 8,
+    )
+    return options
+
+
 async def feeds_add(args: argparse.Namespace, settings: Settings) -> int:
+    options = route_options(args)
     async with database(settings) as db:
         added = await manage.add_feed(
             db,
@@ -126,6 +149,9 @@ async def feeds_add(args: argparse.Namespace, settings: Settings) -> int:
             resolve_chat=lambda name: _resolve_chat(settings, name),
             default_interval=settings.poll_interval_seconds,
         )
+        if options is not None:
+            async with db.begin() as conn:
+                await routes.set_route_options(conn, added.route.id, options)
     verb = "added feed" if added.created else "feed already stored; routed"
     print(f"{verb} {added.feed.id}: {added.feed.url} → chat {added.route.chat_id}")
     return 0

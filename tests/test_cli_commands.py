@@ -83,3 +83,38 @@ def test_feeds_add_refuses_bad_input(capsys: pytest.CaptureFixture[str]) -> None
     # A channel name needs the Bot API, hence the token.
     assert main(["feeds", "add", "https://example.com/rss", "--channel", "@news_channel"]) == 2
     assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
+
+
+def test_feeds_add_route_options(capsys: pytest.CaptureFixture[str]) -> None:
+    bad = ["feeds", "add", "https://example.com/rss", "--channel", "-1", "--template", "{nope}"]
+    assert main(bad) == 1
+    assert "unknown placeholder {nope}" in capsys.readouterr().err
+    good = [
+        *bad[:5],
+        "--template",
+        "{source}\\n{link}",
+        "--max-parts",
+        "3",
+        "--on-update",
+        "edit",
+    ]
+    assert main(good) == 0
+
+    async def stored_options() -> object:
+        from bot.config import load_settings
+        from storage import routes
+        from storage.db import open_database
+
+        db = await open_database(load_settings(None).database_url)
+        async with db.begin() as conn:
+            found = await routes.list_routes(conn)
+        await db.close()
+        return found[0].options
+
+    import asyncio
+
+    assert asyncio.run(stored_options()) == {
+        "template": "{source}\n{link}",
+        "max_parts": 3,
+        "on_update": "edit",
+    }
