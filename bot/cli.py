@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     migrate = db_actions.add_parser("migrate", help="apply pending schema migrations")
     migrate.set_defaults(handler=commands.db_migrate)
+    backup = db_actions.add_parser("backup", help="copy the live database to a file")
+    backup.add_argument("path", help="where to write the copy")
+    backup.set_defaults(handler=commands.db_backup)
     return parser
 
 

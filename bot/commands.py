@@ -25,6 +25,7 @@ from bot.models import Article
 from bot.render.post import RenderOptions
 from bot.render.preview import run_preview
 from storage import routes
+from storage.backup import BackupError, backup_database
 from storage.db import Database, open_database
 
 USER_AGENT = "chatwire/0.1 (+https://github.com/chatwire)"
@@ -102,6 +103,16 @@ async def db_migrate(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         await db.close()
     print(f"applied migrations: {applied}" if applied else "database schema is up to date")
+    return 0
+
+
+async def db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    target = Path(args.path)
+    try:
+        await backup_database(settings.database_url, target)
+    except BackupError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"backup written to {target}")
     return 0
 
 
