@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--listen", default="0.0.0.0:8443", metavar="HOST:PORT", help="webhook listen address"
     )
+    run.add_argument(
+        "--metrics-port", type=int, metavar="PORT", help="serve /healthz and /metrics on 127.0.0.1"
+    )
+    run.add_argument(
+        "--metrics-host", default="127.0.0.1", metavar="HOST", help="address for --metrics-port"
+    )
     run.set_defaults(handler=commands.run)
 
     preview = sub.add_parser("preview", help="show the post(s) an article or feed would become")

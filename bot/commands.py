@@ -239,4 +239,6 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             raise CommandError("--webhook must be an https:// URL Telegram can reach")
         host, port = parse_listen(args.listen)
         webhook = Webhook(args.webhook, host, port)
-    return await serve(settings, webhook=webhook)
+    return await serve(
+        settings, webhook=webhook, metrics_port=args.metrics_port, metrics_host=args.metrics_host
+    )

@@ -15,13 +15,14 @@ from typing import Any
 import httpx
 from telegram.error import TelegramError
 from telegram.ext import Application
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.app import READER_COMMANDS, PeriodicJob, build_application, schedule_jobs
 from bot.config import Settings
 from bot.deliver.pacing import PacingConfig
 from bot.deliver.publisher import Publisher
 from bot.ingest.poller import Poller
+from bot.metrics import InstrumentedRequest, Metrics
 from bot.models import Article, OutgoingMessage
 from bot.notify import AdminNotifier
 from bot.ratelimit import SlidingWindowLimiter
@@ -74,6 +75,15 @@ class Runtime:
     poller: Poller
     publisher: Publisher
     services: Services
+    metrics: Metrics
+
+    def job_max_age(self) -> dict[str, float]:
+        """How stale each job's last tick may be before /healthz reports it."""
+        s = self.settings
+        return {
+            "poll": max(60.0, 10 * s.poll_tick_seconds),
+            "publish": max(60.0, 10 * s.publish_tick_seconds),
+        }
 
 
 def all_handlers() -> list[tuple[int, Any]]:
@@ -128,30 +138,38 @@ async def runtime(
         notify=notify,
         command_limiter=SlidingWindowLimiter(settings.commands_per_minute, 60.0),
     )
+    metrics = Metrics()
     app = build_application(
         token=token,
         services=services,
         handlers=all_handlers(),
         base_url=settings.telegram_api_base_url,
-        request=request,
+        request=InstrumentedRequest(request or HTTPXRequest(connection_pool_size=64), metrics),
         updates_request=updates_request,
     )
     poller = Poller(database, http, settings, notify)
     publisher = Publisher(
         database, app.bot, render_for_route, pacing=pacing_config(settings), notify=notify
     )
+
+    async def poll() -> None:
+        metrics.record_poll(await poller.tick())
+
+    async def publish() -> None:
+        metrics.record_publish(await publisher.tick())
+
     if with_jobs:
         schedule_jobs(
             app,
             [
-                PeriodicJob("poll", settings.poll_tick_seconds, poller.tick),
-                PeriodicJob("publish", settings.publish_tick_seconds, publisher.tick),
+                PeriodicJob("poll", settings.poll_tick_seconds, poll),
+                PeriodicJob("publish", settings.publish_tick_seconds, publish),
             ],
         )
     try:
         async with app:
             await publish_commands(app, settings)
-            yield Runtime(settings, database, http, app, poller, publisher, services)
+            yield Runtime(settings, database, http, app, poller, publisher, services, metrics)
             await publisher.drain()
             await poller.drain()
     finally:

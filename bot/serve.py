@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from telegram import Update
 
 from bot.config import Settings
+from bot.httpd import start_http
 from bot.runtime import Runtime, runtime
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,13 @@ async def _start_updates(rt: Runtime, token: str, webhook: Webhook | None) -> No
     log.info("webhook listening on %s:%s for %s", webhook.listen, webhook.port, webhook.url)
 
 
-async def serve(settings: Settings, *, webhook: Webhook | None = None) -> int:
+async def serve(
+    settings: Settings,
+    *,
+    webhook: Webhook | None = None,
+    metrics_port: int | None = None,
+    metrics_host: str = "127.0.0.1",
+) -> int:
     """Run until a signal; then finish the part in flight and stop cleanly."""
     token = settings.require_token()
     stop = asyncio.Event()
@@ -70,9 +77,20 @@ async def serve(settings: Settings, *, webhook: Webhook | None = None) -> int:
     async with runtime(settings, token=token) as rt:
         await _start_updates(rt, token, webhook)
         await rt.app.start()
+        http = None
+        if metrics_port is not None:
+            http = start_http(
+                rt.db,
+                rt.metrics,
+                port=metrics_port,
+                address=metrics_host,
+                max_age=rt.job_max_age(),
+            )
         log.info("chatwire is running; stop with Ctrl-C or SIGTERM")
         await stop.wait()
         log.info("stopping: finishing the messages in flight")
+        if http is not None:
+            http.stop()
         assert rt.app.updater is not None
         await rt.app.updater.stop()
         await rt.app.stop()

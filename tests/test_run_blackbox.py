@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 from pytest_httpserver import HTTPServer
 
 from tests.fakes import FakeTelegram, serve_in_thread
@@ -68,8 +70,9 @@ def test_run_posts_a_feed_item_and_stops_cleanly(tmp_path: Path, httpserver: HTT
     assert add.returncode == 0, add.stderr
     with serve_in_thread(fake) as server:
         env |= {"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": server.base_url}
+        metrics_port = _free_port()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"],
+            [sys.executable, "-m", "bot", "run", "--metrics-port", str(metrics_port)],
             env=env,
             cwd=tmp_path,
             stdout=subprocess.PIPE,
@@ -78,6 +81,9 @@ def test_run_posts_a_feed_item_and_stops_cleanly(tmp_path: Path, httpserver: HTT
         )
         try:
             arrived = _wait_for(lambda: fake.sent_to(CHANNEL), timeout=60)
+            base = f"http://127.0.0.1:{metrics_port}"
+            assert _wait_for(lambda: _get(f"{base}/healthz")[0] == 200, timeout=30)
+            status, metrics = _get(f"{base}/metrics")
         finally:
             proc.send_signal(signal.SIGTERM)
             output, _ = proc.communicate(timeout=60)
@@ -91,3 +97,21 @@ def test_run_posts_a_feed_item_and_stops_cleanly(tmp_path: Path, httpserver: HTT
     assert not fake.used_parse_mode
     assert fake.token not in output
     assert "stopped" in output
+    assert status == 200
+    assert 'chatwire_telegram_requests_total{method="sendMessage",status="200"} 1.0' in metrics
+    assert "chatwire_outbox_pending 0.0" in metrics
+    assert "chatwire_polls_total 1.0" in metrics
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        response = httpx.get(url, timeout=5)
+    except httpx.HTTPError:
+        return 0, ""
+    return response.status_code, response.text
