@@ -211,13 +211,16 @@ class Publisher:
         return self._settings.preview_last_part and index == len(plan.messages) - 1
 
     async def _pace(self, chat_id: int) -> None:
-        while True:
-            now = self._clock.monotonic()
-            slot = self._pacer.reserve(chat_id, now)
-            if slot.at > now:
+        """Wait until the pacer books this chat's next message for now."""
+        try:
+            while True:
+                now = self._clock.monotonic()
+                slot = self._pacer.reserve(chat_id, now)
+                if slot.booked:
+                    return
                 await self._clock.sleep(slot.at - now)
-            if slot.booked:
-                return
+        finally:
+            self._pacer.withdraw(chat_id)
 
     async def _record(
         self, delivery: Delivery, chat_id: int, message_id: int, part: int, level: int

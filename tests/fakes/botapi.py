@@ -199,6 +199,11 @@ class FakeTelegram:
         with self.lock:
             self._faults.append(FaultRule(fault, chat_id, method, times, skip))
 
+    @property
+    def limits_broken(self) -> dict[str, int]:
+        """How many 429s each emulated limit (chat, global, group) produced."""
+        return dict(self._limit_state.broken) if self._limit_state else {}
+
     def enable_rate_limits(self, limits: RateLimits | None = None) -> None:
         with self.lock:
             self._limit_state = LimitState(limits or RateLimits())

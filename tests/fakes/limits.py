@@ -8,7 +8,7 @@ channels: at most 20 messages in any 60 s. Overall: at most 30 in any second.
 from __future__ import annotations
 
 import math
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 
 
@@ -47,6 +47,7 @@ class LimitState:
     buckets: dict[int, _Bucket] = field(default_factory=dict)
     group_sends: dict[int, deque[float]] = field(default_factory=dict)
     global_sends: deque[float] = field(default_factory=deque)
+    broken: Counter[str] = field(default_factory=Counter)  # which limit each 429 was for
 
     def admit(self, chat_id: int, *, is_group: bool, count: int, now: float) -> float | None:
         """Record `count` messages to the chat now, or return the retry_after (nothing recorded)."""
@@ -69,6 +70,7 @@ class LimitState:
             )
         wait = max(waits)
         if wait > 0:
+            self.broken[("chat", "global", "group")[waits.index(wait)]] += 1
             return float(max(1, math.ceil(wait))) if self.limits.whole_seconds else wait
         self.buckets[chat_id].tokens -= count
         self.global_sends.extend([now] * count)
