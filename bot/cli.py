@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--metrics-host", default="127.0.0.1", metavar="HOST", help="address for --metrics-port"
     )
+    run.add_argument(
+        "--worker",
+        action="store_true",
+        help="only poll feeds and publish (extra processes sharing a PostgreSQL database)",
+    )
     run.set_defaults(handler=commands.run)
 
     preview = sub.add_parser("preview", help="show the post(s) an article or feed would become")

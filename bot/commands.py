@@ -239,6 +239,12 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             raise CommandError("--webhook must be an https:// URL Telegram can reach")
         host, port = parse_listen(args.listen)
         webhook = Webhook(args.webhook, host, port)
+    if webhook is not None and args.worker:
+        raise CommandError("--worker receives no updates, so it takes no --webhook")
     return await serve(
-        settings, webhook=webhook, metrics_port=args.metrics_port, metrics_host=args.metrics_host
+        settings,
+        webhook=webhook,
+        metrics_port=args.metrics_port,
+        metrics_host=args.metrics_host,
+        receive_updates=not args.worker,
     )

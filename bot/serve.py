@@ -67,6 +67,7 @@ async def serve(
     webhook: Webhook | None = None,
     metrics_port: int | None = None,
     metrics_host: str = "127.0.0.1",
+    receive_updates: bool = True,
 ) -> int:
     """Run until a signal; then finish the part in flight and stop cleanly."""
     token = settings.require_token()
@@ -75,7 +76,10 @@ async def serve(
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with runtime(settings, token=token) as rt:
-        await _start_updates(rt, token, webhook)
+        if receive_updates:
+            await _start_updates(rt, token, webhook)
+        else:
+            log.info("worker mode: polling feeds and publishing; not receiving updates")
         await rt.app.start()
         http = None
         if metrics_port is not None:
@@ -92,7 +96,8 @@ async def serve(
         if http is not None:
             http.stop()
         assert rt.app.updater is not None
-        await rt.app.updater.stop()
+        if rt.app.updater.running:
+            await rt.app.updater.stop()
         await rt.app.stop()
     log.info("stopped")
     return 0
