@@ -24,8 +24,10 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -33,6 +35,7 @@ from telegram import Bot
 
 from bot.deliver.pacing import PacingConfig
 from bot.deliver.publisher import Publisher
+from bot.models import Article, OutgoingMessage
 from storage import deliveries
 from storage.db import Database, create_database
 from tests.fakes import FakeTelegram, RateLimits, fake_telegram_bot, serve_in_thread
@@ -56,9 +59,9 @@ class Result:
         return self.sent / self.elapsed
 
 
-def title_only(article: object, options: object) -> list:  # type: ignore[type-arg]
+def title_only(article: Article, options: Mapping[str, Any]) -> list[OutgoingMessage]:
     """One message per post: the benchmark counts messages, not rendering."""
-    return simple_render(article, options)[:1]  # type: ignore[arg-type]
+    return simple_render(article, options)[:1]
 
 
 async def seed(db: Database, channels: list[int], posts_per_channel: int) -> None:

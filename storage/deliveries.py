@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -90,13 +90,15 @@ async def claim_due_deliveries(
     lease: timedelta,
     now: datetime | None = None,
     chat_id: int | None = None,
+    exclude_chats: Collection[int] = (),
 ) -> list[Delivery]:
     """Lease up to `limit` due deliveries, at most one per chat, oldest first.
 
     A chat's deliveries go out in creation order: only a chat's earliest pending
     delivery may be claimed, and not while it is leased (in flight elsewhere) or
     waiting for a retry. A lease that runs out (its process died) frees it again.
-    With `chat_id`, only that chat is considered.
+    With `chat_id`, only that chat is considered; chats in `exclude_chats` are skipped
+    (the caller is already sending there).
     """
     now = now or utcnow()
     earlier = deliveries.alias("earlier")
@@ -122,6 +124,8 @@ async def claim_due_deliveries(
     )
     if chat_id is not None:
         due = due.where(deliveries.c.chat_id == chat_id)
+    if exclude_chats:
+        due = due.where(deliveries.c.chat_id.not_in(list(exclude_chats)))
     if conn.dialect.name == "postgresql":
         due = due.with_for_update(of=deliveries, skip_locked=True)
     ids = list((await conn.execute(due)).scalars())

@@ -19,6 +19,7 @@ from bot.deliver.discussion import (
     resolve_message,
     resolve_post,
 )
+from bot.deliver.pacing import PacingConfig
 from bot.deliver.publisher import Publisher, PublisherSettings
 from bot.deliver.rendering import plain_fallback, render_for_route
 from bot.models import Article, OutgoingMessage
@@ -535,3 +536,18 @@ async def test_a_renderer_crash_retries_later_and_notifies_in_the_end(
     assert (await _states(db, article_id)) == {A: "failed"}
     assert len(calls) == 2 and fake.texts(A) == []
     assert len(notices.texts) == 1 and "template exploded" in notices.texts[0]
+
+
+async def test_drain_cuts_a_long_pacing_wait_short(
+    db: Database, fake: FakeTelegram, bot: Bot
+) -> None:
+    feed_id, route_list = await seed_feed(db, [A])
+    article_id = await queue_article(db, feed_id, make_article(1, SECTIONS), route_list)
+    pub = Publisher(db, bot, simple_render, pacing=PacingConfig(per_group_per_minute=1))
+    await pub.tick()
+    await _eventually(lambda: len(fake.texts(A)) == 1)  # part 2 now waits a minute
+    await asyncio.wait_for(pub.drain(), 10)
+    assert fake.texts(A) == ["第1篇 Article 1"]
+    async with db.begin() as conn:
+        delivery = (await deliveries.deliveries_for_article(conn, article_id))[0]
+    assert delivery.state == "pending" and delivery.lease_until is None

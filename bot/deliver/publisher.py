@@ -73,6 +73,7 @@ class Publisher:
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
         self._claim_lock = asyncio.Lock()
+        self._stop_event = asyncio.Event()
 
     @property
     def busy_chats(self) -> frozenset[int]:
@@ -85,16 +86,13 @@ class Publisher:
         async with self._claim_lock, self._db.begin() as conn:
             claimed = await deliveries.claim_due_deliveries(
                 conn,
-                limit=self._settings.batch + len(self._workers),
+                limit=self._settings.batch,
                 lease=self._settings.lease,
                 now=self._clock.now(),
+                exclude_chats=frozenset(self._workers),
             )
         started = 0
         for delivery in claimed:
-            if delivery.chat_id in self._workers:
-                async with self._db.begin() as conn:  # that chat is busy here: give it back
-                    await deliveries.release(conn, delivery.id)
-                continue
             task = asyncio.create_task(self._run_chat(delivery), name=f"deliver:{delivery.chat_id}")
             self._workers[delivery.chat_id] = task
             started += 1
@@ -114,6 +112,7 @@ class Publisher:
     async def drain(self) -> None:
         """Graceful stop: let each chat finish the part in flight, release the rest."""
         self._stopping = True
+        self._stop_event.set()
         await self.join()
 
     stop = drain
@@ -153,7 +152,8 @@ class Publisher:
                     await deliveries.release(conn, delivery.id)
                 return False
             message = plan.messages[index]
-            await self._pace(chat_id)
+            if not await self._pace(chat_id):
+                continue  # stopping: the check above releases the delivery
             try:
                 message_id = await send_part(
                     self._bot, chat_id, message, preview=self._preview(plan, index)
@@ -210,17 +210,31 @@ class Publisher:
     def _preview(self, plan: Plan, index: int) -> bool:
         return self._settings.preview_last_part and index == len(plan.messages) - 1
 
-    async def _pace(self, chat_id: int) -> None:
-        """Wait until the pacer books this chat's next message for now."""
+    async def _pace(self, chat_id: int) -> bool:
+        """Wait until the pacer books this chat's next message; False if stopped meanwhile."""
         try:
             while True:
                 now = self._clock.monotonic()
                 slot = self._pacer.reserve(chat_id, now)
                 if slot.booked:
-                    return
-                await self._clock.sleep(slot.at - now)
+                    return True
+                if not await self._sleep(slot.at - now):
+                    return False
         finally:
             self._pacer.withdraw(chat_id)
+
+    async def _sleep(self, seconds: float) -> bool:
+        """Sleep, cut short by drain(); False when stopping."""
+        if self._stopping:
+            return False
+        sleeper = asyncio.ensure_future(self._clock.sleep(seconds))
+        stopper = asyncio.ensure_future(self._stop_event.wait())
+        try:
+            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeper.cancel()
+            stopper.cancel()
+        return not self._stopping
 
     async def _record(
         self, delivery: Delivery, chat_id: int, message_id: int, part: int, level: int
