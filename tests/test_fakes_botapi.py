@@ -7,6 +7,8 @@ import asyncio
 import pytest
 from telegram import (
     Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
     InputMediaDocument,
     InputMediaPhoto,
     LinkPreviewOptions,
@@ -17,6 +19,7 @@ from telegram import (
 from telegram.error import (
     BadRequest,
     ChatMigrated,
+    Conflict,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -320,3 +323,35 @@ async def test_real_application_runs_against_the_fake(world: FakeTelegram) -> No
     assert world.texts(USER) == ["hi ['你好']"]
     assert seen == ["copy 1"]
     assert any(c.method == "deleteWebhook" for c in world.calls)
+
+
+async def test_forward_copy_and_inline_keyboards(world: FakeTelegram, fake_bot: Bot) -> None:  # noqa: F811
+    admin = 900
+    world.add_user(admin, "Admin")
+    question = world.send_private(USER, "这篇文章的来源是？")
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Reply", callback_data="fb:1")]])
+    forwarded = await fake_bot.forward_message(admin, USER, question["message_id"])
+    assert forwarded.forward_origin is not None
+    assert forwarded.forward_origin.sender_user.id == USER  # type: ignore[attr-defined]
+    copied = await fake_bot.copy_message(admin, USER, question["message_id"], reply_markup=keyboard)
+    records = world.sent_to(admin)
+    assert [r.method for r in records] == ["forwardMessage", "copyMessage"]
+    assert records[1].forwarded_from == (USER, question["message_id"])
+    assert records[1].reply_markup == keyboard.to_dict()
+    assert records[1].text == "这篇文章的来源是？"
+    await fake_bot.edit_message_reply_markup(admin, copied.message_id, reply_markup=None)
+    assert "reply_markup" not in (world.message(admin, copied.message_id) or {})
+    with pytest.raises(BadRequest, match=r"(?i)forward not found"):
+        await fake_bot.forward_message(admin, USER, 999)
+    bad = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="y" * 65)]])
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
+        await fake_bot.send_message(admin, "x", reply_markup=bad)
+
+
+async def test_a_second_poller_terminates_the_first(world: FakeTelegram, fake_bot: Bot) -> None:  # noqa: F811
+    first = asyncio.create_task(fake_bot.get_updates(timeout=2))
+    await asyncio.sleep(0.05)
+    second = asyncio.create_task(fake_bot.get_updates(timeout=0))
+    with pytest.raises(Conflict, match=r"(?i)terminated by other getUpdates"):
+        await first
+    assert await second == ()

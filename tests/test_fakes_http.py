@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
-from telegram import Bot, InputMediaPhoto, MessageEntity
+from telegram import Bot, InputMediaPhoto, MessageEntity, Update
 from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
 from tests.fakes import FakeTelegram, RunningServer
 from tests.fakes.plugin import fake_telegram, http_fake_telegram  # noqa: F401
@@ -44,3 +47,33 @@ async def test_http_fake_round_trip(
     assert records[0].entities == [{"type": "bold", "offset": 1, "length": 4}]
     assert records[1].photo == "upload:photo"
     assert records[3].photo is not None and records[3].photo.startswith("upload:")
+
+
+async def test_real_application_polls_the_http_fake(
+    fake_telegram: FakeTelegram,  # noqa: F811
+    http_fake_telegram: RunningServer,  # noqa: F811
+) -> None:
+    fake_telegram.add_user(USER, "Bo")
+    replied = asyncio.Event()
+
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("欢迎")
+        replied.set()
+
+    app = (
+        ApplicationBuilder()
+        .token(fake_telegram.token)
+        .base_url(http_fake_telegram.base_url)
+        .build()
+    )
+    app.add_handler(CommandHandler("start", start))
+    fake_telegram.send_private(USER, "/start")
+    async with app:
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await app.start()
+        await asyncio.wait_for(replied.wait(), 10)
+        await app.updater.stop()
+        await app.stop()
+    assert fake_telegram.texts(USER) == ["欢迎"]

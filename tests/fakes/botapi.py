@@ -81,6 +81,7 @@ class FakeTelegram:
         self._limit_state = LimitState(limits) if limits else None
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 1
+        self._poll_generation = 0
         self._next_file = 1
         self._media_group = 1
         self.users[SERVICE_USER_ID] = FakeUser(SERVICE_USER_ID, "Telegram")
@@ -380,8 +381,17 @@ class FakeTelegram:
         timeout = float(params.get("timeout", 0) or 0)
         allowed = params.get("allowed_updates") or sorted(UPDATE_TYPES_BY_DEFAULT)
         deadline = time.monotonic() + timeout
+        with self.lock:
+            self._poll_generation += 1
+            generation = self._poll_generation
         while True:
             with self.lock:
+                if generation != self._poll_generation:
+                    raise ApiError(
+                        409,
+                        "Conflict: terminated by other getUpdates request; make sure that "
+                        "only one bot instance is running",
+                    )
                 if offset > 0:
                     self._updates = [u for u in self._updates if u["update_id"] >= offset]
                 ready = [u for u in self._updates if _update_kind(u) in allowed][:limit]

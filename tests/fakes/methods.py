@@ -43,6 +43,7 @@ def send_message(fake: FakeTelegram, params: dict[str, Any], files: dict[str, An
     check_markup(params.get("parse_mode"), params.get("entities"))
     entities = check_entities(text, params.get("entities"))
     reply_to = _reply_to(chat, params)
+    markup = _reply_markup(params)
     fake.admit(chat, 1)
     message = fake.bot_message(
         chat,
@@ -50,6 +51,7 @@ def send_message(fake: FakeTelegram, params: dict[str, Any], files: dict[str, An
         entities=entities or None,
         link_preview_options=params.get("link_preview_options"),
         reply_to_message=reply_to,
+        reply_markup=markup,
     )
     _record(fake, "sendMessage", chat, message, params, text=text, entities=entities)
     fake.after_bot_post(chat, [message])
@@ -63,6 +65,7 @@ def send_photo(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]
     check_markup(params.get("parse_mode"), params.get("caption_entities"))
     caption_entities = check_entities(caption or "", params.get("caption_entities"))
     reply_to = _reply_to(chat, params)
+    markup = _reply_markup(params)
     fake.admit(chat, 1)
     message = fake.bot_message(
         chat,
@@ -70,6 +73,7 @@ def send_photo(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]
         caption=caption,
         caption_entities=caption_entities or None,
         reply_to_message=reply_to,
+        reply_markup=markup,
     )
     _record(
         fake,
@@ -172,6 +176,62 @@ def edit_message_caption(fake: FakeTelegram, params: dict[str, Any], files: dict
     return message
 
 
+def forward_message(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
+    chat, source, original = _forward_source(fake, params)
+    fake.admit(chat, 1)
+    content = _content(original)
+    message = fake.bot_message(chat, forward_origin=_origin_of(source, original), **content)
+    _record(
+        fake,
+        "forwardMessage",
+        chat,
+        message,
+        params,
+        text=content.get("text"),
+        caption=content.get("caption"),
+        entities=content.get("entities") or content.get("caption_entities"),
+        forwarded_from=(source.id, original["message_id"]),
+    )
+    fake.after_bot_post(chat, [message])
+    return message
+
+
+def copy_message(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
+    chat, source, original = _forward_source(fake, params)
+    content = _content(original)
+    if "caption" in params:
+        content["caption"] = check_caption(params["caption"])
+    reply_to = _reply_to(chat, params)
+    fake.admit(chat, 1)
+    message = fake.bot_message(
+        chat, reply_to_message=reply_to, reply_markup=_reply_markup(params), **content
+    )
+    _record(
+        fake,
+        "copyMessage",
+        chat,
+        message,
+        params,
+        text=content.get("text"),
+        caption=content.get("caption"),
+        entities=content.get("entities") or content.get("caption_entities"),
+        forwarded_from=(source.id, original["message_id"]),
+    )
+    fake.after_bot_post(chat, [message])
+    return {"message_id": message["message_id"]}
+
+
+def edit_message_reply_markup(
+    fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]
+) -> Any:
+    _, message = _own_message(fake, params)
+    markup = _reply_markup(params)
+    if markup == message.get("reply_markup"):
+        raise ApiError(400, "Bad Request: message is not modified")
+    _set_or_drop(message, "reply_markup", markup)
+    return message
+
+
 def delete_message(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
     chat = fake.resolve_chat(params.get("chat_id"))
     message_id = params.get("message_id")
@@ -265,6 +325,9 @@ HANDLERS: dict[str, Handler] = {
     "editMessageText": edit_message_text,
     "editMessageCaption": edit_message_caption,
     "deleteMessage": delete_message,
+    "forwardMessage": forward_message,
+    "copyMessage": copy_message,
+    "editMessageReplyMarkup": edit_message_reply_markup,
     "getChat": get_chat,
     "getChatMember": get_chat_member,
     "getChatAdministrators": get_chat_administrators,
@@ -296,6 +359,7 @@ def _record(
     photo: str | None = None,
     media_group_id: str | None = None,
     edit: bool = False,
+    forwarded_from: tuple[int, int] | None = None,
 ) -> None:
     reply = message.get("reply_to_message")
     record = SentRecord(
@@ -311,6 +375,8 @@ def _record(
         parse_mode=params.get("parse_mode"),
         link_preview_options=params.get("link_preview_options"),
         media_group_id=media_group_id,
+        reply_markup=message.get("reply_markup"),
+        forwarded_from=forwarded_from,
     )
     (fake.edits if edit else fake.sent).append(record)
 
@@ -329,6 +395,60 @@ def _reply_to(chat: FakeChat, params: dict[str, Any]) -> dict[str, Any] | None:
             return None
         raise ApiError(400, "Bad Request: message to be replied not found")
     return {k: v for k, v in found.items() if k != "reply_to_message"}
+
+
+def _reply_markup(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Inline keyboards must be rows of buttons, each with text and one action."""
+    markup = params.get("reply_markup")
+    if markup is None:
+        return None
+    if not isinstance(markup, dict):
+        raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
+    rows = markup.get("inline_keyboard")
+    if rows is None:
+        return markup  # other keyboards: kept as given
+    for row in rows if isinstance(rows, list) else [None]:
+        for button in row if isinstance(row, list) else [None]:
+            if not isinstance(button, dict) or not button.get("text"):
+                raise ApiError(400, "Bad Request: can't parse inline keyboard button")
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= 64:
+                raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+    return markup
+
+
+def _forward_source(
+    fake: FakeTelegram, params: dict[str, Any]
+) -> tuple[FakeChat, FakeChat, dict[str, Any]]:
+    chat = fake.resolve_chat(params.get("chat_id"))
+    ref = params.get("from_chat_id")
+    source = fake.chats.get(ref) if isinstance(ref, int) else None
+    if source is None and isinstance(ref, str):
+        source = fake.find_chat_by_username(ref.lstrip("@"))
+    if source is None:
+        raise ApiError(400, "Bad Request: chat not found")
+    original = source.messages.get(params.get("message_id"))  # type: ignore[arg-type]
+    if original is None:
+        raise ApiError(400, "Bad Request: message to forward not found")
+    return chat, source, original
+
+
+def _content(message: dict[str, Any]) -> dict[str, Any]:
+    keys = ("text", "entities", "photo", "caption", "caption_entities")
+    return {k: message[k] for k in keys if k in message}
+
+
+def _origin_of(source: FakeChat, original: dict[str, Any]) -> dict[str, Any]:
+    if source.type == "channel":
+        return {
+            "type": "channel",
+            "date": original["date"],
+            "chat": source.to_json(),
+            "message_id": original["message_id"],
+        }
+    if "from" not in original:
+        return {"type": "hidden_user", "date": original["date"], "sender_user_name": "Hidden"}
+    return {"type": "user", "date": original["date"], "sender_user": original["from"]}
 
 
 def _media_ref(fake: FakeTelegram, ref: Any, files: dict[str, Any], name: str) -> str:

@@ -81,6 +81,8 @@ class SentRecord:
     parse_mode: str | None = None
     link_preview_options: dict[str, Any] | None = None
     media_group_id: str | None = None
+    reply_markup: dict[str, Any] | None = None
+    forwarded_from: tuple[int, int] | None = None  # (chat, message) for forwards and copies
 
     @property
     def body(self) -> str:
