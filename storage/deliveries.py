@@ -222,3 +222,25 @@ async def count_by_state(conn: AsyncConnection) -> dict[str, int]:
         sa.select(deliveries.c.state, sa.func.count()).group_by(deliveries.c.state)
     )
     return {state: int(count) for state, count in rows}
+
+
+async def pause_route_deliveries(conn: AsyncConnection, route_id: int, reason: str) -> int:
+    """A route was paused by hand: park its pending deliveries (call with pause_route)."""
+    result = await conn.execute(
+        deliveries.update()
+        .where(deliveries.c.route_id == route_id, deliveries.c.state == PENDING)
+        .values(state=PAUSED, lease_until=None, last_error=reason)
+    )
+    return result.rowcount
+
+
+async def resume_route_deliveries(
+    conn: AsyncConnection, route_id: int, *, now: datetime | None = None
+) -> int:
+    """Put a route's paused deliveries back in the queue (call with resume_route)."""
+    result = await conn.execute(
+        deliveries.update()
+        .where(deliveries.c.route_id == route_id, deliveries.c.state == PAUSED)
+        .values(state=PENDING, next_attempt_at=now or utcnow(), last_error=None)
+    )
+    return result.rowcount

@@ -135,3 +135,14 @@ async def test_chats_upsert_lookup_and_move(db: Database) -> None:
         assert await chats.get_chat(conn, -5) is None
         moved = await chats.get_chat(conn, -1005)
         assert moved is not None and moved.type == "supergroup" and moved.title == "g"
+
+
+async def test_pause_and_resume_one_route(db: Database) -> None:
+    feed_id, route_list = await seed_feed(db, [-1, -2])
+    await queue_article(db, feed_id, make_article(1, ["a"]), route_list, now=T0)
+    async with db.begin() as conn:
+        assert await deliveries.pause_route_deliveries(conn, route_list[0].id, "by admin") == 1
+    assert [d.chat_id for d in await _claim(db)] == [-2]
+    async with db.begin() as conn:
+        assert await deliveries.resume_route_deliveries(conn, route_list[0].id, now=T0) == 1
+    assert [d.chat_id for d in await _claim(db)] == [-1]
