@@ -101,43 +101,36 @@ async def claim_due_deliveries(
     (the caller is already sending there).
     """
     now = now or utcnow()
+    cand = deliveries.alias("cand")
     earlier = deliveries.alias("earlier")
     has_earlier = (
         sa.select(earlier.c.id)
         .where(
-            earlier.c.chat_id == deliveries.c.chat_id,
+            earlier.c.chat_id == cand.c.chat_id,
             earlier.c.state == PENDING,
-            earlier.c.id < deliveries.c.id,
+            earlier.c.id < cand.c.id,
         )
         .exists()
     )
+    free = sa.or_(cand.c.lease_until.is_(None), cand.c.lease_until < now)
     due = (
-        sa.select(deliveries.c.id)
-        .where(
-            deliveries.c.state == PENDING,
-            deliveries.c.next_attempt_at <= now,
-            sa.or_(deliveries.c.lease_until.is_(None), deliveries.c.lease_until < now),
-            ~has_earlier,
-        )
-        .order_by(deliveries.c.id)
+        sa.select(cand.c.id)
+        .where(cand.c.state == PENDING, cand.c.next_attempt_at <= now, free, ~has_earlier)
+        .order_by(cand.c.id)
         .limit(limit)
     )
     if chat_id is not None:
-        due = due.where(deliveries.c.chat_id == chat_id)
+        due = due.where(cand.c.chat_id == chat_id)
     if exclude_chats:
-        due = due.where(deliveries.c.chat_id.not_in(list(exclude_chats)))
+        due = due.where(cand.c.chat_id.not_in(list(exclude_chats)))
     if conn.dialect.name == "postgresql":
-        due = due.with_for_update(of=deliveries, skip_locked=True)
-    ids = list((await conn.execute(due)).scalars())
-    if not ids:
-        return []
+        due = due.with_for_update(of=cand, skip_locked=True)
+    # One statement: on SQLite it takes the write lock at once (no read-then-write
+    # upgrade that a concurrent writer could break); on PostgreSQL the locked rows
+    # are skipped by other claimers.
     rows = await conn.execute(
         deliveries.update()
-        .where(
-            deliveries.c.id.in_(ids),
-            deliveries.c.state == PENDING,
-            sa.or_(deliveries.c.lease_until.is_(None), deliveries.c.lease_until < now),
-        )
+        .where(deliveries.c.id.in_(due.scalar_subquery()))
         .values(lease_until=now + lease, attempts=deliveries.c.attempts + 1)
         .returning(*deliveries.c)
     )

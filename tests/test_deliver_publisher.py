@@ -24,7 +24,7 @@ from bot.deliver.publisher import Publisher, PublisherSettings
 from bot.deliver.rendering import plain_fallback, render_for_route
 from bot.models import Article, OutgoingMessage
 from storage import chats, deliveries, messages, routes
-from storage.db import Database
+from storage.db import Database, create_database
 from tests.fakes import FakeTelegram, fake_telegram_bot
 from tests.fakes.botapi import FakeBotAPIRequest
 from tests.fakes.clock import VirtualClock
@@ -551,3 +551,30 @@ async def test_drain_cuts_a_long_pacing_wait_short(
     async with db.begin() as conn:
         delivery = (await deliveries.deliveries_for_article(conn, article_id))[0]
     assert delivery.state == "pending" and delivery.lease_until is None
+
+
+async def test_two_publishers_share_the_outbox_without_doubles(
+    db: Database, fake: FakeTelegram, clock: VirtualClock
+) -> None:
+    """Two processes (two engines) claim from one outbox: each post once, chats in order."""
+    chat_ids = [-2001 - i for i in range(6)]
+    for chat_id in chat_ids:
+        fake.add_channel(chat_id)
+    feed_id, route_list = await seed_feed(db, chat_ids)
+    for n in range(1, 4):
+        await queue_article(db, feed_id, make_article(n, SECTIONS[:2]), route_list, now=clock.now())
+    other_db = create_database(db.engine.url.render_as_string(hide_password=False))
+    try:
+        async with fake_telegram_bot(fake) as bot_1, fake_telegram_bot(fake) as bot_2:
+            one = publisher(db, bot_1, clock)
+            two = publisher(other_db, bot_2, clock)
+            for _ in range(10):
+                await asyncio.gather(one.tick(), two.tick())
+                await asyncio.gather(one.join(), two.join())
+    finally:
+        await other_db.close()
+    expected = []
+    for n in range(1, 4):
+        expected += [f"第{n}篇 Article {n}", *SECTIONS[:2]]
+    for chat_id in chat_ids:
+        assert fake.texts(chat_id) == expected
