@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from telegram import Bot
 from telegram.request import RequestData
 
@@ -23,7 +24,7 @@ from bot.deliver.pacing import PacingConfig
 from bot.deliver.publisher import Publisher, PublisherSettings
 from bot.deliver.rendering import plain_fallback, render_for_route
 from bot.models import Article, OutgoingMessage
-from storage import chats, deliveries, messages, routes
+from storage import chats, deliveries, messages, routes, schema
 from storage.db import Database, create_database
 from tests.fakes import FakeTelegram, fake_telegram_bot
 from tests.fakes.botapi import FakeBotAPIRequest
@@ -578,3 +579,23 @@ async def test_two_publishers_share_the_outbox_without_doubles(
         expected += [f"第{n}篇 Article {n}", *SECTIONS[:2]]
     for chat_id in chat_ids:
         assert fake.texts(chat_id) == expected
+
+
+async def test_paused_or_removed_routes_are_not_posted(
+    db: Database, fake: FakeTelegram, bot: Bot, clock: VirtualClock
+) -> None:
+    feed_id, route_list = await seed_feed(db, [A, B, C])
+    article_id = await queue_article(
+        db, feed_id, make_article(1, SECTIONS), route_list, now=clock.now()
+    )
+    async with db.begin() as conn:
+        await routes.pause_route(conn, route_list[0].id, "admin")
+        await conn.execute(sa.delete(schema.routes).where(schema.routes.c.id == route_list[1].id))
+    await publisher(db, bot, clock).run_once()
+    assert fake.texts(A) == [] and fake.texts(B) == [] and len(fake.texts(C)) == 4
+    assert await _states(db, article_id) == {A: "paused", B: "failed", C: "done"}
+    async with db.begin() as conn:
+        await routes.resume_route(conn, route_list[0].id)
+        await deliveries.resume_route_deliveries(conn, route_list[0].id, now=clock.now())
+    await publisher(db, bot, clock).run_once()
+    assert len(fake.texts(A)) == 4

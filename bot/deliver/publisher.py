@@ -187,6 +187,9 @@ class Publisher:
         if article is None:
             await self._give_up(delivery, "article no longer stored")
             return None
+        if route is None or not route.active:
+            await self._hold(delivery, route is None)
+            return None
         options: Mapping[str, Any] = route.options if route else {}
         try:
             base = self._render(article, options)
@@ -305,6 +308,24 @@ class Publisher:
         at = self._clock.now() + timedelta(seconds=self._backoff(delivery.attempts))
         async with self._db.begin() as conn:
             await deliveries.retry_later(conn, delivery.id, at=at, error=failure.detail)
+
+    async def _hold(self, delivery: Delivery, removed: bool) -> None:
+        """The route was removed (drop quietly) or paused (park until it is resumed)."""
+        async with self._db.begin() as conn:
+            if removed:
+                await deliveries.mark_failed(
+                    conn, delivery.id, "route removed", now=self._clock.now()
+                )
+            else:
+                await deliveries.pause_route_deliveries(
+                    conn, delivery.route_id or 0, "route paused"
+                )
+        log.info(
+            "not posting article %s to chat %s: route %s",
+            delivery.article_id,
+            delivery.chat_id,
+            "removed" if removed else "paused",
+        )
 
     async def _give_up(self, delivery: Delivery, reason: str) -> None:
         async with self._db.begin() as conn:
