@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import chats
+from storage.schema import chats, routes
 from storage.types import utcnow
 
 
@@ -103,3 +103,11 @@ async def move_chat_info(conn: AsyncConnection, old_id: int, new_id: int) -> Non
         linked_chat_id=old.linked_chat_id,
     )
     await conn.execute(chats.delete().where(chats.c.id == old_id))
+
+
+async def has_routes(conn: AsyncConnection, chat_id: int) -> bool:
+    """True when some feed is routed to this chat (the bot posts there)."""
+    row = (
+        await conn.execute(sa.select(routes.c.id).where(routes.c.chat_id == chat_id).limit(1))
+    ).first()
+    return row is not None

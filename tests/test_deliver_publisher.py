@@ -599,3 +599,28 @@ async def test_paused_or_removed_routes_are_not_posted(
         await deliveries.resume_route_deliveries(conn, route_list[0].id, now=clock.now())
     await publisher(db, bot, clock).run_once()
     assert len(fake.texts(A)) == 4
+
+
+async def test_a_copy_arriving_before_the_post_is_recorded_still_maps(
+    db: Database, clock: VirtualClock
+) -> None:
+    feed_id, route_list = await seed_feed(db, [A])
+    article_id = await queue_article(
+        db, feed_id, make_article(1, SECTIONS), route_list, now=clock.now()
+    )
+
+    async def record_late() -> None:
+        await asyncio.sleep(0.3)
+        async with db.begin() as conn:
+            await messages.record_message(
+                conn, chat_id=A, message_id=7, article_id=article_id, part=1
+            )
+
+    late = asyncio.create_task(record_late())
+    found = await record_automatic_forward(
+        db, group_chat_id=GROUP, group_message_id=70, channel_chat_id=A, channel_message_id=7
+    )
+    await late
+    assert found == article_id
+    copy = await resolve_post(db, GROUP, 70)
+    assert copy is not None and copy.kind == "discussion_copy"

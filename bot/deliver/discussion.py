@@ -7,11 +7,15 @@ part number) lets replies and commands in the group resolve to the post.
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Message, MessageOriginChannel
 
 from storage import chats, messages
 from storage.db import Database
 from storage.messages import SentMessage
+
+_RETRY_SECONDS = 0.1
 
 
 async def record_automatic_forward(
@@ -21,21 +25,32 @@ async def record_automatic_forward(
     group_message_id: int,
     channel_chat_id: int,
     channel_message_id: int,
+    wait: float = 3.0,
 ) -> int | None:
     """Record the group copy of one of our channel posts; returns its article id.
 
-    None when the channel message is not one the bot posted (nothing recorded).
+    The copy's update can arrive before the publisher has recorded the post it just
+    sent, so for a channel the bot posts to, the post is looked for again for up to
+    `wait` seconds. None when the channel message is not ours (nothing recorded).
     """
-    async with db.begin() as conn:
-        post = await messages.find_message(conn, channel_chat_id, channel_message_id)
-        if post is None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        async with db.begin() as conn:
+            post = await messages.find_message(conn, channel_chat_id, channel_message_id)
+            if post is not None:
+                await messages.record_discussion_copy(
+                    conn, group_chat_id=group_chat_id, group_message_id=group_message_id, post=post
+                )
+                await chats.upsert_chat(
+                    conn, channel_chat_id, type="channel", linked_chat_id=group_chat_id
+                )
+                await chats.upsert_chat(conn, group_chat_id, linked_chat_id=channel_chat_id)
+                return post.article_id
+            ours = await chats.has_routes(conn, channel_chat_id)
+        if not ours or loop.time() >= deadline:
             return None
-        await messages.record_discussion_copy(
-            conn, group_chat_id=group_chat_id, group_message_id=group_message_id, post=post
-        )
-        await chats.upsert_chat(conn, channel_chat_id, type="channel", linked_chat_id=group_chat_id)
-        await chats.upsert_chat(conn, group_chat_id, linked_chat_id=channel_chat_id)
-        return post.article_id
+        await asyncio.sleep(_RETRY_SECONDS)
 
 
 async def on_automatic_forward(db: Database, message: Message) -> int | None:
