@@ -355,3 +355,14 @@ async def test_a_second_poller_terminates_the_first(world: FakeTelegram, fake_bo
     with pytest.raises(Conflict, match=r"(?i)terminated by other getUpdates"):
         await first
     assert await second == ()
+
+
+async def test_webhook_set_and_delete(world: FakeTelegram, fake_bot: Bot) -> None:  # noqa: F811
+    assert await fake_bot.set_webhook("https://bot.example/hook", secret_token="s3")
+    assert world.webhook == {"url": "https://bot.example/hook", "secret_token": "s3"}
+    assert (await fake_bot.get_webhook_info()).url == "https://bot.example/hook"
+    world.allow_http_webhook = False
+    with pytest.raises(BadRequest, match=r"(?i)https url"):
+        await fake_bot.set_webhook("http://bot.example/hook")
+    assert await fake_bot.delete_webhook()
+    assert world.webhook is None

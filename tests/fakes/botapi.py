@@ -64,6 +64,8 @@ class FakeTelegram:
         self.clock = clock
         self.auto_forward = auto_forward
         self.latency = 0.0  # seconds a send's answer takes after the message exists
+        self.webhook: dict[str, Any] | None = None  # what setWebhook stored
+        self.allow_http_webhook = True  # Telegram wants https; local tests use http
         self.lock = threading.RLock()
         self.users: dict[int, FakeUser] = {}
         self.chats: dict[int, FakeChat] = {}

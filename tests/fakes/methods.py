@@ -313,8 +313,22 @@ def always_true(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any
     return True
 
 
+def set_webhook(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
+    url = params.get("url", "")
+    if url and not str(url).startswith("https://") and not fake.allow_http_webhook:
+        raise ApiError(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook")
+    fake.webhook = {"url": url, "secret_token": params.get("secret_token")}
+    return True
+
+
+def delete_webhook(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
+    fake.webhook = None
+    return True
+
+
 def get_webhook_info(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
-    return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+    url = fake.webhook["url"] if fake.webhook else ""
+    return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
 
 
 HANDLERS: dict[str, Handler] = {
@@ -335,7 +349,8 @@ HANDLERS: dict[str, Handler] = {
     "setMyCommands": set_my_commands,
     "getMyCommands": get_my_commands,
     "deleteMyCommands": always_true,
-    "deleteWebhook": always_true,
+    "deleteWebhook": delete_webhook,
+    "setWebhook": set_webhook,
     "getWebhookInfo": get_webhook_info,
     "sendChatAction": always_true,
     "close": always_true,
