@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=commands.run)
 
+    demo = sub.add_parser(
+        "demo", help="run the whole pipeline against a local feed and a stand-in Telegram"
+    )
+    demo.set_defaults(handler=commands.demo)
+
     preview = sub.add_parser("preview", help="show the post(s) an article or feed would become")
     preview.add_argument("source", help="a .html/.txt/.md file, a feed file, or an http(s) URL")
     preview.add_argument("--json", action="store_true", help="print JSON (UTF-16 offsets)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -248,3 +249,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         metrics_host=args.metrics_host,
         receive_updates=not args.worker,
     )
+
+
+async def demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.demo.run import run_demo
+
+    if settings.log_level != "DEBUG":  # the demo's output is the channel, not the logs
+        logging.getLogger().setLevel(logging.WARNING)
+    return await run_demo(sys.stdout, color=sys.stdout.isatty())

@@ -7,7 +7,7 @@ exactly the wiring production uses; only the Bot API endpoint differs.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -21,12 +21,11 @@ from bot.app import READER_COMMANDS, PeriodicJob, build_application, schedule_jo
 from bot.config import Settings
 from bot.deliver.pacing import PacingConfig
 from bot.deliver.publisher import Publisher
+from bot.deliver.rendering import plain_fallback, render_for_route
 from bot.ingest.poller import Poller
 from bot.metrics import InstrumentedRequest, Metrics
-from bot.models import Article, OutgoingMessage
 from bot.notify import AdminNotifier
 from bot.ratelimit import SlidingWindowLimiter
-from bot.render.post import RenderOptions, render_post
 from bot.services import Services
 from handlers import admin, discussion, feedback, reader
 from storage.db import Database, open_database
@@ -34,20 +33,6 @@ from storage.db import Database, open_database
 log = logging.getLogger(__name__)
 
 USER_AGENT = "chatwire/0.1 (+https://github.com/chatwire)"
-
-
-def render_for_route(article: Article, options: Mapping[str, Any]) -> list[OutgoingMessage]:
-    """Render with the route's options; options that no longer validate fall back to defaults."""
-    try:
-        render_options = RenderOptions(
-            template=options.get("template"),
-            max_parts=int(options.get("max_parts", 8)),
-            with_media=bool(options.get("with_media", True)),
-        )
-    except (TypeError, ValueError) as exc:
-        log.warning("route options %r are invalid (%s); rendering with defaults", options, exc)
-        render_options = RenderOptions()
-    return render_post(article, render_options)
 
 
 def pacing_config(settings: Settings) -> PacingConfig:
@@ -149,7 +134,12 @@ async def runtime(
     )
     poller = Poller(database, http, settings, notify)
     publisher = Publisher(
-        database, app.bot, render_for_route, pacing=pacing_config(settings), notify=notify
+        database,
+        app.bot,
+        render_for_route,
+        plain=plain_fallback,
+        pacing=pacing_config(settings),
+        notify=notify,
     )
 
     async def poll() -> None:

@@ -11,7 +11,7 @@ from bot.models import Article
 from storage.articles import get_article
 from storage.schema import messages
 
-POST_KIND = "post"
+POST_KINDS = "post%"  # "post", or "post.N" for parts sent in a fallback form
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,7 @@ async def latest_posts(
     first = sa.func.min(messages.c.id).label("first_id")
     query = (
         sa.select(messages.c.article_id, first)
-        .where(messages.c.kind == POST_KIND)
+        .where(messages.c.kind.like(POST_KINDS))
         .group_by(messages.c.article_id)
         .order_by(first.desc())
         .limit(limit)

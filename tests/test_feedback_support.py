@@ -21,11 +21,11 @@ from bot.config import Settings
 from bot.notify import AdminNotifier
 from bot.ratelimit import SlidingWindowLimiter
 from bot.services import Services
+from bot.standin.botapi import FakeBotAPIRequest, FakeTelegram
+from bot.standin.state import SentRecord
 from handlers import admin as admin_handlers
 from handlers import feedback as feedback_handlers
 from storage.db import Database
-from tests.fakes.botapi import FakeBotAPIRequest, FakeTelegram
-from tests.fakes.state import SentRecord
 
 ADMIN = 1001
 SECOND_ADMIN = 1002

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from telegram import Bot
 
-from tests.fakes.botapi import FakeTelegram, fake_telegram_bot
-from tests.fakes.http_botapi import RunningServer, serve_in_thread
+from bot.standin.botapi import FakeTelegram, fake_telegram_bot
+from bot.standin.http_botapi import RunningServer, serve_in_thread
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes.errors import ApiError
+from bot.standin.errors import ApiError
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

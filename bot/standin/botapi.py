@@ -9,7 +9,7 @@ Bot API methods with Telegram's validation; `FakeBotAPIRequest` is the
     app = (ApplicationBuilder().token(fake.token)
            .request(FakeBotAPIRequest(fake)).get_updates_request(FakeBotAPIRequest(fake)).build())
 
-The same `FakeTelegram` can be served over HTTP (tests/fakes/http_botapi.py). State is
+The same `FakeTelegram` can be served over HTTP (bot/standin/http_botapi.py). State is
 guarded by a lock, so tests may inject updates from another thread.
 """
 
@@ -26,11 +26,11 @@ from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from tests.fakes import methods
-from tests.fakes.errors import ApiError, TransportFailure
-from tests.fakes.limits import LimitState, RateLimits
-from tests.fakes.params import decode_params
-from tests.fakes.state import (
+from bot.standin import methods
+from bot.standin.errors import ApiError, TransportFailure
+from bot.standin.limits import LimitState, RateLimits
+from bot.standin.params import decode_params
+from bot.standin.state import (
     FAULT_KINDS,
     SERVICE_USER_ID,
     CallRecord,

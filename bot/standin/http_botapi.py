@@ -22,8 +22,8 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from tests.fakes.botapi import FakeTelegram
-from tests.fakes.errors import TransportFailure
+from bot.standin.botapi import FakeTelegram
+from bot.standin.errors import TransportFailure
 
 
 class _MethodHandler(tornado.web.RequestHandler):
@@ -120,7 +120,7 @@ def serve_in_thread(fake: FakeTelegram, port: int = 0) -> Iterator[RunningServer
 
 
 def main() -> None:
-    """`python -m tests.fakes.http_botapi [PORT]`: serve an empty fake until interrupted."""
+    """`python -m bot.standin.http_botapi [PORT]`: serve an empty fake until interrupted."""
     import sys
     import time
 

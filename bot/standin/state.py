@@ -1,6 +1,6 @@
 """The fake Telegram's world: users, chats, stored messages, sent records and faults.
 
-Plain data plus small helpers; the method handlers live in tests/fakes/methods.py.
+Plain data plus small helpers; the method handlers live in bot/standin/methods.py.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.errors import ApiError, TransportFailure
+from bot.standin.errors import ApiError, TransportFailure
 
 SERVICE_USER_ID = 777000  # "Telegram", the sender of automatic forwards
 

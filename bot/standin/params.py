@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.fakes.errors import ApiError
+from bot.standin.errors import ApiError
 
 INT_FIELDS = frozenset(
     {

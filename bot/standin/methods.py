@@ -10,18 +10,18 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tests.fakes.checks import (
+from bot.standin.checks import (
     check_caption,
     check_entities,
     check_markup,
     check_media_group,
     check_text,
 )
-from tests.fakes.errors import ApiError
-from tests.fakes.state import FakeChat, SentRecord
+from bot.standin.errors import ApiError
+from bot.standin.state import FakeChat, SentRecord
 
 if TYPE_CHECKING:
-    from tests.fakes.botapi import FakeTelegram
+    from bot.standin.botapi import FakeTelegram
 
 Handler = Callable[["FakeTelegram", dict[str, Any], dict[str, Any]], Any]
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
