@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+import bot.ingest.poller as poller_module
 import storage.deliveries
+from bot.ingest.parse import parse_feed
 from bot.ingest.poller import Poller, PollReport
 from storage import articles, feeds, routes
 from storage.db import Database
@@ -237,6 +239,31 @@ async def test_unchanged_feed_uses_etag_and_stores_nothing(
     assert [o.status for o in report.outcomes] == ["unchanged"]
     assert site.hits[1]["If-None-Match"] == (await reload(db, feed.id)).etag
     assert await count(db, articles_table) == 1
+
+
+async def test_same_body_without_validators_is_not_parsed_again(
+    db: Database,
+    httpserver: HTTPServer,
+    poller: Poller,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = Site(items("a"), etag=False)
+    feed = await add(db, serve(httpserver, "/feed", site), clock)
+    await poller.run_until_idle()
+    parses = []
+    real = parse_feed
+
+    def counting(*args: Any) -> Any:
+        parses.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(poller_module, "parse_feed", counting)
+    report = await next_cycle(poller, clock, db, feed.id)
+    assert [o.status for o in report.outcomes] == ["unchanged"] and parses == []
+    site.items = items("b", day=2) + site.items
+    report = await next_cycle(poller, clock, db, feed.id)
+    assert len(report.new_article_ids) == 1 and parses == [1]
 
 
 async def test_duplicate_guids_and_guid_churn_post_nothing_twice(

@@ -29,6 +29,7 @@ FEED_ACCEPT = (
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 PERMANENT_REDIRECTS = frozenset({301, 308})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+DISCARD_LIMIT = 64 * 1024
 MAX_REDIRECTS = 10
 
 
@@ -167,6 +168,15 @@ def _conditional_headers(etag: str | None, last_modified: str | None) -> dict[st
     return headers
 
 
+async def _discard(response: httpx.Response, limit: int = DISCARD_LIMIT) -> None:
+    """Read and drop a small unwanted body so the connection can be reused (keep-alive)."""
+    read = 0
+    async for chunk in response.aiter_raw():
+        read += len(chunk)
+        if read > limit:
+            break
+
+
 @asynccontextmanager
 async def _follow(
     client: httpx.AsyncClient, url: str, headers: Mapping[str, str], request_timeout: float
@@ -191,6 +201,7 @@ async def _follow(
             finally:
                 await response.aclose()
             return
+        await _discard(response)
         await response.aclose()
         hops += 1
         if hops > MAX_REDIRECTS:
@@ -243,10 +254,13 @@ async def _result(response: httpx.Response, new_url: str | None, max_bytes: int)
     status = response.status_code
     retry_after = parse_retry_after(response.headers.get("retry-after"))
     if status >= 400:
+        await _discard(response)
         reason = response.reason_phrase or "error"
         raise FetchError(f"HTTP {status} {reason}", status=status, retry_after=retry_after)
     content: bytes | None = None
-    if status != 304:
+    if status == 304:
+        await _discard(response)
+    else:
         content = await read_capped(response, max_bytes)
         if not content.strip():
             content = None

@@ -9,10 +9,11 @@ claimed again, and items already stored are found by the de-duplication keys.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -37,6 +38,10 @@ log = logging.getLogger(__name__)
 MAX_ITEMS_PER_POLL = 500
 """A feed document with more items than this is cut to its newest ones."""
 MAX_ERROR_CHARS = 500
+BODY_HASH_KEY = "body_sha256"
+"""Key in `feeds.options`: hash of the last parsed body, for servers without validators."""
+DB_CONNECTIONS = 4
+"""Transactions the poller runs at once on PostgreSQL (SQLite: one)."""
 ArticleBuilder = Callable[..., Article]
 
 
@@ -142,6 +147,10 @@ def _host_key(url: str) -> str:
     return (parts.netloc or url).lower()
 
 
+def _body_hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
 def _default_builder() -> ArticleBuilder:
     from bot.content.pipeline import build_article
 
@@ -176,7 +185,9 @@ class Poller:
         self.build_article = build_article or _default_builder()
         self._global = asyncio.Semaphore(config.poll_concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._write_lock = asyncio.Lock()
+        # SQLite has one writer, and every connection over the pool size is opened
+        # and closed again: a few transactions at a time are faster than many.
+        self._db_gate = asyncio.Semaphore(1 if db.dialect == "sqlite" else DB_CONNECTIONS)
         self._tasks: dict[asyncio.Task[FeedOutcome], int] = {}
 
     # -- the job ---------------------------------------------------------------
@@ -229,7 +240,7 @@ class Poller:
         free = self.capacity - len(self._tasks)
         if free <= 0:
             return 0
-        async with self._writing(), self.db.begin() as conn:
+        async with self._transaction() as conn:
             claimed = await feeds.claim_due_feeds(
                 conn, limit=free, lease=self.lease, now=self.clock()
             )
@@ -285,7 +296,7 @@ class Poller:
             return await self._failed(
                 feed, exc.message, retry_after=exc.retry_after, gone=exc.status == 410
             )
-        if result.content is None:
+        if result.content is None or self._same_body(feed, result.content):
             return await self._succeeded(feed, result, None, _Stored())
         try:
             parsed = await asyncio.to_thread(parse_feed, result.content, result.url, result.headers)
@@ -293,6 +304,11 @@ class Poller:
             return await self._failed(feed, exc.message)
         stored = await self._store(feed, parsed)
         return await self._succeeded(feed, result, parsed, stored)
+
+    @staticmethod
+    def _same_body(feed: Feed, content: bytes) -> bool:
+        """The server ignored the conditional GET but sent the same bytes: nothing to parse."""
+        return feed.baseline_done and feed.options.get(BODY_HASH_KEY) == _body_hash(content)
 
     @asynccontextmanager
     async def _slot(self, url: str) -> AsyncIterator[None]:
@@ -304,16 +320,18 @@ class Poller:
         async with limit, self._global:
             yield
 
-    def _writing(self) -> Any:
-        """SQLite has one writer: serialise this process's write transactions up front."""
-        return self._write_lock if self.db.dialect == "sqlite" else nullcontext()
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A transaction, once one of the poller's few database slots is free."""
+        async with self._db_gate, self.db.begin() as conn:
+            yield conn
 
     # -- storing items ---------------------------------------------------------
 
     async def _store(self, feed: Feed, parsed: ParsedFeed) -> _Stored:
         items = dedup.unique_items(parsed.items)[:MAX_ITEMS_PER_POLL]
         shared = dedup.shared_links(items)
-        async with self.db.begin() as conn:
+        async with self._transaction() as conn:
             known = await articles.known_articles(
                 conn,
                 feed.id,
@@ -354,7 +372,7 @@ class Poller:
     ) -> None:
         """One item, one transaction: the article and its deliveries, or nothing."""
         now = self.clock()
-        async with self._writing(), self.db.begin() as conn:
+        async with self._transaction() as conn:
             # Writing first takes SQLite's write lock before any read, and extends the lease.
             await feeds.update_feed(conn, run.feed.id, lease_until=now + self.lease)
             existing = match or await self._find_duplicate(conn, run, item, article)
@@ -414,7 +432,8 @@ class Poller:
     ) -> FeedOutcome:
         now = self.clock()
         options = dict(feed.options)
-        if parsed is not None:
+        if parsed is not None and result.content is not None:
+            options[BODY_HASH_KEY] = _body_hash(result.content)
             if parsed.ttl_minutes:
                 options["ttl_minutes"] = parsed.ttl_minutes
             else:
@@ -446,7 +465,7 @@ class Poller:
             values["title"] = feed.title or parsed.title
             values["site_url"] = parsed.link or feed.site_url
             values["language"] = parsed.language or feed.language
-        async with self._writing(), self.db.begin() as conn:
+        async with self._transaction() as conn:
             if (
                 result.permanent_url
                 and await feeds.get_feed_by_url(conn, result.permanent_url) is None
@@ -475,7 +494,7 @@ class Poller:
         delay = schedule.backoff_delay(count, feed.interval_seconds, retry_after=retry_after)
         next_poll = schedule.jittered(now, delay, self.rng)
         message = message[:MAX_ERROR_CHARS]
-        async with self._writing(), self.db.begin() as conn:
+        async with self._transaction() as conn:
             await feeds.update_feed(
                 conn,
                 feed.id,

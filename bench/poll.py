@@ -1,0 +1,266 @@
+"""Poll-cycle benchmark: the real Poller against a naive sequential loop.
+
+N feeds are served from a local HTTP server (another process, 127.0.0.1 only,
+spread over 50 ports so per-host caps behave as with 50 sites) with a fixed
+network latency. The mix: most feeds unchanged (304 with ETag), some with a
+new item per poll, some failing (500/503), some HTML pages, a few slow ones.
+
+Cycle 1 is the baseline (every feed new, every body parsed and stored);
+cycle 2 is the steady state a running bot sees every interval, and is what the
+naive loop (sequential `httpx.get` + `feedparser.parse`, no conditional GET,
+no database) is compared against. Peak RSS is this process's high-water mark.
+
+    .venv/bin/python bench/poll.py                 # 250 and 1,000 feeds, each in a fresh process
+    .venv/bin/python bench/poll.py --feeds 1000    # one size, in this process
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import feedparser
+import httpx
+
+from bot.config import Settings
+from bot.ingest.poller import Poller, PollReport
+from storage import feeds, routes
+from storage.db import Database, create_database
+from storage.types import utcnow
+
+PORTS = 50
+ITEMS_PER_FEED = 10
+SLOW_SECONDS = 1.0
+
+# -- the server (runs in a child process) ------------------------------------------
+
+
+def kind_of(index: int) -> str:
+    slot = index % 100
+    if slot < 80:
+        return "static"
+    if slot < 92:
+        return "growing"
+    if slot < 97:
+        return "error"
+    if slot < 99:
+        return "html"
+    return "slow"
+
+
+def feed_document(index: int, first_item: int) -> bytes:
+    paragraph = (
+        "<p>Markets moved on Tuesday as investors weighed the news. 市场周二波动，"
+        "投资者权衡消息。 The report said growth would continue through the year.</p>"
+    )
+    items = []
+    for n in range(first_item, first_item + ITEMS_PER_FEED):
+        items.append(
+            f"<item><title>Feed {index} story {n}</title>"
+            f"<link>https://site{index}.example/story/{n}</link>"
+            f"<guid>site{index}-{n}</guid>"
+            f"<pubDate>Tue, 28 Jan 2025 {n % 24:02d}:00:00 +0000</pubDate>"
+            f"<description><![CDATA[{paragraph * 4}]]></description></item>"
+        )
+    head = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Feed {index}'
+    return (head + "</title><link>https://example.com/</link>" + "".join(items) + "</channel></rss>").encode()
+
+
+HTML_PAGE = b"<!DOCTYPE html><html><head><title>Home</title></head><body>Not a feed</body></html>"
+
+
+@dataclass
+class ServerState:
+    latency: float
+    hits: dict[int, int] = field(default_factory=dict)
+    static: dict[int, bytes] = field(default_factory=dict)
+
+
+def respond(state: ServerState, index: int, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    kind = kind_of(index)
+    hits = state.hits[index] = state.hits.get(index, 0) + 1
+    if kind == "error":
+        extra = {"Retry-After": "120"} if index % 2 else {}
+        return (503 if index % 2 else 500), extra, b"server error"
+    if kind == "html":
+        return 200, {"Content-Type": "text/html"}, HTML_PAGE
+    if kind == "growing":
+        body = feed_document(index, hits)
+        etag = f'"g{index}-{hits}"'
+    else:
+        body = state.static.get(index) or state.static.setdefault(index, feed_document(index, 0))
+        etag = f'"s{index}"'
+    if headers.get("if-none-match") == etag:
+        return 304, {"ETag": etag}, b""
+    return 200, {"ETag": etag, "Content-Type": "application/rss+xml"}, body
+
+
+async def handle(state: ServerState, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            path = lines[0].split(" ")[1]
+            headers = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
+            index = int(path.rsplit("/", 1)[1])
+            delay = state.latency * random.uniform(0.5, 1.5)
+            if kind_of(index) == "slow":
+                delay += SLOW_SECONDS
+            await asyncio.sleep(delay)
+            status, extra, body = respond(state, index, headers)
+            reason = {200: "OK", 304: "Not Modified", 500: "Internal Server Error", 503: "Service Unavailable"}[status]
+            out = [f"HTTP/1.1 {status} {reason}", f"Content-Length: {len(body)}"]
+            out += [f"{k}: {v}" for k, v in extra.items()]
+            writer.write(("\r\n".join(out) + "\r\n\r\n").encode() + body)
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    finally:
+        writer.close()
+
+
+def serve(latency: float, ports_out: Any) -> None:
+    async def main() -> None:
+        state = ServerState(latency)
+        servers = [
+            await asyncio.start_server(lambda r, w: handle(state, r, w), "127.0.0.1", 0, backlog=1024)
+            for _ in range(PORTS)
+        ]
+        ports_out.send([s.sockets[0].getsockname()[1] for s in servers])
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+# -- the measured side -------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> Any:
+        return self.now
+
+
+@dataclass
+class Measure:
+    wall: float
+    cpu: float
+    rss_mb: float
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def timed(coro: Any) -> tuple[Any, Measure]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = await coro
+    return result, Measure(time.perf_counter() - wall, time.process_time() - cpu, peak_rss_mb())
+
+
+def summary(report: PollReport) -> str:
+    counts: dict[str, int] = {}
+    for outcome in report.outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    new = len(report.new_article_ids) + sum(len(o.baseline_article_ids) for o in report.outcomes)
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + f"; articles stored {new}"
+
+
+async def setup(db: Database, urls: list[str], clock: Clock) -> None:
+    await db.migrate()
+    async with db.begin() as conn:
+        for n, url in enumerate(urls):
+            feed = await feeds.add_feed(conn, url, interval_seconds=600, now=clock())
+            await routes.add_route(conn, feed.id, -1000 - n, now=clock())
+
+
+async def real_cycles(urls: list[str], settings: Settings) -> tuple[Measure, Measure, str, str]:
+    clock = Clock()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = create_database(f"sqlite:///{tmp}/bench.db")
+        await setup(db, urls, clock)
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+        async with httpx.AsyncClient(limits=limits) as http:
+
+            async def notify(_text: str) -> None:
+                return None
+
+            poller = Poller(db, http, settings, notify, clock, rng=random.Random(1))
+            first, m1 = await timed(poller.run_until_idle())
+            clock.now += timedelta(days=2)
+            second, m2 = await timed(poller.run_until_idle())
+        await db.close()
+    return m1, m2, summary(first), summary(second)
+
+
+def naive_cycle(urls: list[str]) -> Measure:
+    wall, cpu = time.perf_counter(), time.process_time()
+    with httpx.Client(timeout=20) as client:
+        for url in urls:
+            try:
+                response = client.get(url)
+            except httpx.HTTPError:
+                continue
+            if response.status_code == 200:
+                feedparser.parse(response.content)
+    return Measure(time.perf_counter() - wall, time.process_time() - cpu, peak_rss_mb())
+
+
+def run_size(count: int, latency: float, naive: bool) -> None:
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    server = context.Process(target=serve, args=(latency, send), daemon=True)
+    server.start()
+    try:
+        ports = receive.recv()
+        urls = [f"http://127.0.0.1:{ports[i % PORTS]}/feed/{i}" for i in range(count)]
+        settings = Settings(_env_file=None)  # type: ignore[call-arg]
+        m1, m2, s1, s2 = asyncio.run(real_cycles(urls, settings))
+        kinds = {k: sum(kind_of(i) == k for i in range(count)) for k in ("static", "growing", "error", "html", "slow")}
+        print(f"== {count} feeds, {latency * 1000:.0f} ms latency, {PORTS} hosts, "
+              f"concurrency {settings.poll_concurrency} (per host {settings.poll_per_host_concurrency})")
+        print("   mix: " + ", ".join(f"{k} {v}" for k, v in kinds.items()) + f" (slow = +{SLOW_SECONDS:g} s)")
+        print(f"   cycle 1 (baseline): wall {m1.wall:6.2f} s  cpu {m1.cpu:6.2f} s  peak RSS {m1.rss_mb:6.1f} MB  [{s1}]")
+        print(f"   cycle 2 (steady):   wall {m2.wall:6.2f} s  cpu {m2.cpu:6.2f} s  peak RSS {m2.rss_mb:6.1f} MB  [{s2}]")
+        if naive:
+            n = naive_cycle(urls)
+            print(f"   naive sequential:   wall {n.wall:6.2f} s  cpu {n.cpu:6.2f} s")
+            print(f"   speed-up (naive wall / cycle 2 wall): {n.wall / m2.wall:.1f}x")
+    finally:
+        server.terminate()
+        server.join()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, help="one size, in this process")
+    parser.add_argument("--latency-ms", type=float, default=40.0, help="server latency per request")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive loop")
+    args = parser.parse_args()
+    if args.feeds:
+        run_size(args.feeds, args.latency_ms / 1000, naive=not args.no_naive)
+        return
+    for count in (250, 1000):
+        command = [sys.executable, __file__, "--feeds", str(count), "--latency-ms", str(args.latency_ms)]
+        if args.no_naive:
+            command.append("--no-naive")
+        subprocess.run(command, check=True)
+
+
+if __name__ == "__main__":
+    main()
