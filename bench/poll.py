@@ -36,6 +36,7 @@ import feedparser
 import httpx
 
 from bot.config import Settings
+from bot.ingest.fetch import make_http_client
 from bot.ingest.poller import Poller, PollReport
 from storage import feeds, routes
 from storage.db import Database, create_database
@@ -76,7 +77,9 @@ def feed_document(index: int, first_item: int) -> bytes:
             f"<description><![CDATA[{paragraph * 4}]]></description></item>"
         )
     head = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Feed {index}'
-    return (head + "</title><link>https://example.com/</link>" + "".join(items) + "</channel></rss>").encode()
+    return (
+        head + "</title><link>https://example.com/</link>" + "".join(items) + "</channel></rss>"
+    ).encode()
 
 
 HTML_PAGE = b"<!DOCTYPE html><html><head><title>Home</title></head><body>Not a feed</body></html>"
@@ -89,7 +92,9 @@ class ServerState:
     static: dict[int, bytes] = field(default_factory=dict)
 
 
-def respond(state: ServerState, index: int, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+def respond(
+    state: ServerState, index: int, headers: dict[str, str]
+) -> tuple[int, dict[str, str], bytes]:
     kind = kind_of(index)
     hits = state.hits[index] = state.hits.get(index, 0) + 1
     if kind == "error":
@@ -108,20 +113,30 @@ def respond(state: ServerState, index: int, headers: dict[str, str]) -> tuple[in
     return 200, {"ETag": etag, "Content-Type": "application/rss+xml"}, body
 
 
-async def handle(state: ServerState, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def handle(
+    state: ServerState, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
             lines = head.decode("latin-1").split("\r\n")
             path = lines[0].split(" ")[1]
-            headers = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
+            headers = {
+                k.strip().lower(): v.strip()
+                for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)
+            }
             index = int(path.rsplit("/", 1)[1])
             delay = state.latency * random.uniform(0.5, 1.5)
             if kind_of(index) == "slow":
                 delay += SLOW_SECONDS
             await asyncio.sleep(delay)
             status, extra, body = respond(state, index, headers)
-            reason = {200: "OK", 304: "Not Modified", 500: "Internal Server Error", 503: "Service Unavailable"}[status]
+            reason = {
+                200: "OK",
+                304: "Not Modified",
+                500: "Internal Server Error",
+                503: "Service Unavailable",
+            }[status]
             out = [f"HTTP/1.1 {status} {reason}", f"Content-Length: {len(body)}"]
             out += [f"{k}: {v}" for k, v in extra.items()]
             writer.write(("\r\n".join(out) + "\r\n\r\n").encode() + body)
@@ -136,7 +151,9 @@ def serve(latency: float, ports_out: Any) -> None:
     async def main() -> None:
         state = ServerState(latency)
         servers = [
-            await asyncio.start_server(lambda r, w: handle(state, r, w), "127.0.0.1", 0, backlog=1024)
+            await asyncio.start_server(
+                lambda r, w: handle(state, r, w), "127.0.0.1", 0, backlog=1024
+            )
             for _ in range(PORTS)
         ]
         ports_out.send([s.sockets[0].getsockname()[1] for s in servers])
@@ -194,8 +211,7 @@ async def real_cycles(urls: list[str], settings: Settings) -> tuple[Measure, Mea
     with tempfile.TemporaryDirectory() as tmp:
         db = create_database(f"sqlite:///{tmp}/bench.db")
         await setup(db, urls, clock)
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-        async with httpx.AsyncClient(limits=limits) as http:
+        async with make_http_client(settings.poll_concurrency) as http:
 
             async def notify(_text: str) -> None:
                 return None
@@ -221,6 +237,13 @@ def naive_cycle(urls: list[str]) -> Measure:
     return Measure(time.perf_counter() - wall, time.process_time() - cpu, peak_rss_mb())
 
 
+def row(label: str, m: Measure, note: str) -> str:
+    return (
+        f"   {label + ':':20} wall {m.wall:6.2f} s  cpu {m.cpu:6.2f} s  "
+        f"peak RSS {m.rss_mb:6.1f} MB  [{note}]"
+    )
+
+
 def run_size(count: int, latency: float, naive: bool) -> None:
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
@@ -231,15 +254,25 @@ def run_size(count: int, latency: float, naive: bool) -> None:
         urls = [f"http://127.0.0.1:{ports[i % PORTS]}/feed/{i}" for i in range(count)]
         settings = Settings(_env_file=None)  # type: ignore[call-arg]
         m1, m2, s1, s2 = asyncio.run(real_cycles(urls, settings))
-        kinds = {k: sum(kind_of(i) == k for i in range(count)) for k in ("static", "growing", "error", "html", "slow")}
-        print(f"== {count} feeds, {latency * 1000:.0f} ms latency, {PORTS} hosts, "
-              f"concurrency {settings.poll_concurrency} (per host {settings.poll_per_host_concurrency})")
-        print("   mix: " + ", ".join(f"{k} {v}" for k, v in kinds.items()) + f" (slow = +{SLOW_SECONDS:g} s)")
-        print(f"   cycle 1 (baseline): wall {m1.wall:6.2f} s  cpu {m1.cpu:6.2f} s  peak RSS {m1.rss_mb:6.1f} MB  [{s1}]")
-        print(f"   cycle 2 (steady):   wall {m2.wall:6.2f} s  cpu {m2.cpu:6.2f} s  peak RSS {m2.rss_mb:6.1f} MB  [{s2}]")
+        kinds = {
+            k: sum(kind_of(i) == k for i in range(count))
+            for k in ("static", "growing", "error", "html", "slow")
+        }
+        print(
+            f"== {count} feeds, {latency * 1000:.0f} ms latency, {PORTS} hosts, "
+            f"concurrency {settings.poll_concurrency} "
+            f"(per host {settings.poll_per_host_concurrency})"
+        )
+        print(
+            "   mix: "
+            + ", ".join(f"{k} {v}" for k, v in kinds.items())
+            + f" (slow = +{SLOW_SECONDS:g} s)"
+        )
+        print(row("cycle 1 (baseline)", m1, s1))
+        print(row("cycle 2 (steady)", m2, s2))
         if naive:
             n = naive_cycle(urls)
-            print(f"   naive sequential:   wall {n.wall:6.2f} s  cpu {n.cpu:6.2f} s")
+            print(row("naive sequential", n, "httpx.Client.get + feedparser.parse, one by one"))
             print(f"   speed-up (naive wall / cycle 2 wall): {n.wall / m2.wall:.1f}x")
     finally:
         server.terminate()
@@ -256,7 +289,14 @@ def main() -> None:
         run_size(args.feeds, args.latency_ms / 1000, naive=not args.no_naive)
         return
     for count in (250, 1000):
-        command = [sys.executable, __file__, "--feeds", str(count), "--latency-ms", str(args.latency_ms)]
+        command = [
+            sys.executable,
+            __file__,
+            "--feeds",
+            str(count),
+            "--latency-ms",
+            str(args.latency_ms),
+        ]
         if args.no_naive:
             command.append("--no-naive")
         subprocess.run(command, check=True)

@@ -15,9 +15,11 @@ from bot.ingest.fetch import (
     USER_AGENT,
     FetchError,
     fetch,
+    make_http_client,
     parse_max_age,
     parse_retry_after,
 )
+from bot.urlsafety import URLGuard
 
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 LIMIT = 64 * 1024
@@ -210,3 +212,17 @@ def test_header_parsers() -> None:
     assert parse_retry_after("30", now) == 30
     assert parse_retry_after("Tue, 28 Jan 2025 09:10:00 GMT", now) == 600
     assert parse_retry_after("soon", now) is None
+
+
+async def test_client_with_guard_refuses_private_hosts_on_every_hop(
+    httpserver: HTTPServer,
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(RSS)
+    async with make_http_client(4, guard=URLGuard(allow_private=False)) as guarded:
+        with pytest.raises(FetchError, match=r"refused: .*loopback"):
+            await fetch(guarded, httpserver.url_for("/feed"), time_limit=5, max_bytes=LIMIT)
+    async with make_http_client(4, guard=URLGuard(allow_private=True)) as open_client:
+        result = await fetch(
+            open_client, httpserver.url_for("/feed"), time_limit=5, max_bytes=LIMIT
+        )
+        assert result.content == RSS

@@ -18,7 +18,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from bot.urlsafety import UnsafeURLError
+from bot.urlsafety import UnsafeURLError, URLGuard
 
 USER_AGENT = "chatwire/0.1 (+https://github.com/chatwire)"
 FEED_ACCEPT = (
@@ -62,6 +62,20 @@ class FetchResult:
     @property
     def unchanged(self) -> bool:
         return self.content is None
+
+
+def make_http_client(concurrency: int, *, guard: URLGuard | None = None) -> httpx.AsyncClient:
+    """The client the poller wants: a small keep-alive pool and the SSRF guard on every hop.
+
+    httpcore scans its whole pool on each request, so a pool much larger than
+    the poll concurrency costs CPU on every poll (measured in bench/poll.py).
+    """
+    hooks = {"request": [guard.request_hook]} if guard is not None else {}
+    return httpx.AsyncClient(
+        headers={"User-Agent": USER_AGENT},
+        limits=httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency),
+        event_hooks=hooks,
+    )
 
 
 def parse_max_age(cache_control: str | None) -> float | None:
