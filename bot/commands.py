@@ -22,14 +22,13 @@ from bot.analysis.report import format_quotes_json, format_summary_json, quotes_
 from bot.config import Settings
 from bot.content.pipeline import load_article_file
 from bot.ingest import manage
+from bot.ingest.fetch import USER_AGENT
 from bot.models import Article
 from bot.render.post import RenderOptions
 from bot.render.preview import run_preview
 from storage import routes
 from storage.backup import BackupError, backup_database
 from storage.db import Database, open_database
-
-USER_AGENT = "chatwire/0.1 (+https://github.com/chatwire)"
 
 
 class CommandError(Exception):
