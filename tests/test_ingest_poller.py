@@ -17,6 +17,7 @@ from werkzeug import Request, Response
 
 import bot.ingest.poller as poller_module
 import storage.deliveries
+from bot.ingest import schedule
 from bot.ingest.parse import parse_feed
 from bot.ingest.poller import Poller, PollReport
 from storage import articles, feeds, routes
@@ -107,7 +108,7 @@ def items(*names: str, day: int = 1) -> list[Item]:
             f"https://site.example/{n}",
             f"Story {n}",
             f"Text of story {n}.",
-            datetime(2025, 1, day, 8, i, tzinfo=UTC),
+            datetime(2025, 1, day, 8, tzinfo=UTC) + timedelta(minutes=i),
         )
         for i, n in enumerate(names)
     ]
@@ -386,6 +387,39 @@ async def test_restart_mid_poll_stores_everything_exactly_once(
     assert len(rows) == len(set(rows)) == 4
 
 
+async def test_restart_mid_baseline_keeps_it_silent_and_complete(
+    db: Database,
+    httpserver: HTTPServer,
+    http: httpx.AsyncClient,
+    clock: Clock,
+    notices: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = Site(items(*(str(n) for n in range(150))))
+    feed = await add(db, serve(httpserver, "/feed", site), clock)
+    real = articles.insert_article
+    calls = 0
+
+    async def dies_in_second_batch(*args: Any, **kwargs: Any) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 120:
+            raise asyncio.CancelledError
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(articles, "insert_article", dies_in_second_batch)
+    assert (await make_poller(db, http, clock, notices).run_until_idle()).outcomes == []
+    assert await count(db, articles_table) == 100  # the first batch; the second rolled back
+    monkeypatch.setattr(articles, "insert_article", real)
+    restarted = make_poller(db, http, clock, notices)
+    clock.advance(seconds=restarted.lease.total_seconds() + 1)
+    report = await restarted.run_until_idle()
+    assert [o.status for o in report.outcomes] == ["baseline"]
+    assert await count(db, articles_table) == 150
+    assert await count(db, deliveries_table) == 0
+    assert (await reload(db, feed.id)).baseline_done
+
+
 async def test_failures_back_off_then_deactivate_with_a_notice(
     db: Database, httpserver: HTTPServer, poller: Poller, clock: Clock, notices: list[str]
 ) -> None:
@@ -470,6 +504,33 @@ async def test_ttl_stretches_the_interval(
     await next_cycle(poller, clock, db, feed.id)
     delay = ((await reload(db, feed.id)).next_poll_at - clock.now).total_seconds()
     assert 7200 * 0.9 <= delay <= 7200 * 1.1
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "low", "high"),
+    [
+        (503, {"Retry-After": "7200"}, 7200 * 0.9, 7200 * 1.1),
+        (429, {"Retry-After": "999999"}, schedule.DAY * 0.9, schedule.DAY),
+        (200, {"Cache-Control": "max-age=5400"}, 5400 * 0.5, 5400 * 1.5),
+    ],
+)
+async def test_server_hints_delay_the_next_poll(
+    db: Database,
+    httpserver: HTTPServer,
+    poller: Poller,
+    clock: Clock,
+    status: int,
+    headers: dict[str, str],
+    low: float,
+    high: float,
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(
+        Site(items("a")).document(), status=status, headers=headers
+    )
+    feed = await add(db, httpserver.url_for("/feed"), clock, interval_seconds=600)
+    await poller.run_until_idle()
+    delay = ((await reload(db, feed.id)).next_poll_at - clock.now).total_seconds()
+    assert low <= delay <= high
 
 
 async def test_per_host_cap_is_respected(

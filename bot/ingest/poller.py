@@ -40,6 +40,8 @@ MAX_ITEMS_PER_POLL = 500
 MAX_ERROR_CHARS = 500
 BODY_HASH_KEY = "body_sha256"
 """Key in `feeds.options`: hash of the last parsed body, for servers without validators."""
+BASELINE_BATCH = 100
+"""Baseline items stored per transaction (they queue no deliveries)."""
 DB_CONNECTIONS = 4
 """Transactions the poller runs at once on PostgreSQL (SQLite: one)."""
 ArticleBuilder = Callable[..., Article]
@@ -135,11 +137,23 @@ class _Run:
     shared: set[str]
     routes: Sequence[Route]
     baseline: bool
+    source: str | None = None
+    language: str | None = None
     stored: _Stored = field(default_factory=_Stored)
 
     @property
     def edit_chats(self) -> tuple[int, ...]:
         return tuple(r.chat_id for r in self.routes if r.options.get("on_update") == "edit")
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """An item that is new or changed since it was stored."""
+
+    item: FeedItem
+    fingerprint: str
+    match: articles.KnownArticle | None
+    deliver: bool
 
 
 def _host_key(url: str) -> str:
@@ -340,57 +354,78 @@ class Poller:
             )
             active_routes = await routes.routes_for_feed(conn, feed.id)
         run = _Run(feed, shared, active_routes, baseline=not feed.baseline_done)
+        run.source = feed.title or parsed.title
+        run.language = parsed.language
         ordered = dedup.oldest_first(items)
         deliver_from = len(ordered) - max(0, feed.backfill) if run.baseline else 0
-        source = feed.title or parsed.title
+        quiet: list[_Candidate] = []
+        loud: list[_Candidate] = []
         for index, item in enumerate(ordered):
             match = dedup.match_known(item, known, shared)
             item_print = dedup.fingerprint(item)
             if match is not None and match.extra.get(dedup.FINGERPRINT_KEY) == item_print:
                 continue
-            deliver = index >= deliver_from
-            full = item
-            if feed.fulltext and (deliver or match is not None):
-                full = await with_fulltext(item, self._fetch_page, self._extract)
-            article = await asyncio.to_thread(
-                self.build_article, full, source=source, feed_language=parsed.language
-            )
-            article.feed_id = feed.id
-            article.guid = item.guid
-            article.extra[dedup.FINGERPRINT_KEY] = item_print
-            await self._store_item(run, item, article, match, deliver=deliver)
+            candidate = _Candidate(item, item_print, match, deliver=index >= deliver_from)
+            (quiet if not candidate.deliver and match is None else loud).append(candidate)
+        for start in range(0, len(quiet), BASELINE_BATCH):
+            await self._store_quietly(run, quiet[start : start + BASELINE_BATCH])
+        for candidate in loud:
+            await self._store_item(run, candidate)
         return run.stored
 
-    async def _store_item(
-        self,
-        run: _Run,
-        item: FeedItem,
-        article: Article,
-        match: articles.KnownArticle | None,
-        *,
-        deliver: bool,
-    ) -> None:
+    def _build(self, run: _Run, item: FeedItem, item_print: str) -> Article:
+        """The Article for an item, with the ingest keys set (CPU-bound: run in a thread)."""
+        article = self.build_article(item, source=run.source, feed_language=run.language)
+        article.feed_id = run.feed.id
+        article.guid = item.guid
+        article.extra[dedup.FINGERPRINT_KEY] = item_print
+        return article
+
+    async def _store_quietly(self, run: _Run, batch: Sequence[_Candidate]) -> None:
+        """Baseline items (stored, never posted) in one transaction: all of them or none."""
+        built = await asyncio.to_thread(
+            lambda: [self._build(run, c.item, c.fingerprint) for c in batch]
+        )
+        now = self.clock()
+        async with self._transaction() as conn:
+            await feeds.update_feed(conn, run.feed.id, lease_until=now + self.lease)
+            for candidate, article in zip(batch, built, strict=True):
+                await self._apply(conn, run, candidate, article, now)
+
+    async def _store_item(self, run: _Run, candidate: _Candidate) -> None:
         """One item, one transaction: the article and its deliveries, or nothing."""
+        item = candidate.item
+        if run.feed.fulltext:
+            item = await with_fulltext(item, self._fetch_page, self._extract)
+        article = await asyncio.to_thread(self._build, run, item, candidate.fingerprint)
         now = self.clock()
         async with self._transaction() as conn:
             # Writing first takes SQLite's write lock before any read, and extends the lease.
             await feeds.update_feed(conn, run.feed.id, lease_until=now + self.lease)
-            existing = match or await self._find_duplicate(conn, run, item, article)
-            if existing is None:
-                article_id = await articles.insert_article(conn, article, now=now)
-                if deliver:
-                    await deliveries.enqueue_deliveries(conn, article_id, run.routes, now=now)
-                (run.stored.new if deliver else run.stored.baseline).append(article_id)
-            elif existing.content_hash != article.content_hash:
-                article.extra["updated"] = now.isoformat()
-                await articles.update_article(conn, existing.id, article, now=now)
-                run.stored.updated.append(UpdatedArticle(existing.id, run.feed.id, run.edit_chats))
-            else:
-                extra = {
-                    **existing.extra,
-                    dedup.FINGERPRINT_KEY: article.extra[dedup.FINGERPRINT_KEY],
-                }
-                await articles.set_article_extra(conn, existing.id, extra)
+            await self._apply(conn, run, candidate, article, now)
+
+    async def _apply(
+        self,
+        conn: AsyncConnection,
+        run: _Run,
+        candidate: _Candidate,
+        article: Article,
+        now: datetime,
+    ) -> None:
+        """Insert (and queue), record an update, or just note the new fingerprint."""
+        existing = candidate.match or await self._find_duplicate(conn, run, candidate.item, article)
+        if existing is None:
+            article_id = await articles.insert_article(conn, article, now=now)
+            if candidate.deliver:
+                await deliveries.enqueue_deliveries(conn, article_id, run.routes, now=now)
+            (run.stored.new if candidate.deliver else run.stored.baseline).append(article_id)
+        elif existing.content_hash != article.content_hash:
+            article.extra["updated"] = now.isoformat()
+            await articles.update_article(conn, existing.id, article, now=now)
+            run.stored.updated.append(UpdatedArticle(existing.id, run.feed.id, run.edit_chats))
+        else:
+            extra = {**existing.extra, dedup.FINGERPRINT_KEY: candidate.fingerprint}
+            await articles.set_article_extra(conn, existing.id, extra)
 
     @staticmethod
     async def _find_duplicate(
