@@ -168,6 +168,8 @@ class FeedServer:
                     return
         except (ConnectionError, asyncio.IncompleteReadError, IndexError):
             return
+        except asyncio.CancelledError:
+            return  # the server is stopping: end quietly (asyncio logs a cancelled handler)
         finally:
             self._conns.discard(task)
             writer.close()

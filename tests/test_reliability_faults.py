@@ -1,0 +1,561 @@
+"""A storm of faults on both sides, with the real Poller and Publisher as the runtime
+builds them (its Application, HTTP client, notifier and renderer; our clock).
+
+Feeds on a local server time out, reset the connection, answer 500, answer garbage,
+stream without end or send a gzip bomb, while good feeds keep growing to 200 posts
+across six chats. The stand-in Telegram applies its flood limits and answers 429,
+5xx, timeouts, 403 and migrate at random (seeded); some answers to sends are lost
+after the message went out. Afterwards every post must be in every active chat
+exactly as the outbox promised, in order, repeated only where an answer was lost;
+nothing may be stuck; bad feeds must carry a clear error and back off; and the same
+Poller and Publisher must still post a new item.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from bot.config import Settings
+from bot.deliver.publisher import Publisher, PublisherSettings
+from bot.deliver.rendering import plain_fallback, render_for_route
+from bot.ingest import schedule
+from bot.ingest.poller import Poller
+from bot.runtime import Runtime, pacing_config, runtime
+from bot.standin import FakeBotAPIRequest, FakeTelegram, RateLimits, SentRecord
+from storage import articles, deliveries, feeds, messages, routes
+from storage.db import Database
+from storage.schema import deliveries as deliveries_table
+from tests.fakes.clock import VirtualClock
+from tests.reliability_helpers import (
+    Behaviour,
+    FeedServer,
+    LossyRequest,
+    endless,
+    entity_dicts,
+    feed_server,
+    gzip_bomb,
+    hang,
+    reset,
+    respond,
+)
+
+SEED = 20251128
+ADMIN = -100900
+C1, C2, C3 = -100101, -100102, -100103
+GROUP, GROUP_NEW = -4001, -100400  # a basic group that becomes a supergroup midway
+KICKED = -100666  # the bot is removed from this channel midway: its route stays paused
+FLAKY = -100777  # one 403 for a channel the bot is still in: paused, then resumed by hand
+CHATS = [C1, C2, C3, GROUP, KICKED, FLAKY]
+GOOD_FEEDS = 8
+ITEMS_FIRST, ITEMS_MORE, ROUNDS = 10, 5, 4  # 8 feeds × (10 + 3 × 5) = 200 posts
+INTERVAL = 600
+MAX_BYTES = 256 * 1024
+FETCH_TIMEOUT = 0.5
+FAILURES_TO_DEACTIVATE = 3
+FAULT_CHANCE = 0.3  # per publisher step
+TELEGRAM_FAULTS = ("retry_after", "server_error", "bad_gateway", "timeout", "network")
+BAD_FEEDS: dict[str, tuple[Behaviour, str]] = {
+    "/timeout.xml": (hang(), r"timed out"),
+    "/reset.xml": (reset(), r"(Error|disconnected|reset)"),
+    "/500.xml": (respond(b"oops", 500), r"^HTTP 500 Internal Server Error$"),
+    "/garbage.xml": (respond(bytes(random.Random(1).randbytes(4000))), r"^not a feed"),
+    "/endless.xml": (endless(), r"^body too large: over 262144 bytes"),
+    "/bomb.xml": (
+        gzip_bomb(32 * 1024 * 1024),
+        r"^body too large: over 262144 bytes after decoding",
+    ),
+}
+ROUTE_OPTIONS: list[dict[str, Any]] = [
+    {},
+    {"max_parts": 2},
+    {"with_media": False},
+    {"template": "{title} · {source}\n{link}"},
+]
+
+pytestmark = pytest.mark.timeout(120)
+
+
+# ---- the good feeds --------------------------------------------------------------
+
+
+def article_html(feed: int, n: int, rng: random.Random) -> str:
+    zh = "人工智能的发展正在改变全球经济格局，投资者重新评估科技公司的估值。"
+    en = "Markets re-priced the sector after the news, and analysts disagreed. "
+    paragraphs = [
+        f"<p>{(zh if (feed + k) % 2 else en) * rng.randint(1, 8)} ({feed}/{n}/{k})</p>"
+        for k in range(rng.randint(1, 14))
+    ]
+    if n % 4 == 1:
+        paragraphs.insert(0, f'<p><img src="https://img.example/{feed}/{n}.jpg" alt=""></p>')
+    if n % 3 == 0:
+        paragraphs.append(f'<p>Read <a href="https://src.example/{feed}/{n}">the source</a>.</p>')
+    return "".join(paragraphs)
+
+
+@dataclass
+class GoodFeed:
+    number: int
+    shown: int = ITEMS_FIRST
+    bodies: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        rng = random.Random(SEED + self.number)
+        self.bodies = [article_html(self.number, n, rng) for n in range(100)]
+
+    @property
+    def path(self) -> str:
+        return f"/good/{self.number}.xml"
+
+    def document(self) -> bytes:
+        items = []
+        for n in reversed(range(self.shown)):
+            day, minute = divmod(n, 60)
+            items.append(
+                f"<item><title>Feed {self.number} story {n} 第{n}条</title>"
+                f"<link>https://site{self.number}.example/{n}</link>"
+                f"<guid>s{self.number}-{n}</guid>"
+                f"<pubDate>Mon, {day + 1:02d} Sep 2025 08:{minute:02d}:00 GMT</pubDate>"
+                f"<description>{escape(self.bodies[n])}</description></item>"
+            )
+        return (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>Good feed {self.number}</title><link>https://site{self.number}.example/</link>"
+            + "".join(items)
+            + "</channel></rss>"
+        ).encode()
+
+    def behaviour(self) -> Behaviour:
+        async def behave(reader: Any, writer: Any) -> None:
+            await respond(self.document())(reader, writer)
+
+        return behave
+
+
+# ---- the world ------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    db: Database
+    rt: Runtime
+    fake: FakeTelegram
+    server: FeedServer
+    clock: VirtualClock
+    poller: Poller
+    publisher: Publisher
+    lossy: LossyRequest
+    good: list[GoodFeed]
+    feed_ids: dict[str, int]
+    rng: random.Random
+    events: list[str] = field(default_factory=list)
+    migrated: bool = False
+
+    def live_chats(self) -> list[int]:
+        return [GROUP_NEW if c == GROUP and self.migrated else c for c in CHATS]
+
+
+def settings() -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        admin_chat_id=ADMIN,
+        fetch_timeout_seconds=FETCH_TIMEOUT,
+        fetch_max_bytes=MAX_BYTES,
+        poll_concurrency=8,
+        poll_per_host_concurrency=16,
+        feed_max_failures=FAILURES_TO_DEACTIVATE,
+        send_per_chat_per_second=2.0,  # a little over the fake's limits: some 429s
+        send_per_group_per_minute=30,
+        send_global_per_second=40.0,
+    )
+
+
+def make_fake(clock: VirtualClock) -> FakeTelegram:
+    fake = FakeTelegram(clock=clock.monotonic)
+    fake.add_group(ADMIN, "Admins")
+    for chat in (C1, C2, C3, KICKED, FLAKY):
+        fake.add_channel(chat, f"Channel {chat}")
+    fake.add_group(GROUP, "Small group", supergroup=False)
+    fake.enable_rate_limits(RateLimits())
+    return fake
+
+
+async def add_feeds(
+    db: Database, server: FeedServer, good: list[GoodFeed], now: datetime
+) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    async with db.begin() as conn:
+        for feed in good:
+            row = await feeds.add_feed(
+                conn,
+                server.url(feed.path),
+                interval_seconds=INTERVAL,
+                backfill=ITEMS_FIRST,
+                now=now,
+            )
+            ids[feed.path] = row.id
+            for k in range(2):
+                chat = CHATS[(feed.number + k * 3) % len(CHATS)]
+                options = ROUTE_OPTIONS[(feed.number + k) % len(ROUTE_OPTIONS)]
+                await routes.add_route(conn, row.id, chat, options=options, now=now)
+        for path in BAD_FEEDS:
+            row = await feeds.add_feed(conn, server.url(path), interval_seconds=INTERVAL, now=now)
+            ids[path] = row.id
+            await routes.add_route(conn, row.id, C1, now=now)
+    return ids
+
+
+@pytest.fixture
+async def world(db: Database) -> AsyncIterator[World]:
+    clock = VirtualClock()
+    fake = make_fake(clock)
+    rng = random.Random(SEED)
+    lossy = LossyRequest(fake, random.Random(SEED + 1), rate=0.02)
+    good = [GoodFeed(n) for n in range(GOOD_FEEDS)]
+    async with feed_server() as server:
+        for feed in good:
+            server.routes[feed.path] = feed.behaviour()
+        for path, (behaviour, _) in BAD_FEEDS.items():
+            server.routes[path] = behaviour
+        feed_ids = await add_feeds(db, server, good, clock.now())
+        s = settings()
+        async with runtime(
+            s,
+            token=fake.token,
+            request=lossy,
+            updates_request=FakeBotAPIRequest(fake),
+            db=db,
+            with_jobs=False,
+        ) as rt:
+            poller = Poller(
+                db,
+                rt.http,
+                s,
+                rt.services.notify,
+                clock.now,
+                rng=random.Random(SEED + 2),
+                tick_wait=0,
+            )
+            publisher = Publisher(
+                db,
+                rt.app.bot,
+                render_for_route,
+                plain=plain_fallback,
+                pacing=pacing_config(s),
+                notify=rt.services.notify,
+                clock=clock,
+                settings=PublisherSettings(backoff_base=1.0, backoff_max=30.0),
+            )
+            yield World(db, rt, fake, server, clock, poller, publisher, lossy, good, feed_ids, rng)
+            await publisher.drain()
+            await poller.aclose()
+
+
+# ---- driving it -------------------------------------------------------------------------
+
+
+def inject_faults(w: World) -> None:
+    """Random Telegram trouble for random chats, and the three one-off events."""
+    if w.rng.random() < FAULT_CHANCE:
+        chat = w.rng.choice(w.live_chats())
+        kind = w.rng.choice(TELEGRAM_FAULTS)
+        w.fake.fail_next(
+            chat,
+            kind,
+            times=w.rng.randint(1, 2),
+            skip=w.rng.randint(0, 4),
+            retry_after=w.rng.randint(1, 20),
+        )
+    if not w.migrated and len(w.fake.sent_to(GROUP)) >= 15:
+        w.fake.migrate_chat(GROUP, GROUP_NEW)
+        w.migrated = True
+        w.events.append("migrated")
+    if "kicked" not in w.events and len(w.fake.sent_to(KICKED)) >= 25:
+        w.fake.kick_bot(KICKED)
+        w.events.append("kicked")
+    if "flaky" not in w.events and len(w.fake.sent_to(FLAKY)) >= 10:
+        w.fake.fail_next(FLAKY, "forbidden", skip=1)
+        w.events.append("flaky")
+
+
+async def pending(db: Database) -> list[deliveries.Delivery]:
+    async with db.begin() as conn:
+        rows = await conn.execute(
+            deliveries_table.select().where(deliveries_table.c.state == deliveries.PENDING)
+        )
+        return [deliveries.Delivery(**row._asdict()) for row in rows]
+
+
+async def publish_step(w: World, *, faults: bool = True) -> bool:
+    """One publisher tick (and the work it starts); False once nothing is pending.
+
+    When nothing could be claimed, virtual time jumps to the next retry or lease end.
+    """
+    if faults:
+        inject_faults(w)
+    started = await w.publisher.tick()
+    await w.publisher.join()
+    waiting = await pending(w.db)
+    if not waiting:
+        return False
+    if started:
+        return True
+    now = w.clock.now()
+    later = [d.next_attempt_at for d in waiting if d.next_attempt_at > now]
+    later += [d.lease_until for d in waiting if d.lease_until and d.lease_until > now]
+    if not later:
+        raise AssertionError(f"pending deliveries nobody can claim: {waiting[:3]}")
+    w.clock.advance((min(later) - now).total_seconds())
+    return True
+
+
+async def publish_until_empty(w: World, *, faults: bool = True, limit: int = 3000) -> None:
+    for _ in range(limit):
+        if not await publish_step(w, faults=faults):
+            return
+    stuck = await pending(w.db)
+    first: dict[int, deliveries.Delivery] = {}
+    for d in sorted(stuck, key=lambda d: d.id):
+        first.setdefault(d.chat_id, d)
+    raise AssertionError(f"the outbox never emptied at {w.clock.now()}: {first}")
+
+
+async def feed_states(w: World) -> dict[str, feeds.Feed]:
+    async with w.db.begin() as conn:
+        by_id = {f.id: f for f in await feeds.list_feeds(conn)}
+    return {path: by_id[i] for path, i in w.feed_ids.items()}
+
+
+async def poll_round(w: World) -> None:
+    """Make every active feed due, then poll them while the publisher is busy."""
+    states = await feed_states(w)
+    due = max(f.next_poll_at for f in states.values() if f.active)
+    if due > w.clock.now():
+        w.clock.advance((due - w.clock.now()).total_seconds() + 1)
+    await w.publisher.tick()
+    report = await w.poller.run_until_idle()
+    await w.publisher.join()
+    assert report.polled == sum(1 for f in states.values() if f.active)
+
+
+# ---- checking what arrived ----------------------------------------------------------
+
+
+@dataclass
+class Expected:
+    bodies: list[tuple[Any, ...]]
+    states: list[str]
+
+
+def as_sent(record: SentRecord) -> tuple[Any, ...]:
+    return (record.body, record.entities, record.photo)
+
+
+async def expected_for(w: World, chat_ids: Sequence[int]) -> Expected:
+    """What the outbox promises the chat: each delivery's parts, in delivery order.
+
+    A done delivery promises every part; a paused one the parts it recorded, after
+    which the chat gets nothing more.
+    """
+    bodies: list[tuple[Any, ...]] = []
+    states = []
+    async with w.db.begin() as conn:
+        rows = await conn.execute(
+            deliveries_table.select()
+            .where(deliveries_table.c.chat_id.in_(list(chat_ids)))
+            .order_by(deliveries_table.c.id)
+        )
+        for d in [deliveries.Delivery(**row._asdict()) for row in rows]:
+            article = await articles.get_article(conn, d.article_id)
+            route = await routes.get_route(conn, d.route_id or 0)
+            assert article is not None and route is not None
+            parts = render_for_route(article, route.options)
+            recorded = await messages.messages_for_delivery(conn, d.id)
+            assert [m.part for m in recorded] == list(range(1, len(recorded) + 1))
+            for m in recorded:  # each recorded id is the message of that part
+                sent = next(r for r in w.fake.sent_to(m.chat_id) if r.message_id == m.message_id)
+                assert sent.body == parts[m.part - 1].text
+            if d.state == deliveries.DONE:
+                assert len(recorded) == len(parts), d
+            else:
+                parts = parts[: len(recorded)]
+            bodies += [(p.text, entity_dicts(p), p.photo) for p in parts]
+            states.append(d.state)
+    return Expected(bodies, states)
+
+
+def arrived(w: World, chat_ids: Sequence[int]) -> tuple[list[tuple[Any, ...]], int]:
+    """What the chat shows, minus copies whose answer was lost; and how many those were."""
+    lost = set(w.lossy.lost)
+    records = [r for c in chat_ids for r in w.fake.sent_to(c)]
+    kept = [as_sent(r) for r in records if (r.chat_id, r.message_id) not in lost]
+    return kept, len(records) - len(kept)
+
+
+async def assert_chat(w: World, chat_ids: Sequence[int], *, all_done: bool) -> Expected:
+    expected = await expected_for(w, chat_ids)
+    shown, _ = arrived(w, chat_ids)
+    assert shown == expected.bodies, f"chat {chat_ids}: {len(shown)} vs {len(expected.bodies)}"
+    if all_done:
+        assert set(expected.states) == {deliveries.DONE}, expected.states
+    return expected
+
+
+async def assert_nothing_stuck(w: World) -> None:
+    async with w.db.begin() as conn:
+        left = (
+            await conn.execute(
+                sa.select(sa.func.count()).where(
+                    deliveries_table.c.state == deliveries.PENDING,
+                )
+            )
+        ).scalar_one()
+        leased = (
+            await conn.execute(
+                sa.select(sa.func.count()).where(deliveries_table.c.lease_until.is_not(None))
+            )
+        ).scalar_one()
+    assert (left, leased) == (0, 0)
+
+
+async def assert_feeds(w: World, round_number: int) -> None:
+    states = await feed_states(w)
+    for feed in w.good:
+        state = states[feed.path]
+        assert (state.error_count, state.last_error, state.active) == (0, None, True)
+        async with w.db.begin() as conn:
+            count = await conn.execute(
+                sa.text("SELECT count(*) FROM articles WHERE feed_id = :f"), {"f": state.id}
+            )
+            assert count.scalar_one() == feed.shown
+    failures = min(round_number, FAILURES_TO_DEACTIVATE)
+    for path, (_, pattern) in BAD_FEEDS.items():
+        state = states[path]
+        assert state.error_count == failures, (path, state.last_error)
+        assert state.last_error is not None
+        assert re.search(pattern, state.last_error), (path, state.last_error)
+        assert "internal error" not in state.last_error
+        assert state.active == (failures < FAILURES_TO_DEACTIVATE)
+        assert state.last_polled_at is not None and state.lease_until is None
+        delay = (state.next_poll_at - state.last_polled_at).total_seconds()
+        base = schedule.backoff_delay(failures, INTERVAL, retry_after=None)
+        assert base * (1 - schedule.JITTER) <= delay <= base * (1 + schedule.JITTER), path
+
+
+# ---- the test ---------------------------------------------------------------------------
+
+
+async def test_storm_on_both_sides_loses_nothing(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.notify")
+    w = world
+    for round_number in range(1, ROUNDS + 1):
+        if round_number > 1:
+            for feed in w.good:
+                feed.shown += ITEMS_MORE
+        before = dict(w.server.hits)
+        await poll_round(w)
+        await assert_feeds(w, round_number)
+        if round_number > FAILURES_TO_DEACTIVATE:  # deactivated feeds are left alone
+            assert all(w.server.hits.get(p) == before.get(p) for p in BAD_FEEDS)
+        for _ in range(40):
+            if not await publish_step(w):
+                break
+    await publish_until_empty(w)
+    assert sum(f.shown for f in w.good) == 200
+    assert sorted(w.events) == ["flaky", "kicked", "migrated"]
+
+    # Every active chat has every post, in order; the group's history spans its two ids.
+    for chat_ids in ([C1], [C2], [C3], [GROUP, GROUP_NEW]):
+        await assert_chat(w, chat_ids, all_done=True)
+    kicked = await assert_chat(w, [KICKED], all_done=False)
+    assert deliveries.PAUSED in kicked.states and set(kicked.states) <= {"done", "paused"}
+    flaky = await assert_chat(w, [FLAKY], all_done=False)
+    assert deliveries.PAUSED in flaky.states
+    async with w.db.begin() as conn:
+        by_chat = {r.chat_id: r for r in await routes.list_routes(conn)}
+    assert GROUP not in by_chat and by_chat[GROUP_NEW].active
+    assert not by_chat[KICKED].active and "kicked" in (by_chat[KICKED].paused_reason or "")
+    assert not by_chat[FLAKY].active
+    await assert_nothing_stuck_but_paused(w)
+
+    # The admin puts the bot back in FLAKY and resumes its routes: the rest goes out.
+    async with w.db.begin() as conn:
+        for route in await routes.list_routes(conn):
+            if route.chat_id == FLAKY:
+                await routes.resume_route(conn, route.id)
+                await deliveries.resume_route_deliveries(conn, route.id, now=w.clock.now())
+    await publish_until_empty(w)
+    await assert_chat(w, [FLAKY], all_done=True)
+
+    # Duplicates only where an answer was lost, and the fake's faults made none.
+    total_lost = 0
+    for chat_ids in ([C1], [C2], [C3], [GROUP, GROUP_NEW], [KICKED], [FLAKY]):
+        _, lost = arrived(w, chat_ids)
+        total_lost += lost
+    assert total_lost == len([x for x in w.lossy.lost if x[0] != ADMIN])
+    assert w.fake.rate_limited, "the flood limits never bit: the storm was too mild"
+    assert not w.fake.used_parse_mode
+    print(
+        f"sent {len(w.fake.sent)}, lost answers {total_lost}, 429s {len(w.fake.rate_limited)},"
+        f" faults {sum(1 for c in w.fake.calls if c.method.startswith('send'))} send calls,"
+        f" virtual {w.clock.t:.0f} s, events {w.events}"
+    )
+
+    # The admins were told about the dead feeds, the migration and the removals. (Read
+    # from the notifier's log line: a burst of notices can hit the admin chat's flood
+    # limit, and the notifier does not retry; see test_admin_notices_survive_a_burst.)
+    notices = "\n".join(r.getMessage() for r in caplog.records if "admin notice" in r.getMessage())
+    for path in BAD_FEEDS:
+        assert f"Feed #{w.feed_ids[path]} deactivated" in notices, path
+    assert f"Chat {GROUP} became supergroup {GROUP_NEW}" in notices
+    assert f"to chat {KICKED}" in notices
+
+    # The same Poller and Publisher still work after the storm.
+    w.lossy.enabled = False
+    sent_before = {c: len(w.fake.sent_to(c)) for c in w.live_chats()}
+    w.good[0].shown += 1
+    await poll_round(w)
+    await publish_until_empty(w, faults=False)
+    grew = {c for c in w.live_chats() if len(w.fake.sent_to(c)) > sent_before[c]}
+    async with w.db.begin() as conn:
+        targets = {
+            r.chat_id for r in await routes.routes_for_feed(conn, w.feed_ids[w.good[0].path])
+        }
+    assert grew == targets and targets
+    for chat_ids in ([C1], [C2], [C3], [GROUP, GROUP_NEW], [FLAKY]):
+        await assert_chat(w, chat_ids, all_done=True)
+    await assert_nothing_stuck(w)
+
+
+async def assert_nothing_stuck_but_paused(w: World) -> None:
+    """No delivery is pending or holds a lease; only the paused routes' ones are left."""
+    async with w.db.begin() as conn:
+        counts = await deliveries.count_by_state(conn)
+        leased = (
+            await conn.execute(
+                sa.select(sa.func.count()).where(deliveries_table.c.lease_until.is_not(None))
+            )
+        ).scalar_one()
+        paused_chats = set(
+            (
+                await conn.execute(
+                    sa.select(deliveries_table.c.chat_id)
+                    .where(deliveries_table.c.state == deliveries.PAUSED)
+                    .distinct()
+                )
+            ).scalars()
+        )
+    assert counts.get(deliveries.PENDING, 0) == 0 and leased == 0
+    assert paused_chats == {KICKED, FLAKY}
+    assert counts.get(deliveries.FAILED, 0) == 0, counts
