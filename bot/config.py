@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     send_per_group_per_minute: int = Field(default=20, ge=1)
     send_global_per_second: float = Field(default=30.0, gt=0)
     publish_tick_seconds: float = Field(default=2.0, gt=0)
+    # How long a claimed feed or delivery stays another process's after it died; keep
+    # them longer than the slowest poll and the longest flood wait (tests shorten them).
+    poll_lease_seconds: float | None = Field(default=None, gt=0)
+    delivery_lease_seconds: float = Field(default=300.0, gt=0)
 
     summary_llm_url: str | None = None
     summary_llm_model: str | None = None

@@ -10,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -20,7 +21,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.app import READER_COMMANDS, PeriodicJob, build_application, schedule_jobs
 from bot.config import Settings
 from bot.deliver.pacing import PacingConfig
-from bot.deliver.publisher import Publisher
+from bot.deliver.publisher import Publisher, PublisherSettings
 from bot.deliver.rendering import plain_fallback, render_for_route
 from bot.ingest.poller import Poller
 from bot.metrics import InstrumentedRequest, Metrics
@@ -132,7 +133,14 @@ async def runtime(
         request=InstrumentedRequest(request or HTTPXRequest(connection_pool_size=64), metrics),
         updates_request=updates_request,
     )
-    poller = Poller(database, http, settings, notify)
+    poll_lease = settings.poll_lease_seconds
+    poller = Poller(
+        database,
+        http,
+        settings,
+        notify,
+        lease=timedelta(seconds=poll_lease) if poll_lease else None,
+    )
     publisher = Publisher(
         database,
         app.bot,
@@ -140,6 +148,7 @@ async def runtime(
         plain=plain_fallback,
         pacing=pacing_config(settings),
         notify=notify,
+        settings=PublisherSettings(lease=timedelta(seconds=settings.delivery_lease_seconds)),
     )
 
     async def poll() -> None:
