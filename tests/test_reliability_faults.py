@@ -22,6 +22,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -29,9 +30,17 @@ from bot.config import Settings
 from bot.deliver.publisher import Publisher, PublisherSettings
 from bot.deliver.rendering import plain_fallback, render_for_route
 from bot.ingest import schedule
+from bot.ingest.fetch import FetchError, fetch
 from bot.ingest.poller import Poller
+from bot.notify import AdminNotifier
 from bot.runtime import Runtime, pacing_config, runtime
-from bot.standin import FakeBotAPIRequest, FakeTelegram, RateLimits, SentRecord
+from bot.standin import (
+    FakeBotAPIRequest,
+    FakeTelegram,
+    RateLimits,
+    SentRecord,
+    fake_telegram_bot,
+)
 from storage import articles, deliveries, feeds, messages, routes
 from storage.db import Database
 from storage.schema import deliveries as deliveries_table
@@ -559,3 +568,34 @@ async def assert_nothing_stuck_but_paused(w: World) -> None:
     assert counts.get(deliveries.PENDING, 0) == 0 and leased == 0
     assert paused_chats == {KICKED, FLAKY}
     assert counts.get(deliveries.FAILED, 0) == 0, counts
+
+
+# ---- single faults, each with the message an admin reads -----------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bot/ingest/fetch.py: a connection reset is stored as the bare 'ReadError'",
+)
+async def test_a_reset_connection_is_a_clear_error() -> None:
+    async with feed_server() as server, httpx.AsyncClient() as client:
+        server.routes["/reset.xml"] = reset()
+        with pytest.raises(FetchError) as caught:
+            await fetch(client, server.url("/reset.xml"), time_limit=5, max_bytes=MAX_BYTES)
+    assert re.search(r"connection", caught.value.message, re.I), caught.value.message
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bot/notify.py: a notice refused with 429 is logged and dropped, not retried",
+)
+async def test_admin_notices_survive_a_burst() -> None:
+    """Six feeds dying in one poll round make six notices at once; all must arrive."""
+    fake = FakeTelegram()
+    fake.add_group(ADMIN, "Admins")
+    fake.enable_rate_limits(RateLimits().scaled(20))  # Telegram's limits, 20 times faster
+    async with fake_telegram_bot(fake) as bot:
+        notify = AdminNotifier(bot.send_message, ADMIN)
+        for n in range(6):
+            await notify(f"Feed #{n} deactivated: 3 failures in a row.")
+    assert len(fake.sent_to(ADMIN)) == 6, fake.rate_limited
