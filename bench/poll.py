@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -178,16 +179,45 @@ class Measure:
     wall: float
     cpu: float
     rss_mb: float
+    worker_cpu: float = 0.0
 
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def timed(coro: Any) -> tuple[Any, Measure]:
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = await coro
-    return result, Measure(time.perf_counter() - wall, time.process_time() - cpu, peak_rss_mb())
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def cycle(
+    db: Database, http: httpx.AsyncClient, settings: Settings, clock: Clock, workers: int
+) -> tuple[PollReport, Measure]:
+    """One full cycle; with workers, a fresh process pool whose CPU is counted when it exits."""
+
+    async def notify(_text: str) -> None:
+        return None
+
+    wall, cpu, child = time.perf_counter(), time.process_time(), children_cpu()
+    pool = (
+        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        if workers
+        else None
+    )
+    try:
+        poller = Poller(db, http, settings, notify, clock, rng=random.Random(1), executor=pool)
+        report = await poller.run_until_idle()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    measure = Measure(
+        time.perf_counter() - wall,
+        time.process_time() - cpu,
+        peak_rss_mb(),
+        worker_cpu=children_cpu() - child,
+    )
+    return report, measure
 
 
 def summary(report: PollReport) -> str:
@@ -206,20 +236,17 @@ async def setup(db: Database, urls: list[str], clock: Clock) -> None:
             await routes.add_route(conn, feed.id, -1000 - n, now=clock())
 
 
-async def real_cycles(urls: list[str], settings: Settings) -> tuple[Measure, Measure, str, str]:
+async def real_cycles(
+    urls: list[str], settings: Settings, workers: int
+) -> tuple[Measure, Measure, str, str]:
     clock = Clock()
     with tempfile.TemporaryDirectory() as tmp:
         db = create_database(f"sqlite:///{tmp}/bench.db")
         await setup(db, urls, clock)
         async with make_http_client(settings.poll_concurrency) as http:
-
-            async def notify(_text: str) -> None:
-                return None
-
-            poller = Poller(db, http, settings, notify, clock, rng=random.Random(1))
-            first, m1 = await timed(poller.run_until_idle())
+            first, m1 = await cycle(db, http, settings, clock, workers)
             clock.now += timedelta(days=2)
-            second, m2 = await timed(poller.run_until_idle())
+            second, m2 = await cycle(db, http, settings, clock, workers)
         await db.close()
     return m1, m2, summary(first), summary(second)
 
@@ -238,13 +265,14 @@ def naive_cycle(urls: list[str]) -> Measure:
 
 
 def row(label: str, m: Measure, note: str) -> str:
+    workers = f" + workers {m.worker_cpu:5.2f} s" if m.worker_cpu else ""
     return (
-        f"   {label + ':':20} wall {m.wall:6.2f} s  cpu {m.cpu:6.2f} s  "
+        f"   {label + ':':20} wall {m.wall:6.2f} s  cpu {m.cpu:6.2f} s{workers}  "
         f"peak RSS {m.rss_mb:6.1f} MB  [{note}]"
     )
 
 
-def run_size(count: int, latency: float, naive: bool) -> None:
+def run_size(count: int, latency: float, naive: bool, workers: int) -> None:
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)
     server = context.Process(target=serve, args=(latency, send), daemon=True)
@@ -253,7 +281,7 @@ def run_size(count: int, latency: float, naive: bool) -> None:
         ports = receive.recv()
         urls = [f"http://127.0.0.1:{ports[i % PORTS]}/feed/{i}" for i in range(count)]
         settings = Settings(_env_file=None)  # type: ignore[call-arg]
-        m1, m2, s1, s2 = asyncio.run(real_cycles(urls, settings))
+        m1, m2, s1, s2 = asyncio.run(real_cycles(urls, settings, workers))
         kinds = {
             k: sum(kind_of(i) == k for i in range(count))
             for k in ("static", "growing", "error", "html", "slow")
@@ -261,7 +289,8 @@ def run_size(count: int, latency: float, naive: bool) -> None:
         print(
             f"== {count} feeds, {latency * 1000:.0f} ms latency, {PORTS} hosts, "
             f"concurrency {settings.poll_concurrency} "
-            f"(per host {settings.poll_per_host_concurrency})"
+            f"(per host {settings.poll_per_host_concurrency}), "
+            f"{f'{workers} worker processes' if workers else 'threads'} for parsing"
         )
         print(
             "   mix: "
@@ -284,9 +313,12 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, help="one size, in this process")
     parser.add_argument("--latency-ms", type=float, default=40.0, help="server latency per request")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive loop")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="parse/build in a process pool of this size"
+    )
     args = parser.parse_args()
     if args.feeds:
-        run_size(args.feeds, args.latency_ms / 1000, naive=not args.no_naive)
+        run_size(args.feeds, args.latency_ms / 1000, naive=not args.no_naive, workers=args.workers)
         return
     for count in (250, 1000):
         command = [
@@ -296,6 +328,8 @@ def main() -> None:
             str(count),
             "--latency-ms",
             str(args.latency_ms),
+            "--workers",
+            str(args.workers),
         ]
         if args.no_naive:
             command.append("--no-naive")

@@ -148,16 +148,27 @@ class KnownArticle:
 
 
 async def known_articles(
-    conn: AsyncConnection, feed_id: int, *, guids: Iterable[str], urls: Iterable[str]
+    conn: AsyncConnection,
+    feed_id: int,
+    *,
+    guids: Iterable[str] = (),
+    urls: Iterable[str] = (),
+    content_hashes: Iterable[str] = (),
 ) -> list[KnownArticle]:
-    """The feed's stored articles whose guid or link is among those given, oldest first."""
-    guid_list = sorted(set(guids))
-    url_list = sorted(set(urls))
+    """The feed's stored articles with any of the given guids, links or content hashes.
+
+    One query for a whole feed document, where `find_duplicate` takes up to three
+    per item. Oldest first, as `find_duplicate` prefers.
+    """
     keys: list[sa.ColumnElement[bool]] = []
-    if guid_list:
-        keys.append(articles.c.guid.in_(guid_list))
-    if url_list:
-        keys.append(articles.c.url.in_(url_list))
+    for column, values in (
+        (articles.c.guid, guids),
+        (articles.c.url, urls),
+        (articles.c.content_hash, content_hashes),
+    ):
+        wanted = sorted(set(values))
+        if wanted:
+            keys.append(column.in_(wanted))
     if not keys:
         return []
     query = (

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import random
 import threading
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
@@ -213,6 +215,50 @@ async def test_first_poll_is_a_silent_baseline_then_new_items_are_queued(
     assert article.guid == "g-d"
     assert [d.chat_id for d in queued] == [CHAT]
     assert await count(db, articles_table) == 4
+
+
+async def test_parsing_and_building_in_a_process_pool(
+    db: Database, httpserver: HTTPServer, http: httpx.AsyncClient, clock: Clock
+) -> None:
+    site = Site(items("a", "b"))
+    feed = await add(db, serve(httpserver, "/feed", site), clock, backfill=1)
+    httpserver.expect_request("/page").respond_with_data("<html><body>no</body></html>")
+    page = await add(db, httpserver.url_for("/page"), clock)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        poller = Poller(db, http, Config(), _ignore, clock, rng=random.Random(1), executor=pool)
+        report = await poller.run_until_idle()
+    assert report.errors == {page.id: "not a feed: got an HTML page"}
+    [done] = [o for o in report.outcomes if o.feed_id == feed.id]
+    assert len(done.new_article_ids) == 1 and len(done.baseline_article_ids) == 1
+    async with db.begin() as conn:
+        article = await articles.get_article(conn, done.new_article_ids[0])
+    assert article is not None and article.title == "Story b" and article.feed_id == feed.id
+
+
+async def _ignore(_text: str) -> None:
+    return None
+
+
+async def test_a_repost_under_a_new_guid_and_link_is_stored_once(
+    db: Database, httpserver: HTTPServer, poller: Poller, clock: Clock
+) -> None:
+    site = Site(
+        [
+            Item("g1", "https://site.example/1", "Same story", "Same words."),
+            Item("g2", "https://site.example/2", "Same story", "Same words."),
+            Item("g3", "https://site.example/3", "Other story", "Other words."),
+        ]
+    )
+    feed = await add(db, serve(httpserver, "/feed", site), clock)
+    await poller.run_until_idle()
+    assert await count(db, articles_table) == 2
+    site.items.insert(0, Item("g4", "https://site.example/4", "Same story", "Same words."))
+    report = await next_cycle(poller, clock, db, feed.id)
+    assert report.new_article_ids == [] and await count(db, articles_table) == 2
+    async with db.begin() as conn:
+        stored = await articles.latest_articles(conn, limit=5)
+    assert all("reading_minutes" in a.extra for a in stored)
 
 
 async def test_backfill_delivers_the_newest_n(

@@ -9,14 +9,16 @@ claimed again, and items already stored are found by the de-duplication keys.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -45,6 +47,7 @@ BASELINE_BATCH = 100
 DB_CONNECTIONS = 4
 """Transactions the poller runs at once on PostgreSQL (SQLite: one)."""
 ArticleBuilder = Callable[..., Article]
+_T = TypeVar("_T")
 
 
 class PollerConfig(Protocol):
@@ -156,6 +159,36 @@ class _Candidate:
     deliver: bool
 
 
+class _ByContent:
+    """Stored articles by (title, content hash): the last link of the key chain."""
+
+    def __init__(self, known: Iterable[articles.KnownArticle]) -> None:
+        self._found: dict[tuple[str, str], articles.KnownArticle] = {}
+        for article in known:
+            if article.content_hash:
+                self._found.setdefault((article.title, article.content_hash), article)
+
+    def find(self, article: Article) -> articles.KnownArticle | None:
+        if not article.content_hash:
+            return None
+        return self._found.get((article.title, article.content_hash))
+
+    def add(self, article: Article, article_id: int) -> None:
+        if article.content_hash:
+            key = (article.title, article.content_hash)
+            self._found.setdefault(
+                key,
+                articles.KnownArticle(
+                    article_id,
+                    article.guid,
+                    article.url,
+                    article.title,
+                    article.content_hash,
+                    dict(article.extra),
+                ),
+            )
+
+
 def _host_key(url: str) -> str:
     parts = urlsplit(url)
     return (parts.netloc or url).lower()
@@ -165,6 +198,27 @@ def _body_hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def build_articles(
+    builder: ArticleBuilder,
+    batch: Sequence[tuple[FeedItem, str]],
+    feed_id: int,
+    source: str | None,
+    language: str | None,
+) -> list[Article]:
+    """Articles for (item, fingerprint) pairs, with the ingest keys set.
+
+    Module-level and free of the poller's state, so a process pool can run it.
+    """
+    built = []
+    for item, item_print in batch:
+        article = builder(item, source=source, feed_language=language)
+        article.feed_id = feed_id
+        article.guid = item.guid
+        article.extra[dedup.FINGERPRINT_KEY] = item_print
+        built.append(article)
+    return built
+
+
 def _default_builder() -> ArticleBuilder:
     from bot.content.pipeline import build_article
 
@@ -172,7 +226,11 @@ def _default_builder() -> ArticleBuilder:
 
 
 class Poller:
-    """Claims due feeds, polls them concurrently, writes back their state."""
+    """Claims due feeds, polls them concurrently, writes back their state.
+
+    Parsing and article building run in `executor` when one is given (a
+    ProcessPoolExecutor puts them on other cores), else in threads.
+    """
 
     def __init__(
         self,
@@ -186,6 +244,7 @@ class Poller:
         tick_wait: float | None = None,
         lease: timedelta | None = None,
         build_article: ArticleBuilder | None = None,
+        executor: Executor | None = None,
     ) -> None:
         self.db = db
         self.http = http
@@ -197,6 +256,7 @@ class Poller:
         timeout = config.fetch_timeout_seconds
         self.lease = lease or timedelta(seconds=max(300.0, timeout * 10))
         self.build_article = build_article or _default_builder()
+        self.executor = executor
         self._global = asyncio.Semaphore(config.poll_concurrency)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         # SQLite has one writer, and every connection over the pool size is opened
@@ -313,7 +373,7 @@ class Poller:
         if result.content is None or self._same_body(feed, result.content):
             return await self._succeeded(feed, result, None, _Stored())
         try:
-            parsed = await asyncio.to_thread(parse_feed, result.content, result.url, result.headers)
+            parsed = await self._cpu(parse_feed, result.content, result.url, result.headers)
         except FeedParseError as exc:
             return await self._failed(feed, exc.message)
         stored = await self._store(feed, parsed)
@@ -373,36 +433,52 @@ class Poller:
             await self._store_item(run, candidate)
         return run.stored
 
-    def _build(self, run: _Run, item: FeedItem, item_print: str) -> Article:
-        """The Article for an item, with the ingest keys set (CPU-bound: run in a thread)."""
-        article = self.build_article(item, source=run.source, feed_language=run.language)
-        article.feed_id = run.feed.id
-        article.guid = item.guid
-        article.extra[dedup.FINGERPRINT_KEY] = item_print
-        return article
+    async def _cpu(self, func: Callable[..., _T], *args: Any) -> _T:
+        """Run CPU-bound work off the event loop: in `executor`, else in a thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, functools.partial(func, *args))
+
+    async def _build(self, run: _Run, batch: Sequence[tuple[FeedItem, str]]) -> list[Article]:
+        return await self._cpu(
+            build_articles, self.build_article, batch, run.feed.id, run.source, run.language
+        )
 
     async def _store_quietly(self, run: _Run, batch: Sequence[_Candidate]) -> None:
         """Baseline items (stored, never posted) in one transaction: all of them or none."""
-        built = await asyncio.to_thread(
-            lambda: [self._build(run, c.item, c.fingerprint) for c in batch]
-        )
+        built = await self._build(run, [(c.item, c.fingerprint) for c in batch])
         now = self.clock()
         async with self._transaction() as conn:
             await feeds.update_feed(conn, run.feed.id, lease_until=now + self.lease)
+            same = _ByContent(
+                await articles.known_articles(
+                    conn,
+                    run.feed.id,
+                    content_hashes=[a.content_hash for a in built if a.content_hash],
+                )
+            )
             for candidate, article in zip(batch, built, strict=True):
-                await self._apply(conn, run, candidate, article, now)
+                existing = candidate.match or same.find(article)
+                article_id = await self._apply(conn, run, candidate, article, existing, now)
+                if article_id is not None:
+                    same.add(article, article_id)
 
     async def _store_item(self, run: _Run, candidate: _Candidate) -> None:
         """One item, one transaction: the article and its deliveries, or nothing."""
         item = candidate.item
         if run.feed.fulltext:
             item = await with_fulltext(item, self._fetch_page, self._extract)
-        article = await asyncio.to_thread(self._build, run, item, candidate.fingerprint)
+        [article] = await self._build(run, [(item, candidate.fingerprint)])
         now = self.clock()
         async with self._transaction() as conn:
             # Writing first takes SQLite's write lock before any read, and extends the lease.
             await feeds.update_feed(conn, run.feed.id, lease_until=now + self.lease)
-            await self._apply(conn, run, candidate, article, now)
+            existing = candidate.match
+            if existing is None and article.content_hash:
+                same = await articles.known_articles(
+                    conn, run.feed.id, content_hashes=[article.content_hash]
+                )
+                existing = _ByContent(same).find(article)
+            await self._apply(conn, run, candidate, article, existing, now)
 
     async def _apply(
         self,
@@ -410,41 +486,28 @@ class Poller:
         run: _Run,
         candidate: _Candidate,
         article: Article,
+        existing: articles.KnownArticle | None,
         now: datetime,
-    ) -> None:
-        """Insert (and queue), record an update, or just note the new fingerprint."""
-        existing = candidate.match or await self._find_duplicate(conn, run, candidate.item, article)
+    ) -> int | None:
+        """Insert (and queue), record an update, or note the new fingerprint; the new id if any.
+
+        `existing` is what the key chain found: by guid or link (looked up for the
+        whole document before) or else by title and content hash.
+        """
         if existing is None:
             article_id = await articles.insert_article(conn, article, now=now)
             if candidate.deliver:
                 await deliveries.enqueue_deliveries(conn, article_id, run.routes, now=now)
             (run.stored.new if candidate.deliver else run.stored.baseline).append(article_id)
-        elif existing.content_hash != article.content_hash:
+            return article_id
+        if existing.content_hash != article.content_hash:
             article.extra["updated"] = now.isoformat()
             await articles.update_article(conn, existing.id, article, now=now)
             run.stored.updated.append(UpdatedArticle(existing.id, run.feed.id, run.edit_chats))
         else:
             extra = {**existing.extra, dedup.FINGERPRINT_KEY: candidate.fingerprint}
             await articles.set_article_extra(conn, existing.id, extra)
-
-    @staticmethod
-    async def _find_duplicate(
-        conn: AsyncConnection, run: _Run, item: FeedItem, article: Article
-    ) -> articles.KnownArticle | None:
-        """The key chain in the database: guid, then link, then title with content hash."""
-        found = await articles.find_duplicate(
-            conn,
-            run.feed.id,
-            guid=item.guid,
-            url=dedup.link_key(item, run.shared),
-            title=article.title,
-            content_hash=article.content_hash,
-        )
-        if found is None or found.id is None:
-            return None
-        return articles.KnownArticle(
-            found.id, found.guid, found.url, found.title, found.content_hash, found.extra
-        )
+        return None
 
     async def _fetch_page(self, url: str) -> bytes | None:
         async with self._slot(url):
@@ -458,7 +521,7 @@ class Poller:
         return result.content
 
     async def _extract(self, page: bytes, url: str) -> PageText | None:
-        return await asyncio.to_thread(extract_page, page, url)
+        return await self._cpu(extract_page, page, url)
 
     # -- writing back the feed's state -----------------------------------------
 
