@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -66,15 +66,15 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts if p)
         return value
 
-    @field_validator("admin_chat_id", "telegram_api_base_url", "summary_llm_url", mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("telegram_bot_token", mode="before")
-    @classmethod
-    def _blank_token_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    def _blank_means_default(cls, value: object, info: ValidationInfo) -> object:
+        """`NAME=` in .env (as .env.example has it) means "not set", not "empty string"."""
+        if isinstance(value, str) and not value.strip() and info.field_name:
+            default = cls.model_fields[info.field_name].default
+            if default is None or isinstance(default, frozenset):
+                return default
+        return value
 
     @field_validator("telegram_api_base_url", "summary_llm_url")
     @classmethod

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from telegram.error import RetryAfter
+
+from bot.deliver.telegram_send import retry_seconds
 from bot.ratelimit import SlidingWindowLimiter
 
 log = logging.getLogger(__name__)
@@ -27,6 +31,8 @@ class AdminNotifier:
     limit: int = 10
     window: float = 3600.0
     clock: Callable[[], float] = time.monotonic
+    attempts: int = 4
+    max_wait: float = 60.0  # longer flood waits drop the notice rather than stall the job
     suppressed: int = 0
     _limiter: SlidingWindowLimiter = field(init=False)
 
@@ -43,7 +49,16 @@ class AdminNotifier:
         if self.suppressed:
             text = f"{text}\n\n({self.suppressed} earlier notices were suppressed; see the logs.)"
             self.suppressed = 0
-        try:
-            await self.send(self.chat_id, text)
-        except Exception:  # a notice must never take down the job that raised it
-            log.exception("could not send an admin notice")
+        for attempt in range(1, self.attempts + 1):
+            try:
+                await self.send(self.chat_id, text)
+                return
+            except RetryAfter as exc:  # a burst of notices met the flood limit: wait, resend
+                wait = retry_seconds(exc)
+                if attempt == self.attempts or wait > self.max_wait:
+                    log.error("admin notice dropped after a flood wait of %.0f s", wait)
+                    return
+                await asyncio.sleep(wait)
+            except Exception:  # a notice must never take down the job that raised it
+                log.exception("could not send an admin notice")
+                return

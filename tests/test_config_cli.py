@@ -106,3 +106,16 @@ def test_cli_help_lists_commands(tmp_path: Path) -> None:
     result = _chatwire("--help", env={}, cwd=tmp_path)
     assert result.returncode == 0
     assert "db" in result.stdout
+
+
+def test_env_example_lists_every_setting_with_its_default() -> None:
+    example = Path(__file__).resolve().parents[1] / ".env.example"
+    names = {
+        line.split("=", 1)[0]
+        for line in example.read_text().splitlines()
+        if line and not line.startswith("#")
+    }
+    from bot.config import Settings
+
+    assert names == {name.upper() for name in Settings.model_fields}
+    assert load_settings(example) == load_settings(None)

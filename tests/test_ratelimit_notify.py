@@ -49,3 +49,25 @@ async def test_notifier_without_chat_or_with_failing_send() -> None:
 
     await AdminNotifier(broken, chat_id=None)("ignored")
     await AdminNotifier(broken, chat_id=1)("swallowed, logged")
+
+
+async def test_notifier_waits_out_a_flood_limit() -> None:
+    from telegram.error import RetryAfter
+
+    calls: list[str] = []
+
+    async def flaky(chat_id: int, text: str) -> None:
+        calls.append(text)
+        if len(calls) < 3:
+            raise RetryAfter(0)
+
+    await AdminNotifier(flaky, chat_id=1)("feed down")
+    assert calls == ["feed down"] * 3
+
+    async def flooded(chat_id: int, text: str) -> None:
+        calls.append(text)
+        raise RetryAfter(3600)
+
+    calls.clear()
+    await AdminNotifier(flooded, chat_id=1)("dropped, logged")
+    assert calls == ["dropped, logged"]

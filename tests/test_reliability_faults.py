@@ -585,10 +585,6 @@ async def test_a_reset_connection_is_a_clear_error() -> None:
     assert re.search(r"connection", caught.value.message, re.I), caught.value.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/notify.py: a notice refused with 429 is logged and dropped, not retried",
-)
 async def test_admin_notices_survive_a_burst() -> None:
     """Six feeds dying in one poll round make six notices at once; all must arrive."""
     fake = FakeTelegram()
