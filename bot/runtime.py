@@ -20,6 +20,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.app import READER_COMMANDS, PeriodicJob, build_application, schedule_jobs
 from bot.config import Settings
+from bot.deliver.edits import apply_updates
 from bot.deliver.pacing import PacingConfig
 from bot.deliver.publisher import Publisher, PublisherSettings
 from bot.deliver.rendering import plain_fallback, render_for_route
@@ -152,7 +153,10 @@ async def runtime(
     )
 
     async def poll() -> None:
-        metrics.record_poll(await poller.tick())
+        report = await poller.tick()
+        metrics.record_poll(report)
+        if report.updated:
+            await apply_updates(database, app.bot, report.updated)
 
     async def publish() -> None:
         metrics.record_publish(await publisher.tick())

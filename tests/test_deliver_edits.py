@@ -1,0 +1,77 @@
+"""Updated articles: posts in chats whose route says on_update=edit are edited in place."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.deliver.edits import apply_updates
+from bot.deliver.pacing import PacingConfig
+from bot.deliver.publisher import Publisher
+from bot.deliver.rendering import plain_fallback, render_for_route
+from bot.ingest.poller import UpdatedArticle
+from bot.models import Article
+from bot.standin import FakeTelegram, fake_telegram_bot
+from storage import articles, cache, deliveries, feeds, routes
+from storage.db import Database
+
+EDITED, KEPT = -1003000000001, -1003000000002
+FAST = PacingConfig(per_chat_per_second=1000, per_group_per_minute=60000, global_per_second=1000)
+
+
+def _article(feed_id: int, body: str) -> Article:
+    return Article(
+        title="Harbour turbines",
+        url="https://example.com/turbines",
+        guid="turbines",
+        language="en",
+        content_markdown=body,
+        feed_id=feed_id,
+        source="Coast Wire",
+    )
+
+
+async def test_edit_route_gets_its_post_edited_and_answers_are_recomputed(db: Database) -> None:
+    fake = FakeTelegram()
+    fake.add_channel(EDITED, "Edited")
+    fake.add_channel(KEPT, "Kept")
+    async with db.begin() as conn:
+        feed = await feeds.add_feed(conn, "https://example.com/feed.xml")
+        edit_route = await routes.add_route(conn, feed.id, EDITED, options={"on_update": "edit"})
+        keep_route = await routes.add_route(conn, feed.id, KEPT)
+        article_id = await articles.insert_article(
+            conn, _article(feed.id, "Six turbines began feeding the grid in October.")
+        )
+        await deliveries.enqueue_deliveries(conn, article_id, [edit_route, keep_route])
+        await cache.put_cached(conn, article_id, "summary", "extractive-v1", {"text": "old"})
+    async with fake_telegram_bot(fake) as bot:
+        await Publisher(db, bot, render_for_route, plain=plain_fallback, pacing=FAST).run_once()
+        posted = fake.sent_to(EDITED)[0]
+
+        async with db.begin() as conn:
+            stored = await articles.get_article(conn, article_id)
+            assert stored is not None
+            corrected = replace(stored, content_markdown="Seven turbines began feeding the grid.")
+            await articles.update_article(conn, article_id, corrected)
+        update = UpdatedArticle(article_id, feed.id, (EDITED,))
+        assert await apply_updates(db, bot, [update]) == 1
+        # The same content again is "not modified" for Telegram: no error, nothing breaks.
+        assert await apply_updates(db, bot, [update]) == 1
+
+    edits = [e for e in fake.edits if e.chat_id == EDITED]
+    assert edits and edits[0].message_id == posted.message_id
+    assert "Seven turbines" in (edits[0].text or "")
+    assert not [e for e in fake.edits if e.chat_id == KEPT]
+    assert "Six turbines" in fake.sent_to(KEPT)[0].body
+    async with db.begin() as conn:
+        assert await cache.get_cached(conn, article_id, "summary", "extractive-v1") is None
+
+
+async def test_an_unposted_or_vanished_article_is_skipped(db: Database) -> None:
+    fake = FakeTelegram()
+    async with db.begin() as conn:
+        feed = await feeds.add_feed(conn, "https://example.com/feed.xml")
+        article_id = await articles.insert_article(conn, _article(feed.id, "Body."))
+    async with fake_telegram_bot(fake) as bot:
+        updates = [UpdatedArticle(article_id, feed.id, (EDITED,)), UpdatedArticle(999, 1, (1,))]
+        assert await apply_updates(db, bot, updates) == 0
+    assert fake.edits == []
