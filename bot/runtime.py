@@ -24,6 +24,7 @@ from bot.deliver.edits import apply_updates
 from bot.deliver.pacing import PacingConfig
 from bot.deliver.publisher import Publisher, PublisherSettings
 from bot.deliver.rendering import plain_fallback, render_for_route
+from bot.ingest.fetch import make_http_client
 from bot.ingest.poller import Poller
 from bot.metrics import InstrumentedRequest, Metrics
 from bot.notify import AdminNotifier
@@ -34,22 +35,12 @@ from storage.db import Database, open_database
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = "chatwire/0.1 (+https://github.com/chatwire)"
-
 
 def pacing_config(settings: Settings) -> PacingConfig:
     return PacingConfig(
         per_chat_per_second=settings.send_per_chat_per_second,
         per_group_per_minute=settings.send_per_group_per_minute,
         global_per_second=settings.send_global_per_second,
-    )
-
-
-def http_client(settings: Settings) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        timeout=settings.fetch_timeout_seconds,
-        headers={"User-Agent": USER_AGENT},
-        follow_redirects=False,
     )
 
 
@@ -110,7 +101,7 @@ async def runtime(
     """
     own_db = db is None
     database = db or await open_database(settings.database_url)
-    http = http_client(settings)
+    http = make_http_client(settings.poll_concurrency)
     app: Application[Any, Any, Any, Any, Any, Any] | None = None
 
     async def send_notice(chat_id: int, text: str) -> object:
