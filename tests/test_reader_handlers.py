@@ -145,3 +145,13 @@ async def test_help_and_rate_limit(world: World) -> None:
         await world.say(world.fake.send_private(READER, "/summary"), READER)
     slow = await world.say(world.fake.send_private(READER, "/summary"), READER)
     assert "faster than I can answer" in slow
+
+
+async def test_help_and_answers_follow_the_readers_language(world: World) -> None:
+    message = world.fake.send_private(READER, "/help")
+    message["from"]["language_code"] = "zh-hans"
+    help_zh = await world.say(message, READER)
+    assert "如何提问" in help_zh and "/summary" in help_zh
+    message = world.fake.send_private(READER, "/summary")
+    message["from"]["language_code"] = "zh-hant"
+    assert "还没有发布任何帖子" in await world.say(message, READER)
