@@ -109,12 +109,12 @@ def worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
+def wait_for(predicate: Callable[[], bool], timeout: float, every: float = 0.05) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return True
-        time.sleep(0.05)
+        time.sleep(every)
     return False
 
 
@@ -209,7 +209,7 @@ def test_two_workers_one_killed_nothing_lost(tmp_path: Path, feed_host: HTTPServ
             victim.send_signal(signal.SIGKILL)
             victim.wait(timeout=10)
             sent_at_kill = len(fake.sent)
-            done = wait_for(lambda: asyncio.run(outbox()) == {"done": 200}, timeout=60)
+            done = wait_for(lambda: asyncio.run(outbox()) == {"done": 200}, timeout=60, every=0.3)
         finally:
             stop(victim)
             stop(survivor)
