@@ -114,6 +114,31 @@ def reset() -> Behaviour:
     return behave
 
 
+def drip(interval: float = 0.05) -> Behaviour:
+    """A valid head, then the body one byte at a time (only an overall deadline helps)."""
+
+    async def behave(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        body = b'<?xml version="1.0"?><rss version="2.0"><channel>' + b" " * 100_000
+        writer.write(http_head(200, {"Content-Length": str(len(body))}))
+        for byte in body:
+            writer.write(bytes([byte]))
+            await writer.drain()
+            await asyncio.sleep(interval)
+
+    return behave
+
+
+def truncated() -> Behaviour:
+    """A 200 that promises 5,000 bytes and hangs up after 100."""
+
+    async def behave(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(http_head(200, {"Content-Length": "5000"}) + b"<rss>" + b" " * 95)
+        await writer.drain()
+        writer.close()
+
+    return behave
+
+
 def endless(chunk: bytes = b"<item><title>more</title></item>" * 64) -> Behaviour:
     """A 200 whose chunked body never ends: only the client's size cap can stop it."""
 

@@ -52,6 +52,7 @@ from tests.reliability_helpers import (
     Behaviour,
     FeedServer,
     LossyRequest,
+    drip,
     endless,
     entity_dicts,
     feed_server,
@@ -59,6 +60,7 @@ from tests.reliability_helpers import (
     hang,
     reset,
     respond,
+    truncated,
 )
 
 SEED = 20251128
@@ -84,6 +86,8 @@ BAD_FEEDS: dict[str, tuple[Behaviour, str]] = {
     "/500.xml": (respond(b"oops", 500), r"^HTTP 500 Internal Server Error$"),
     "/garbage.xml": (respond(bytes(random.Random(1).randbytes(4000))), r"^not a feed"),
     "/endless.xml": (endless(), r"^body too large: over 262144 bytes"),
+    "/drip.xml": (drip(), r"^timed out after 0.5 s$"),
+    "/truncated.xml": (truncated(), r"RemoteProtocolError: peer closed connection"),
     "/bomb.xml": (
         gzip_bomb(32 * 1024 * 1024),
         r"^body too large: over 262144 bytes after decoding",
