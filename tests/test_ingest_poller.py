@@ -716,3 +716,24 @@ async def test_a_feed_is_not_claimed_twice_while_leased(
     await one.drain()
     await one.aclose()
     assert len(hits) == 1
+
+
+async def test_a_failed_claim_does_not_break_the_tick(
+    db: Database,
+    httpserver: HTTPServer,
+    poller: Poller,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await add(db, serve(httpserver, "/feed", Site(items("a"))), clock)
+    real = feeds.claim_due_feeds
+
+    async def unavailable(*_args: Any, **_kwargs: Any) -> list[Feed]:
+        raise OSError("database is unavailable")
+
+    monkeypatch.setattr(feeds, "claim_due_feeds", unavailable)
+    report = await poller.tick()
+    assert (report.claimed, report.outcomes) == (0, [])
+    monkeypatch.setattr(feeds, "claim_due_feeds", real)
+    assert (await poller.tick()).claimed == 1
+    assert [o.status for o in (await poller.drain()).outcomes] == ["baseline"]

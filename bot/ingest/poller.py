@@ -276,8 +276,16 @@ class Poller:
         return len(self._tasks)
 
     async def tick(self) -> PollReport:
-        """Claim what is due, start polling it, and report what finished meanwhile."""
-        report = PollReport(claimed=await self._claim_and_start())
+        """Claim what is due, start polling it, and report what finished meanwhile.
+
+        A failed claim (database unavailable) is logged; the polls already
+        running still report, and the next tick claims again.
+        """
+        report = PollReport()
+        try:
+            report.claimed = await self._claim_and_start()
+        except Exception:
+            log.exception("claiming due feeds failed; retrying at the next tick")
         if self._tasks and self.tick_wait > 0:
             await asyncio.wait(list(self._tasks), timeout=self.tick_wait)
         report.outcomes = self._collect()
