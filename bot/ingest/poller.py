@@ -15,7 +15,7 @@ import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import Executor
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
@@ -189,6 +189,52 @@ class _ByContent:
             )
 
 
+class _GroupCommit:
+    """Feed-state writes that arrive together share one transaction (and one statement).
+
+    Most polls end in a one-row UPDATE; queued behind the database gate, they
+    are written as a batch, each caller resumed once its row is committed.
+    """
+
+    def __init__(
+        self, transaction: Callable[[], AbstractAsyncContextManager[AsyncConnection]]
+    ) -> None:
+        self._transaction = transaction
+        self._pending: list[tuple[int, dict[str, Any], asyncio.Future[None]]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def write(self, feed_id: int, values: dict[str, Any]) -> None:
+        done = asyncio.get_running_loop().create_future()
+        self._pending.append((feed_id, values, done))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush(), name="poller-feed-states")
+        await done
+
+    async def wait(self) -> None:
+        """Let a flush in progress finish (shutdown)."""
+        if self._flusher is not None and not self._flusher.done():
+            await asyncio.wait([self._flusher])
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self._transaction() as conn:
+                    await feeds.update_feeds(conn, [(i, v) for i, v, _ in batch])
+            except Exception as exc:
+                for _, _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+            except BaseException:  # cancelled: nobody may wait forever
+                for _, _, done in batch + self._pending:
+                    done.cancel()
+                raise
+            else:
+                for _, _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+
+
 def _host_key(url: str) -> str:
     parts = urlsplit(url)
     return (parts.netloc or url).lower()
@@ -263,6 +309,7 @@ class Poller:
         # and closed again: a few transactions at a time are faster than many.
         self._db_gate = asyncio.Semaphore(1 if db.dialect == "sqlite" else DB_CONNECTIONS)
         self._tasks: dict[asyncio.Task[FeedOutcome], int] = {}
+        self._states = _GroupCommit(self._transaction)
 
     # -- the job ---------------------------------------------------------------
 
@@ -317,6 +364,7 @@ class Poller:
         if self._tasks:
             await asyncio.wait(list(self._tasks))
         self._tasks.clear()
+        await self._states.wait()
 
     async def _claim_and_start(self) -> int:
         free = self.capacity - len(self._tasks)
@@ -571,13 +619,13 @@ class Poller:
             values["title"] = feed.title or parsed.title
             values["site_url"] = parsed.link or feed.site_url
             values["language"] = parsed.language or feed.language
-        async with self._transaction() as conn:
-            if (
-                result.permanent_url
-                and await feeds.get_feed_by_url(conn, result.permanent_url) is None
-            ):
-                values["url"] = result.permanent_url
-            await feeds.update_feed(conn, feed.id, **values)
+        if result.permanent_url:
+            async with self._transaction() as conn:
+                if await feeds.get_feed_by_url(conn, result.permanent_url) is None:
+                    values["url"] = result.permanent_url
+                await feeds.update_feed(conn, feed.id, **values)
+        else:
+            await self._states.write(feed.id, values)
         status = "baseline" if first else "new" if stored.new else "unchanged"
         if status == "unchanged" and stored.updated:
             status = "updated"
@@ -600,17 +648,17 @@ class Poller:
         delay = schedule.backoff_delay(count, feed.interval_seconds, retry_after=retry_after)
         next_poll = schedule.jittered(now, delay, self.rng)
         message = message[:MAX_ERROR_CHARS]
-        async with self._transaction() as conn:
-            await feeds.update_feed(
-                conn,
-                feed.id,
-                error_count=count,
-                last_error=message,
-                last_polled_at=now,
-                lease_until=None,
-                next_poll_at=next_poll,
-                active=not deactivate,
-            )
+        await self._states.write(
+            feed.id,
+            {
+                "error_count": count,
+                "last_error": message,
+                "last_polled_at": now,
+                "lease_until": None,
+                "next_poll_at": next_poll,
+                "active": not deactivate,
+            },
+        )
         if deactivate:
             reason = (
                 "the server says it is gone (HTTP 410)" if gone else f"{count} failures in a row"
