@@ -157,3 +157,10 @@ def test_opml_refuses_doctypes_and_non_opml() -> None:
 def test_build_opml_escapes_titles() -> None:
     text = build_opml([Outline("https://a.example/?x=1&y=2", 'Tom & "Jerry" <3', None)])
     assert parse_opml(text.encode()) == [Outline("https://a.example/?x=1&y=2", 'Tom & "Jerry" <3')]
+
+
+async def test_default_interval_comes_from_the_caller(db: Database) -> None:
+    result = await manage.import_opml(db, OPML, chat=CHAT, default_interval=900)
+    assert {a.feed.interval_seconds for a in result.added} == {900}
+    added = await manage.add_feed(db, "https://c.example/rss", chat=CHAT, default_interval=1200)
+    assert added.feed.interval_seconds == 1200

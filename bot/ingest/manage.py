@@ -198,6 +198,7 @@ async def import_opml(
     fulltext: bool = False,
     resolve_chat: ChatResolver | None = None,
     guard: URLGuard | None = None,
+    default_interval: int = DEFAULT_INTERVAL_SECONDS,
     now: datetime | None = None,
 ) -> OpmlImport:
     """Add every feed of an OPML file, routed to `chat`; bad entries are skipped with a reason."""
@@ -213,6 +214,7 @@ async def import_opml(
                 interval=interval,
                 fulltext=fulltext,
                 guard=guard,
+                default_interval=default_interval,
                 now=now,
             )
         except ValueError as exc:
