@@ -291,9 +291,21 @@ async def _result(response: httpx.Response, new_url: str | None, max_bytes: int)
     )
 
 
+_TRANSPORT_WORDS: tuple[tuple[type[httpx.HTTPError], str], ...] = (
+    (httpx.ConnectError, "could not connect"),
+    (httpx.ReadError, "connection reset or closed while reading the response"),
+    (httpx.WriteError, "connection reset or closed while sending the request"),
+    (httpx.ProtocolError, "the server broke off the HTTP exchange"),
+)
+
+
 def _transport_message(exc: httpx.HTTPError) -> str:
+    """A line an admin can act on: httpx often raises ReadError with no text at all."""
     kind = type(exc).__name__
     detail = str(exc).strip()
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out ({kind})"
-    return f"{kind}: {detail}" if detail else kind
+    if detail:
+        return f"{kind}: {detail}"
+    words = next((w for t, w in _TRANSPORT_WORDS if isinstance(exc, t)), "network error")
+    return f"{words} ({kind})"
