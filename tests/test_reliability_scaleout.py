@@ -1,9 +1,10 @@
 """Two `chatwire run --worker` processes on one PostgreSQL database; one is SIGKILLed.
 
 Fifty feeds on a local server (two items each, added with backfill so they post) go
-to four channels of the HTTP stand-in. Midway one worker is killed; its leases run
-out (POLL_LEASE_SECONDS / DELIVERY_LEASE_SECONDS, shortened here) and the other
-finishes. Every part must reach every chat in order, exactly once, except at most
+to four channels of the HTTP stand-in; the last ten feeds answer only after the kill.
+One worker is killed while both are sending and both are stuck fetching; its leases
+run out (POLL_LEASE_SECONDS / DELIVERY_LEASE_SECONDS, shortened here) and the other
+re-fetches its feeds and finishes its posts. Every part must reach every chat in order, exactly once, except at most
 the one part per chat that was in flight at the kill.
 """
 
@@ -11,10 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from bot.deliver.rendering import render_for_route
 from storage import articles, deliveries, feeds, messages, routes
@@ -36,6 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CHANNELS = [-100201, -100202, -100203, -100204]
 FEEDS = 50
 ITEMS = 2
+SLOW = 10  # the last feeds answer only after the kill
+PER_HOST = 2  # fetches at once per process (all feeds share one host)
 LEASE_SECONDS = 3
 
 pytestmark = [
@@ -87,7 +94,7 @@ async def recreate_database() -> None:
     await admin.close()
 
 
-async def seed(server: HTTPServer) -> None:
+async def seed(server: FeedHost) -> None:
     db = create_database(database_url())
     await db.migrate()
     async with db.begin() as conn:
@@ -166,20 +173,45 @@ def collapse(seq: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], int]:
     return out, len(seq) - len(out)
 
 
+class FeedHost:
+    """The feeds; the last SLOW of them hold every request until `release` is set."""
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.release = threading.Event()
+        self.lock = threading.Lock()
+        self.hits: Counter[int] = Counter()
+        self.waiting = 0
+
+    def url_for(self, path: str) -> str:
+        return self.server.url_for(path)
+
+    def handle(self, request: Request) -> Response:
+        number = int(request.path.rsplit("/", 1)[1].split(".")[0])
+        with self.lock:
+            self.hits[number] += 1
+        if number >= FEEDS - SLOW:
+            with self.lock:
+                self.waiting += 1
+            self.release.wait(timeout=60)
+            with self.lock:
+                self.waiting -= 1
+        return Response(feed_xml(number), content_type="application/rss+xml")
+
+
 @pytest.fixture
-def feed_host() -> Iterator[HTTPServer]:
+def feed_host() -> Iterator[FeedHost]:
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    for number in range(FEEDS):
-        server.expect_request(f"/feed/{number}.xml").respond_with_data(
-            feed_xml(number), content_type="application/rss+xml"
-        )
+    host = FeedHost(server)
+    server.expect_request(re.compile(r"^/feed/\d+\.xml$")).respond_with_handler(host.handle)
     server.start()
-    yield server
+    yield host
+    host.release.set()
     server.clear()
     server.stop()
 
 
-def test_two_workers_one_killed_nothing_lost(tmp_path: Path, feed_host: HTTPServer) -> None:
+def test_two_workers_one_killed_nothing_lost(tmp_path: Path, feed_host: FeedHost) -> None:
     asyncio.run(recreate_database())
     asyncio.run(seed(feed_host))
     fake = FakeTelegram()
@@ -195,6 +227,7 @@ def test_two_workers_one_killed_nothing_lost(tmp_path: Path, feed_host: HTTPServ
             "POLL_TICK_SECONDS": "0.2",
             "PUBLISH_TICK_SECONDS": "0.2",
             "POLL_CONCURRENCY": "4",
+            "POLL_PER_HOST_CONCURRENCY": str(PER_HOST),
             "SEND_PER_CHAT_PER_SECOND": "40",
             "SEND_PER_GROUP_PER_MINUTE": "10000",
             "SEND_GLOBAL_PER_SECOND": "200",
@@ -205,10 +238,15 @@ def test_two_workers_one_killed_nothing_lost(tmp_path: Path, feed_host: HTTPServ
         logs = [tmp_path / "victim.log", tmp_path / "survivor.log"]
         victim, survivor = (worker(env, log) for log in logs)
         try:
-            assert wait_for(lambda: len(fake.sent) >= 60, timeout=60), logs[0].read_text()
+            # Kill while both are sending and both are stuck fetching slow feeds.
+            busy = wait_for(
+                lambda: len(fake.sent) >= 40 and feed_host.waiting >= 2 * PER_HOST, timeout=60
+            )
+            assert busy, (len(fake.sent), feed_host.waiting, logs[0].read_text()[-2000:])
             victim.send_signal(signal.SIGKILL)
             victim.wait(timeout=10)
             sent_at_kill = len(fake.sent)
+            feed_host.release.set()
             done = wait_for(lambda: asyncio.run(outbox()) == {"done": 200}, timeout=60, every=0.3)
         finally:
             stop(victim)
@@ -222,6 +260,8 @@ def test_two_workers_one_killed_nothing_lost(tmp_path: Path, feed_host: HTTPServ
 
     promised, stored = asyncio.run(expected_per_chat())
     assert stored == FEEDS * ITEMS  # no item lost or stored twice by the two pollers
+    refetched = [n for n, hits in feed_host.hits.items() if hits > 1]
+    assert refetched and all(n >= FEEDS - SLOW for n in refetched)  # the victim's, after its lease
     assert sum(len(p) for p in promised.values()) > sent_at_kill  # killed midway
     repeats = 0
     for chat in CHANNELS:
