@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
@@ -29,11 +31,29 @@ DROPPED_WITH_CONTENT: frozenset[str] = frozenset(
 )  # fmt: skip
 
 
+MAX_DEPTH = 64
+"""Element nesting kept; deeper elements lose their tags, never their text.
+
+The HTML → Markdown converter recurses once per level, so a few hundred nested tags
+(broken or hostile feed HTML) would raise RecursionError and fail the whole feed.
+"""
+MAX_BLOCK_NESTING = 16
+"""Lists, list items and quotes kept inside one another: each nests the Markdown one
+level, and markdown-it drops (silently) what lies deeper than 20 levels."""
+_NESTING_TAGS = frozenset({"ul", "ol", "li", "blockquote"})
+_VOID_TAGS = frozenset({"br", "hr", "img"})
+_INLINE_TAGS = frozenset(
+    {"a", "abbr", "b", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s",
+     "samp", "small", "span", "strike", "strong", "sub", "sup", "u"}
+)  # fmt: skip
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>")
+
+
 def sanitize_html(html: str) -> str:
     """Untrusted feed HTML → HTML holding only formatting tags, safe links and images."""
     if not html:
         return ""
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
@@ -42,3 +62,36 @@ def sanitize_html(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+    return limit_depth(clean)
+
+
+def limit_depth(html: str) -> str:
+    """Unwrap elements nested deeper than MAX_DEPTH (lists and quotes: MAX_BLOCK_NESTING).
+
+    Expects nh3's output: balanced tags, and `<`/`>` escaped everywhere but in tags.
+    An unwrapped element keeps its text; a block one leaves a space between words.
+    """
+    if html.count("<") <= MAX_BLOCK_NESTING:
+        return html
+    out: list[str] = []
+    open_tags: list[tuple[bool, bool]] = []  # per open element: (tag kept, nests Markdown)
+    depth = nesting = last = 0
+    for m in _ANY_TAG.finditer(html):
+        closing, name = m[1] == "/", m[2].lower()
+        nests = name in _NESTING_TAGS
+        if name in _VOID_TAGS:
+            keep = True
+        elif closing:
+            keep, nests = open_tags.pop() if open_tags else (True, False)
+            depth -= int(keep)
+            nesting -= int(keep and nests)
+        else:
+            keep = depth < MAX_DEPTH and not (nests and nesting >= MAX_BLOCK_NESTING)
+            open_tags.append((keep, nests))
+            depth += int(keep)
+            nesting += int(keep and nests)
+        out.append(html[last : m.start()])
+        out.append(m[0] if keep else ("" if name in _INLINE_TAGS else " "))
+        last = m.end()
+    out.append(html[last:])
+    return "".join(out)
