@@ -279,7 +279,8 @@ def run_size(count: int, latency: float, naive: bool, workers: int) -> None:
     server.start()
     try:
         ports = receive.recv()
-        urls = [f"http://127.0.0.1:{ports[i % PORTS]}/feed/{i}" for i in range(count)]
+        hosts = random.Random(42)  # feeds spread over the hosts regardless of their kind
+        urls = [f"http://127.0.0.1:{hosts.choice(ports)}/feed/{i}" for i in range(count)]
         settings = Settings(_env_file=None)  # type: ignore[call-arg]
         m1, m2, s1, s2 = asyncio.run(real_cycles(urls, settings, workers))
         kinds = {
