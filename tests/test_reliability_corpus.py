@@ -17,7 +17,7 @@ from bot.content.pipeline import build_article, load_article_file
 from bot.deliver.plan import MAX_LEVEL, Plan
 from bot.ingest import dedup
 from bot.ingest.parse import ParsedFeed, parse_feed
-from bot.models import Article, OutgoingMessage
+from bot.models import Article, FeedItem, OutgoingMessage
 from bot.render.post import RenderOptions, plain_fallback, render_post
 from tests.reliability_helpers import telegram_problem
 
@@ -253,3 +253,30 @@ def test_plain_text_chinese_and_english() -> None:
     assert (en.title, en.language) == ("City council approves new bike lanes", "en")
     assert "累计降雨量" in all_text(render_post(zh))
     assert "Ruth Adeyemi" in all_text(render_post(en))
+
+
+# ---- hostile shapes: nesting deep enough to break a recursive converter ---------------
+
+NESTINGS = {
+    "divs": ("<div>", "</div>"),
+    "lists": ("<ul><li>", "</li></ul>"),
+    "ordered": ("<ol><li>x", "</li></ol>"),
+    "quotes": ("<blockquote>", "</blockquote>"),
+    "tables": ("<table><tr><td>", "</td></tr></table>"),
+    "bold": ("<b>", "</b>"),
+    "list-quote": ("<ul><li>x<blockquote>", "</blockquote></li></ul>"),
+}
+
+
+@pytest.mark.parametrize("depth", [12, 40, 400])
+@pytest.mark.parametrize("shape", NESTINGS, ids=str)
+def test_deep_nesting_keeps_every_word(shape: str, depth: int) -> None:
+    opening, closing = NESTINGS[shape]
+    html = f"<p>Before the maze.</p>{opening * depth}deepest words{closing * depth}<p>After it.</p>"
+    item = FeedItem(guid="g", url="https://deep.example/a", title="Deep", content_html=html)
+    article = build_article(item)
+    messages = render_post(article)
+    assert_valid(messages, f"{shape} × {depth}")
+    text = all_text(messages)
+    for words in ("Before the maze.", "deepest words", "After it."):
+        assert words in text, (shape, depth, words)

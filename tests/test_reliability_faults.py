@@ -653,3 +653,34 @@ async def test_admin_notices_survive_a_burst() -> None:
         for n in range(6):
             await notify(f"Feed #{n} deactivated: 3 failures in a row.")
     assert len(fake.sent_to(ADMIN)) == 6, fake.rate_limited
+
+
+async def test_one_hostile_item_does_not_stop_its_feed(db: Database) -> None:
+    """An item nested 3,000 levels deep (broken CMS output) posts like the others."""
+    maze = "<div><ul><li>" * 1000 + "the bottom" + "</li></ul></div>" * 1000
+    items = "".join(
+        f"<item><title>Item {n}</title><link>https://maze.example/{n}</link>"
+        f"<guid>maze-{n}</guid><description>{escape(body)}</description></item>"
+        for n, body in enumerate(["<p>Plain first.</p>", maze, "<p>Plain last.</p>"])
+    )
+    document = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Maze</title>{items}'
+    clock = VirtualClock()
+    async with feed_server() as server, httpx.AsyncClient() as client:
+        server.routes["/maze.xml"] = respond((document + "</channel></rss>").encode())
+        async with db.begin() as conn:
+            feed = await feeds.add_feed(conn, server.url("/maze.xml"), backfill=3, now=clock.now())
+            await routes.add_route(conn, feed.id, C1, now=clock.now())
+
+        async def notify(text: str) -> None:
+            raise AssertionError(f"no notice expected: {text}")
+
+        poller = Poller(db, client, settings(), notify, clock.now, tick_wait=0)
+        report = await poller.run_until_idle()
+    assert [(o.status, o.error) for o in report.outcomes] == [("baseline", None)]
+    async with db.begin() as conn:
+        state = await feeds.get_feed(conn, feed.id)
+        stored = [await articles.get_article(conn, i) for i in report.new_article_ids]
+    assert state is not None and state.error_count == 0
+    by_title = {a.title: a for a in stored if a is not None}
+    assert sorted(by_title) == ["Item 0", "Item 1", "Item 2"]
+    assert "the bottom" in by_title["Item 1"].content_markdown
