@@ -123,7 +123,11 @@ class Publisher:
         key = delivery.chat_id
         try:
             current: Delivery | None = delivery
-            while current is not None and not self._stopping:
+            while current is not None:
+                if self._stopping:  # claimed, not begun: free it now, not when the lease ends
+                    async with self._db.begin() as conn:
+                        await deliveries.release(conn, current.id)
+                    break
                 if not await self._deliver(current):
                     break
                 current = await self._claim_next(current.chat_id)
