@@ -48,6 +48,7 @@ from storage import articles, deliveries, feeds, messages, routes
 from storage.db import Database
 from storage.schema import deliveries as deliveries_table
 from tests.fakes.clock import VirtualClock
+from tests.fakes.posts import make_article, queue_article, seed_feed, simple_render
 from tests.reliability_helpers import (
     Behaviour,
     FeedServer,
@@ -351,10 +352,10 @@ async def publish_step(w: World, *, faults: bool = True) -> bool:
         return True
     now = w.clock.now()
     later = [d.next_attempt_at for d in waiting if d.next_attempt_at > now]
-    later += [d.lease_until for d in waiting if d.lease_until and d.lease_until > now]
+    later += [d.lease_until for d in waiting if d.lease_until and d.lease_until >= now]
     if not later:
         raise AssertionError(f"pending deliveries nobody can claim: {waiting[:3]}")
-    w.clock.advance((min(later) - now).total_seconds())
+    w.clock.advance((min(later) - now).total_seconds() + 0.001)  # a lease ends *after* it
     return True
 
 
@@ -684,3 +685,26 @@ async def test_one_hostile_item_does_not_stop_its_feed(db: Database) -> None:
     by_title = {a.title: a for a in stored if a is not None}
     assert sorted(by_title) == ["Item 0", "Item 1", "Item 2"]
     assert "the bottom" in by_title["Item 1"].content_markdown
+
+
+async def test_drain_releases_deliveries_whose_chat_had_not_started(db: Database) -> None:
+    """SIGTERM right after a tick: what was claimed but not begun is free again at once."""
+    fake = FakeTelegram()
+    chats = [C1, C2, C3]
+    for chat in chats:
+        fake.add_channel(chat)
+    clock = VirtualClock()
+    feed_id, route_list = await seed_feed(db, chats)
+    for n in range(3):
+        article = make_article(n, ["one", "two"])
+        await queue_article(db, feed_id, article, route_list, now=clock.now())
+    async with fake_telegram_bot(fake) as bot:
+        publisher = Publisher(db, bot, simple_render, clock=clock)
+        assert await publisher.tick() == len(chats)
+        await publisher.drain()  # before any chat's worker ran
+    async with db.begin() as conn:
+        rows = await conn.execute(
+            sa.select(deliveries_table.c.id).where(deliveries_table.c.lease_until.is_not(None))
+        )
+        assert list(rows) == []
+    assert fake.sent == []
