@@ -30,6 +30,7 @@ from bot.metrics import InstrumentedRequest, Metrics
 from bot.notify import AdminNotifier
 from bot.ratelimit import SlidingWindowLimiter
 from bot.services import Services
+from bot.urlsafety import URLGuard
 from handlers import admin, discussion, feedback, reader
 from storage.db import Database, open_database
 
@@ -102,6 +103,11 @@ async def runtime(
     own_db = db is None
     database = db or await open_database(settings.database_url)
     http = make_http_client(settings.poll_concurrency)
+    guarded_http = (
+        None
+        if settings.allow_private_feed_urls
+        else make_http_client(settings.poll_concurrency, guard=URLGuard())
+    )
     app: Application[Any, Any, Any, Any, Any, Any] | None = None
 
     async def send_notice(chat_id: int, text: str) -> object:
@@ -132,6 +138,7 @@ async def runtime(
         settings,
         notify,
         lease=timedelta(seconds=poll_lease) if poll_lease else None,
+        guarded_http=guarded_http,
     )
     publisher = Publisher(
         database,
@@ -169,5 +176,7 @@ async def runtime(
     finally:
         await poller.aclose()
         await http.aclose()
+        if guarded_http is not None:
+            await guarded_http.aclose()
         if own_db:
             await database.close()

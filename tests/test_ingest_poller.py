@@ -20,8 +20,10 @@ from werkzeug import Request, Response
 import bot.ingest.poller as poller_module
 import storage.deliveries
 from bot.ingest import schedule
+from bot.ingest.fetch import make_http_client
 from bot.ingest.parse import parse_feed
 from bot.ingest.poller import Poller, PollReport
+from bot.urlsafety import URLGuard
 from storage import articles, feeds, routes
 from storage.db import Database
 from storage.feeds import Feed
@@ -737,3 +739,32 @@ async def test_a_failed_claim_does_not_break_the_tick(
     monkeypatch.setattr(feeds, "claim_due_feeds", real)
     assert (await poller.tick()).claimed == 1
     assert [o.status for o in (await poller.drain()).outcomes] == ["baseline"]
+
+
+async def test_feeds_added_from_chat_are_fetched_through_the_guard(
+    db: Database, httpserver: HTTPServer, http: httpx.AsyncClient, clock: Clock, notices: list[str]
+) -> None:
+    """A chat-added feed may not reach private addresses at poll time; CLI feeds may."""
+    site = Site(items("a"))
+    trusted = await add(db, serve(httpserver, "/cli", site), clock)
+    from_chat = await add(
+        db, serve(httpserver, "/chat", site), clock, options={"added_from_chat": True}
+    )
+    async with make_http_client(4, guard=URLGuard()) as guarded:
+        poller = Poller(
+            db,
+            http,
+            Config(),
+            _ignore,
+            clock,
+            rng=random.Random(7),
+            tick_wait=0,
+            guarded_http=guarded,
+        )
+        report = await poller.run_until_idle()
+    by_feed = {o.feed_id: o for o in report.outcomes}
+    assert by_feed[trusted.id].status == "baseline"
+    assert by_feed[from_chat.id].status == "error"
+    refused = await reload(db, from_chat.id)
+    assert refused.last_error and "loopback address" in refused.last_error
+    assert [r.path for r, _ in httpserver.log] == ["/cli"]

@@ -291,9 +291,13 @@ class Poller:
         lease: timedelta | None = None,
         build_article: ArticleBuilder | None = None,
         executor: Executor | None = None,
+        guarded_http: httpx.AsyncClient | None = None,
     ) -> None:
         self.db = db
         self.http = http
+        # Feeds added from chat are fetched through a client that re-checks every
+        # redirect hop for private addresses; the operator's CLI feeds are trusted.
+        self.guarded_http = guarded_http
         self.config = config
         self.notify = notify
         self.clock = clock
@@ -415,7 +419,7 @@ class Poller:
         try:
             async with self._slot(feed.url):
                 result = await fetch(
-                    self.http,
+                    self._client_for(feed),
                     feed.url,
                     time_limit=self.config.fetch_timeout_seconds,
                     max_bytes=self.config.fetch_max_bytes,
@@ -522,7 +526,12 @@ class Poller:
         """One item, one transaction: the article and its deliveries, or nothing."""
         item = candidate.item
         if run.feed.fulltext:
-            item = await with_fulltext(item, self._fetch_page, self._extract)
+            client = self._client_for(run.feed)
+
+            async def fetch_page(url: str) -> bytes | None:
+                return await self._fetch_page(client, url)
+
+            item = await with_fulltext(item, fetch_page, self._extract)
         [article] = await self._build(run, [(item, candidate.fingerprint)])
         now = self.clock()
         async with self._transaction() as conn:
@@ -565,10 +574,15 @@ class Poller:
             await articles.set_article_extra(conn, existing.id, extra)
         return None
 
-    async def _fetch_page(self, url: str) -> bytes | None:
+    def _client_for(self, feed: Feed) -> httpx.AsyncClient:
+        if self.guarded_http is not None and feed.options.get("added_from_chat"):
+            return self.guarded_http
+        return self.http
+
+    async def _fetch_page(self, client: httpx.AsyncClient, url: str) -> bytes | None:
         async with self._slot(url):
             result = await fetch(
-                self.http,
+                client,
                 url,
                 time_limit=self.config.fetch_timeout_seconds,
                 max_bytes=self.config.fetch_max_bytes,
