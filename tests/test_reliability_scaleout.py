@@ -4,8 +4,8 @@ Fifty feeds on a local server (two items each, added with backfill so they post)
 to four channels of the HTTP stand-in; the last ten feeds answer only after the kill.
 One worker is killed while both are sending and both are stuck fetching; its leases
 run out (POLL_LEASE_SECONDS / DELIVERY_LEASE_SECONDS, shortened here) and the other
-re-fetches its feeds and finishes its posts. Every part must reach every chat in order, exactly once, except at most
-the one part per chat that was in flight at the kill.
+re-fetches its feeds and finishes its posts. Every part must reach every chat in order,
+exactly once, except at most the one part per chat that was in flight at the kill.
 """
 
 from __future__ import annotations
