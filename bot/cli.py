@@ -60,6 +60,14 @@ def _feeds_parser(commands_: argparse._SubParsersAction[argparse.ArgumentParser]
     remove.add_argument("id", type=int, help="feed id from `feeds list`")
     remove.set_defaults(handler=commands.feeds_remove)
 
+    for action, summary in (
+        ("enable", "resume a paused or deactivated feed (clears its errors)"),
+        ("disable", "pause a feed"),
+    ):
+        toggle = actions.add_parser(action, help=summary)
+        toggle.add_argument("id", type=int, help="feed id from `feeds list`")
+        toggle.set_defaults(handler=commands.feeds_enable)
+
     imp = actions.add_parser("import", help="add every feed of an OPML file")
     imp.add_argument("file", help="OPML file")
     _add_feed_options(imp)

@@ -198,6 +198,16 @@ async def feeds_remove(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def feeds_enable(args: argparse.Namespace, settings: Settings) -> int:
+    active = args.feeds_command == "enable"
+    async with database(settings) as db:
+        changed = await manage.set_feed_active(db, args.id, active)
+    if not changed:
+        raise CommandError(f"no feed with id {args.id} (see `chatwire feeds list`)")
+    print(f"feed {args.id} {'enabled: polled at the next tick' if active else 'paused'}")
+    return 0
+
+
 async def feeds_import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         data = await asyncio.to_thread(Path(args.file).read_bytes)
@@ -211,6 +221,7 @@ async def feeds_import(args: argparse.Namespace, settings: Settings) -> int:
             interval=args.interval,
             fulltext=args.fulltext,
             resolve_chat=lambda name: _resolve_chat(settings, name),
+            default_interval=settings.poll_interval_seconds,
         )
     for added in result.added:
         print(f"added feed {added.feed.id}: {added.feed.url}")

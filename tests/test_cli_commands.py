@@ -65,8 +65,15 @@ def test_feeds_lifecycle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["feeds", "export", "-o", str(opml)]) == 0
     assert 'xmlUrl="https://example.com/rss"' in opml.read_text()
 
+    assert main(["feeds", "disable", "1"]) == 0
+    assert main(["feeds", "list"]) == 0
+    assert "paused" in capsys.readouterr().out
+    assert main(["feeds", "enable", "1"]) == 0
+    assert main(["feeds", "list"]) == 0
+    assert "\tactive\t" in capsys.readouterr().out
     assert main(["feeds", "remove", "1"]) == 0
     assert main(["feeds", "remove", "1"]) == 1
+    assert main(["feeds", "enable", "1"]) == 1
     assert "no feed with id 1" in capsys.readouterr().err
     assert main(["feeds", "import", str(opml), "--channel", "-1002"]) == 0
     assert "1 added, 0 skipped" in capsys.readouterr().out
