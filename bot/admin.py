@@ -19,6 +19,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from bot.content.pipeline import article_from_text
+from bot.deliver.resume import resume_chat
 from bot.feedback import clip
 from bot.ingest.fetch import PAGE_ACCEPT, USER_AGENT
 from bot.resolve import article_for_reference, parse_reference
@@ -208,6 +209,26 @@ async def set_feed_active(
         if not await feeds.update_feed(conn, feed_id, **values):
             raise AdminError(f"No feed #{feed_id}.")
     return f"Feed #{feed_id} {'resumed' if active else 'paused'}."
+
+
+RESUMECHAT_USAGE = "Usage: /resumechat CHAT (a chat id like -100123… or @channel)"
+
+
+async def resume_chat_routes(db: Database, bot: Bot, args: Sequence[str]) -> str:
+    """After the bot is added back: check it can post, then resume the chat's routes."""
+    target = parse_chat_ref(args[0]) if len(args) == 1 else None
+    if target is None:
+        raise AdminError(RESUMECHAT_USAGE)
+    check = await check_can_post(bot, target)
+    if not check.ok or check.chat_id is None:
+        raise AdminError(f"Not resumed: {check.reason}.")
+    resumed = await resume_chat(db, check.chat_id)
+    if not resumed.routes and not resumed.deliveries:
+        return f"Nothing was paused for {check.title}."
+    return (
+        f"Resumed {resumed.routes} route(s) to {check.title}; "
+        f"{resumed.deliveries} held post(s) will follow."
+    )
 
 
 def _when(moment: datetime | None, now: datetime) -> str:

@@ -126,6 +126,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     _feeds_parser(sub)
 
+    routes = sub.add_parser("routes", help="which feed posts to which chat")
+    route_actions = routes.add_subparsers(dest="routes_command", metavar="ACTION", required=True)
+    route_actions.add_parser("list", help="routes with their state").set_defaults(
+        handler=commands.routes_list
+    )
+    resume = route_actions.add_parser(
+        "resume", help="resume a chat's routes paused because the bot was removed"
+    )
+    resume.add_argument("chat", type=int, help="numeric chat id")
+    resume.set_defaults(handler=commands.routes_resume)
+
     db = sub.add_parser("db", help="database maintenance")
     db_actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     migrate = db_actions.add_parser("migrate", help="apply pending schema migrations")

@@ -21,6 +21,7 @@ from bot.analysis.quotes import find_quotes
 from bot.analysis.report import format_quotes_json, format_summary_json, quotes_text, summary_text
 from bot.config import Settings
 from bot.content.pipeline import load_article_file
+from bot.deliver.resume import resume_chat
 from bot.ingest import manage
 from bot.ingest.fetch import USER_AGENT
 from bot.models import Article
@@ -205,6 +206,30 @@ async def feeds_enable(args: argparse.Namespace, settings: Settings) -> int:
     if not changed:
         raise CommandError(f"no feed with id {args.id} (see `chatwire feeds list`)")
     print(f"feed {args.id} {'enabled: polled at the next tick' if active else 'paused'}")
+    return 0
+
+
+async def routes_list(args: argparse.Namespace, settings: Settings) -> int:
+    async with database(settings) as db, db.begin() as conn:
+        found = await routes.list_routes(conn)
+    if not found:
+        print("no routes yet: `chatwire feeds add URL --channel CHAT` makes one")
+    for route in found:
+        state = "active" if route.active else f"paused: {route.paused_reason or 'by hand'}"
+        options = f"\t{route.options}" if route.options else ""
+        print(f"{route.id}\tfeed {route.feed_id} → chat {route.chat_id}\t{state}{options}")
+    return 0
+
+
+async def routes_resume(args: argparse.Namespace, settings: Settings) -> int:
+    async with database(settings) as db:
+        resumed = await resume_chat(db, args.chat)
+    if not resumed.routes and not resumed.deliveries:
+        raise CommandError(f"nothing is paused for chat {args.chat} (see `chatwire routes list`)")
+    print(
+        f"chat {args.chat}: {resumed.routes} route(s) resumed, "
+        f"{resumed.deliveries} held post(s) queued again"
+    )
     return 0
 
 

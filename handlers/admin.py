@@ -34,6 +34,7 @@ ADMIN_COMMANDS = [
     BotCommand("feeds", "List feeds with their state"),
     BotCommand("pause", "Pause a feed by id"),
     BotCommand("resume", "Resume a feed by id"),
+    BotCommand("resumechat", "Resume posting to a chat the bot was re-added to"),
     BotCommand("post", "Post one article now: URL [@channel]"),
     BotCommand("stats", "Counts of feeds, articles, deliveries"),
     BotCommand("feedback_open", "Unanswered feedback"),
@@ -134,6 +135,10 @@ async def _resume(svc: Services, update: Update, context: Context) -> str:
     return await core.set_feed_active(svc.db, feed_id, True)
 
 
+async def _resumechat(svc: Services, update: Update, context: Context) -> str:
+    return await core.resume_chat_routes(svc.db, context.bot, _args(context))
+
+
 async def _feeds(svc: Services, update: Update, context: Context) -> str:
     return await core.feeds_text(svc.db)
 
@@ -174,6 +179,7 @@ _ACTIONS: list[tuple[str, Action, bool]] = [
     ("feeds", _feeds, False),
     ("pause", _pause, True),
     ("resume", _resume, True),
+    ("resumechat", _resumechat, True),
     ("post", _post, True),
     ("stats", _stats, False),
     ("feedback_open", _feedback_open, False),

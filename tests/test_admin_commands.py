@@ -12,6 +12,7 @@ from pytest_httpserver import HTTPServer
 from telegram import BotCommand
 
 from bot.admin import AdminError, parse_addfeed, parse_chat_ref, parse_interval
+from bot.models import Article
 from bot.urlsafety import Resolver
 from handlers.admin import RESOLVER_KEY, set_admin_commands
 from storage import articles, deliveries, feeds, routes
@@ -291,4 +292,35 @@ async def test_admin_command_list_per_chat(world: World) -> None:
         {"type": "chat", "chat_id": chat} for chat in (ADMIN_CHAT, ADMIN, SECOND_ADMIN)
     ]
     names = [c["command"] for c in calls[-1]["commands"]]
-    assert names[:2] == ["help", "addfeed"] and "feedback_open" in names and len(names) == 10
+    assert names[:2] == ["help", "addfeed"] and "feedback_open" in names and len(names) == 11
+
+
+async def test_resumechat_after_the_bot_is_added_back(world: World) -> None:
+    """A 403 paused the channel's route; /resumechat checks rights, then resumes."""
+    await admin_says(world, "/addfeed https://feeds.example/rss @news_channel")
+    async with world.db.begin() as conn:
+        route = (await routes.list_routes(conn))[0]
+        article_id = await articles.insert_article(
+            conn, Article(title="Held back", feed_id=route.feed_id)
+        )
+        await deliveries.enqueue_deliveries(conn, article_id, [route])
+        await routes.pause_route(conn, route.id, "bot cannot post: kicked")
+        await deliveries.pause_chat_deliveries(conn, CHANNEL, "kicked")
+
+    world.fake.kick_bot(CHANNEL)
+    refused = await admin_says(world, f"/resumechat {CHANNEL}")
+    assert refused.startswith("Not resumed:")
+    world.fake.chats[CHANNEL].bot_status = "administrator"
+    world.fake.chats[CHANNEL].kicked = False
+    assert await admin_says(world, "/resumechat @news_channel") == (
+        "Resumed 1 route(s) to News; 1 held post(s) will follow."
+    )
+    async with world.db.begin() as conn:
+        assert (await routes.list_routes(conn))[0].active
+        assert [d.state for d in await deliveries.deliveries_for_article(conn, article_id)] == [
+            "pending"
+        ]
+    assert await admin_says(world, f"/resumechat {CHANNEL}") == "Nothing was paused for News."
+    assert await admin_says(world, "/resumechat") == (
+        "Usage: /resumechat CHAT (a chat id like -100123… or @channel)"
+    )

@@ -125,3 +125,29 @@ def test_feeds_add_route_options(capsys: pytest.CaptureFixture[str]) -> None:
         "max_parts": 3,
         "on_update": "edit",
     }
+
+
+def test_routes_list_and_resume(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["routes", "list"]) == 0
+    assert "no routes yet" in capsys.readouterr().out
+    assert main(["feeds", "add", "https://example.com/rss", "--channel", "-1001"]) == 0
+    assert main(["routes", "resume", "-1001"]) == 1
+    assert "nothing is paused for chat -1001" in capsys.readouterr().err
+
+    async def pause() -> None:
+        from bot.config import load_settings
+        from storage import routes
+        from storage.db import open_database
+
+        db = await open_database(load_settings(None).database_url)
+        async with db.begin() as conn:
+            await routes.pause_route(conn, 1, "bot cannot post: kicked")
+        await db.close()
+
+    import asyncio
+
+    asyncio.run(pause())
+    assert main(["routes", "list"]) == 0
+    assert "paused: bot cannot post: kicked" in capsys.readouterr().out
+    assert main(["routes", "resume", "-1001"]) == 0
+    assert "1 route(s) resumed" in capsys.readouterr().out

@@ -356,7 +356,8 @@ class Publisher:
             await deliveries.pause_chat_deliveries(conn, chat_id, reason)
         await self._tell_admins(
             f"Paused {paused} route(s) to chat {chat_id}: {failure.detail}. "
-            "Add the bot back, then resume the route."
+            f"Add the bot back, then send /resumechat {chat_id} "
+            f"(or run `chatwire routes resume {chat_id}`); the held posts follow."
         )
 
     async def _migrate(self, delivery: Delivery, new_chat_id: int) -> None:
