@@ -768,3 +768,28 @@ async def test_feeds_added_from_chat_are_fetched_through_the_guard(
     refused = await reload(db, from_chat.id)
     assert refused.last_error and "loopback address" in refused.last_error
     assert [r.path for r, _ in httpserver.log] == ["/cli"]
+
+
+async def test_an_item_that_cannot_be_built_does_not_stop_its_feed(
+    db: Database, httpserver: HTTPServer, http: httpx.AsyncClient, clock: Clock, notices: list[str]
+) -> None:
+    from bot.content.pipeline import build_article
+
+    def fragile(item: Any, **kwargs: Any) -> Any:
+        if item.guid == "g-bad":
+            raise RecursionError("maximum recursion depth exceeded")
+        return build_article(item, **kwargs)
+
+    site = Site(items("a"))
+    feed = await add(db, serve(httpserver, "/feed", site), clock, backfill=0)
+    poller = Poller(
+        db, http, Config(), _ignore, clock, rng=random.Random(7), tick_wait=0, build_article=fragile
+    )
+    await poller.run_until_idle()
+    site.items = items("a", "bad", "c", day=2)
+    report = await next_cycle(poller, clock, db, feed.id)
+    assert [o.status for o in report.outcomes] == ["new"]
+    async with db.begin() as conn:
+        titles = {a.title for a in await articles.latest_articles(conn, limit=10)}
+    assert titles == {"Story a", "Story c"}
+    assert len(report.new_article_ids) == 1

@@ -250,14 +250,22 @@ def build_articles(
     feed_id: int,
     source: str | None,
     language: str | None,
-) -> list[Article]:
+) -> list[Article | None]:
     """Articles for (item, fingerprint) pairs, with the ingest keys set.
 
-    Module-level and free of the poller's state, so a process pool can run it.
+    An item that cannot be built is logged and left out (None), so one malformed
+    entry never keeps the rest of its feed from being posted; it is tried again
+    at the next poll. Module-level and free of the poller's state, so a process
+    pool can run it.
     """
-    built = []
+    built: list[Article | None] = []
     for item, item_print in batch:
-        article = builder(item, source=source, feed_language=language)
+        try:
+            article = builder(item, source=source, feed_language=language)
+        except Exception:
+            log.exception("feed %s: skipped item %s", feed_id, item.guid or item.url)
+            built.append(None)
+            continue
         article.feed_id = feed_id
         article.guid = item.guid
         article.extra[dedup.FINGERPRINT_KEY] = item_print
@@ -498,7 +506,9 @@ class Poller:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, functools.partial(func, *args))
 
-    async def _build(self, run: _Run, batch: Sequence[tuple[FeedItem, str]]) -> list[Article]:
+    async def _build(
+        self, run: _Run, batch: Sequence[tuple[FeedItem, str]]
+    ) -> list[Article | None]:
         return await self._cpu(
             build_articles, self.build_article, batch, run.feed.id, run.source, run.language
         )
@@ -513,10 +523,12 @@ class Poller:
                 await articles.known_articles(
                     conn,
                     run.feed.id,
-                    content_hashes=[a.content_hash for a in built if a.content_hash],
+                    content_hashes=[a.content_hash for a in built if a and a.content_hash],
                 )
             )
             for candidate, article in zip(batch, built, strict=True):
+                if article is None:
+                    continue
                 existing = candidate.match or same.find(article)
                 article_id = await self._apply(conn, run, candidate, article, existing, now)
                 if article_id is not None:
@@ -533,6 +545,8 @@ class Poller:
 
             item = await with_fulltext(item, fetch_page, self._extract)
         [article] = await self._build(run, [(item, candidate.fingerprint)])
+        if article is None:
+            return
         now = self.clock()
         async with self._transaction() as conn:
             # Writing first takes SQLite's write lock before any read, and extends the lease.
