@@ -33,6 +33,7 @@ class Delivery:
     last_error: str | None
     created_at: datetime
     finished_at: datetime | None
+    rejections: int = 0
 
 
 def _delivery(row: sa.Row[Any]) -> Delivery:
@@ -168,6 +169,22 @@ async def retry_later(
         .where(deliveries.c.id == delivery_id)
         .values(next_attempt_at=at, lease_until=None, last_error=error)
     )
+
+
+async def reject_later(conn: AsyncConnection, delivery_id: int, *, at: datetime, error: str) -> int:
+    """Telegram refused even the plainest form: count it, retry from `at`; the new count."""
+    result = await conn.execute(
+        deliveries.update()
+        .where(deliveries.c.id == delivery_id)
+        .values(
+            next_attempt_at=at,
+            lease_until=None,
+            last_error=error,
+            rejections=deliveries.c.rejections + 1,
+        )
+        .returning(deliveries.c.rejections)
+    )
+    return int(result.scalar_one())
 
 
 async def release(conn: AsyncConnection, delivery_id: int) -> None:

@@ -95,6 +95,7 @@ deliveries = sa.Table(
     sa.Column("last_error", sa.Text),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("finished_at", UTCDateTime),
+    sa.Column("rejections", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("article_id", "chat_id"),
 )
 

@@ -624,3 +624,27 @@ async def test_a_copy_arriving_before_the_post_is_recorded_still_maps(
     assert found == article_id
     copy = await resolve_post(db, GROUP, 70)
     assert copy is not None and copy.kind == "discussion_copy"
+
+
+async def test_flood_waits_do_not_use_up_the_rejection_budget(
+    db: Database, fake: FakeTelegram, bot: Bot, clock: VirtualClock
+) -> None:
+    """A post retried many times for 429s is still not given up on its first rejection."""
+    feed_id, route_list = await seed_feed(db, [A])
+    article_id = await queue_article(
+        db, feed_id, make_article(1, SECTIONS), route_list, now=clock.now()
+    )
+    async with db.begin() as conn:
+        await conn.execute(
+            schema.deliveries.update().values(attempts=50)  # many flood waits before
+        )
+    fake.fail_next(A, "bad_request", times=40)  # every form of the post refused, for a while
+    pub = Publisher(db, bot, simple_render, clock=clock, settings=PublisherSettings(max_attempts=3))
+    await pub.run_once()
+    async with db.begin() as conn:
+        [delivery] = await deliveries.deliveries_for_article(conn, article_id)
+    assert delivery.state == "pending" and delivery.rejections == 1
+    for _ in range(2):
+        clock.advance(3600)
+        await pub.run_once()
+    assert (await _states(db, article_id)) == {A: "failed"}

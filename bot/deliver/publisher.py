@@ -44,7 +44,7 @@ class PublisherSettings:
     backoff_max: float = 900.0
     max_length: int = 4096
     preview_last_part: bool = False
-    max_attempts: int = 8  # only for parts Telegram keeps rejecting (400s)
+    max_attempts: int = 8  # rejections (400s at the plainest form) before giving up
 
 
 class Publisher:
@@ -305,13 +305,14 @@ class Publisher:
         return min(self._settings.backoff_max, self._settings.backoff_base * float(2**exponent))
 
     async def _rejected(self, delivery: Delivery, failure: Classified) -> None:
-        """Even the plainest form was refused: retry later, give up after max_attempts."""
-        if delivery.attempts >= self._settings.max_attempts:
+        """Even the plainest form was refused: retry later, give up after max_attempts
+        rejections (flood waits and network retries do not count)."""
+        if delivery.rejections + 1 >= self._settings.max_attempts:
             await self._give_up(delivery, failure.detail)
             return
-        at = self._clock.now() + timedelta(seconds=self._backoff(delivery.attempts))
+        at = self._clock.now() + timedelta(seconds=self._backoff(delivery.rejections + 1))
         async with self._db.begin() as conn:
-            await deliveries.retry_later(conn, delivery.id, at=at, error=failure.detail)
+            await deliveries.reject_later(conn, delivery.id, at=at, error=failure.detail)
 
     async def _hold(self, delivery: Delivery, removed: bool) -> None:
         """The route was removed (drop quietly) or paused (park until it is resumed)."""
