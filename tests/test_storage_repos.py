@@ -155,3 +155,35 @@ async def test_outbox_and_messages(db: Database) -> None:
         assert len(await messages.messages_for_article(conn, article_id)) == 2
         assert [a.id for a in await articles.latest_articles(conn, chat_id=-1001)] == [article_id]
         assert await articles.latest_articles(conn, chat_id=-1002) == []
+
+
+async def test_leases_rejections_options_and_routed_chats(db: Database) -> None:
+    from storage import chats
+
+    async with db.begin() as conn:
+        feed = await feeds.add_feed(conn, "https://example.com/rss")
+        route = await routes.add_route(conn, feed.id, -1001)
+        assert await chats.has_routes(conn, -1001)
+        assert not await chats.has_routes(conn, -1002)
+        await routes.set_route_options(conn, route.id, {"template": "{link}"})
+        stored = await routes.get_route(conn, route.id)
+        assert stored is not None and stored.options == {"template": "{link}"}
+
+        article_id = await articles.insert_article(conn, _article(feed.id))
+        await deliveries.enqueue_deliveries(conn, article_id, [route], now=T0)
+        [delivery] = await deliveries.deliveries_for_article(conn, article_id)
+        await deliveries.extend_lease(conn, delivery.id, lease=timedelta(minutes=5), now=T0)
+        leased = await deliveries.get_delivery(conn, delivery.id)
+        assert leased is not None and leased.lease_until == T0 + timedelta(minutes=5)
+
+        later = T0 + timedelta(hours=1)
+        assert await deliveries.reject_later(conn, delivery.id, at=later, error="bad") == 1
+        assert await deliveries.reject_later(conn, delivery.id, at=later, error="bad") == 2
+        rejected = await deliveries.get_delivery(conn, delivery.id)
+        assert rejected is not None
+        assert (rejected.rejections, rejected.lease_until, rejected.next_attempt_at) == (
+            2,
+            None,
+            later,
+        )
+        assert rejected.last_error == "bad" and rejected.state == "pending"
