@@ -63,8 +63,14 @@ class _MethodHandler(tornado.web.RequestHandler):
         return raw, files
 
 
+def _no_access_log(handler: tornado.web.RequestHandler) -> None:
+    """Tornado's access log would print the token in every URL, often after tests end."""
+
+
 def make_app(fake: FakeTelegram) -> tornado.web.Application:
-    return tornado.web.Application([(r"/bot([^/]+)/(\w+)", _MethodHandler, {"fake": fake})])
+    return tornado.web.Application(
+        [(r"/bot([^/]+)/(\w+)", _MethodHandler, {"fake": fake})], log_function=_no_access_log
+    )
 
 
 @dataclass(slots=True)
