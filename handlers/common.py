@@ -10,6 +10,7 @@ from typing import Any
 from telegram import Message, Update, User
 from telegram.ext import ContextTypes
 
+from bot import i18n
 from bot.services import Services, services
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,7 @@ _TEXTS: dict[str, dict[str, str]] = {
 def language(update: Update) -> str:
     """Chinese for users whose Telegram is set to Chinese, else English."""
     user = update.effective_user
-    code = user.language_code if user else None
-    return "zh" if code and code.lower().startswith("zh") else "en"
+    return i18n.language_of(user.language_code if user else None)
 
 
 def say(key: str, lang: str, **values: object) -> str:

@@ -16,16 +16,12 @@ from bot.deliver.discussion import resolve_message
 from bot.models import Article
 from bot.resolve import article_for_reference, latest_posted_article, parse_reference
 from bot.services import Services, services
+from handlers.common import language
 from storage import articles, posts
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
-
-
-def _language(update: Update) -> str:
-    user = update.effective_user
-    return i18n.language_of(user.language_code if user else None)
 
 
 async def _reply(message: Message, text: str) -> None:
@@ -35,7 +31,7 @@ async def _reply(message: Message, text: str) -> None:
 
 async def start(update: Update, context: Context) -> None:
     if update.effective_message:
-        await update.effective_message.reply_text(i18n.text("help", _language(update)))
+        await update.effective_message.reply_text(i18n.text("help", language(update)))
 
 
 async def _username_chat_id(context: Context, username: str) -> int | None:
@@ -80,17 +76,17 @@ async def _answer(update: Update, context: Context, kind: str) -> None:
     if message is None:
         return
     svc = services(context)
-    language = _language(update)
+    lang = language(update)
     user = update.effective_user
     if user is not None and not svc.command_limiter.allow(user.id):
         wait = max(1, round(svc.command_limiter.retry_in(user.id)))
-        await message.reply_text(i18n.text("slow_down", language, seconds=wait))
+        await message.reply_text(i18n.text("slow_down", lang, seconds=wait))
         return
     try:
         target = await _target(update, context, svc)
         if isinstance(target, str):
             ref = " ".join(context.args or [])
-            await message.reply_text(i18n.text(target, language, ref=ref), do_quote=True)
+            await message.reply_text(i18n.text(target, lang, ref=ref), do_quote=True)
             return
         if kind == "summary":
             summary = await article_summary(svc.db, target, llm=_llm(svc), http=svc.http)
@@ -100,7 +96,7 @@ async def _answer(update: Update, context: Context, kind: str) -> None:
         await _reply(message, f"{target.title}\n\n{answer}")
     except Exception:
         log.exception("/%s failed in chat %s", kind, message.chat.id)
-        await message.reply_text(i18n.text("failed", language))
+        await message.reply_text(i18n.text("failed", lang))
 
 
 async def summary(update: Update, context: Context) -> None:
@@ -116,15 +112,15 @@ async def latest(update: Update, context: Context) -> None:
     if message is None:
         return
     svc = services(context)
-    language = _language(update)
+    lang = language(update)
     async with svc.db.begin() as conn:
         found = await posts.latest_posts(conn, limit=10)
     if not found:
-        await message.reply_text(i18n.text("nothing_posted", language))
+        await message.reply_text(i18n.text("nothing_posted", lang))
         return
-    lines = [i18n.text("latest_title", language)]
+    lines = [i18n.text("latest_title", lang)]
     lines += [f"{post.article.id}. {post.article.title}" for post in found]
-    lines += ["", i18n.text("latest_hint", language)]
+    lines += ["", i18n.text("latest_hint", lang)]
     await _reply(message, "\n".join(lines))
 
 
