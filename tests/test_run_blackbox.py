@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 from pytest_httpserver import HTTPServer
 
+from bot.serve import webhook_secret
 from tests.fakes import FakeTelegram, serve_in_thread
 
 CHANNEL = -1001234567890
@@ -115,3 +116,66 @@ def _get(url: str) -> tuple[int, str]:
     except httpx.HTTPError:
         return 0, ""
     return response.status_code, response.text
+
+
+def test_run_in_webhook_mode_answers_a_pushed_update(tmp_path: Path) -> None:
+    fake = FakeTelegram()
+    fake.add_user(4242, "Ada")
+    port = _free_port()
+    hook = "https://bot.example/telegram/hook"
+    with serve_in_thread(fake) as server:
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'hook.db'}",
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_API_BASE_URL": server.base_url,
+        }
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                "--webhook",
+                hook,
+                "--listen",
+                f"127.0.0.1:{port}",
+            ],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": 4242, "type": "private", "first_name": "Ada"},
+                "from": {"id": 4242, "is_bot": False, "first_name": "Ada"},
+                "text": "/help",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            },
+        }
+        url = f"http://127.0.0.1:{port}/telegram/hook"
+        try:
+            assert _wait_for(lambda: _post(url, update, "wrong-secret") == 403, timeout=60)
+            assert _post(url, update, webhook_secret(fake.token)) == 200
+            answered = _wait_for(lambda: fake.sent_to(4242), timeout=30)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            output, _ = proc.communicate(timeout=60)
+    assert answered, output
+    assert proc.returncode == 0, output
+    assert "/summary" in (fake.sent_to(4242)[0].text or "")
+    assert fake.webhook == {"url": hook, "secret_token": webhook_secret(fake.token)}
+    assert fake.token not in output
+
+
+def _post(url: str, body: dict[str, object], secret: str) -> int:
+    try:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+        return httpx.post(url, json=body, headers=headers, timeout=5).status_code
+    except httpx.HTTPError:
+        return 0
