@@ -36,9 +36,9 @@ from telegram import Bot
 from bot.deliver.pacing import PacingConfig
 from bot.deliver.publisher import Publisher
 from bot.models import Article, OutgoingMessage
+from bot.standin import FakeTelegram, RateLimits, fake_telegram_bot, serve_in_thread
 from storage import deliveries
 from storage.db import Database, create_database
-from tests.fakes import FakeTelegram, RateLimits, fake_telegram_bot, serve_in_thread
 from tests.fakes.posts import make_article, queue_article, seed_feed, simple_render
 
 

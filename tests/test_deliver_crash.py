@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.standin import FakeTelegram, serve_in_thread
 from storage import deliveries, messages
 from storage.db import create_database
-from tests.fakes import FakeTelegram, serve_in_thread
 from tests.fakes.posts import make_article, queue_article, seed_feed
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,10 +24,10 @@ from bot.deliver.pacing import PacingConfig
 from bot.deliver.publisher import Publisher, PublisherSettings
 from bot.deliver.rendering import plain_fallback, render_for_route
 from bot.models import Article, OutgoingMessage
+from bot.standin import FakeTelegram, fake_telegram_bot
 from bot.standin.botapi import FakeBotAPIRequest
 from storage import chats, deliveries, messages, routes, schema
 from storage.db import Database, create_database
-from tests.fakes import FakeTelegram, fake_telegram_bot
 from tests.fakes.clock import VirtualClock
 from tests.fakes.posts import make_article, queue_article, seed_feed, simple_render
 

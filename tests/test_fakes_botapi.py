@@ -28,9 +28,9 @@ from telegram.error import (
 )
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot.standin import FakeTelegram, RateLimits, fake_telegram_bot
 from bot.standin.botapi import FakeBotAPIRequest, split_api_url
 from bot.standin.limits import LimitState
-from tests.fakes import FakeTelegram, RateLimits, fake_telegram_bot
 from tests.fakes.plugin import fake_bot, fake_telegram  # noqa: F401
 
 CHANNEL, GROUP, USER = -1001, -1002, 501

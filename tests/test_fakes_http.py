@@ -9,7 +9,7 @@ from telegram import Bot, InputMediaPhoto, MessageEntity, Update
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
-from tests.fakes import FakeTelegram, RunningServer
+from bot.standin import FakeTelegram, RunningServer
 from tests.fakes.plugin import fake_telegram, http_fake_telegram  # noqa: F401
 
 CHANNEL, USER = -1001, 42

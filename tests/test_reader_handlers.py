@@ -13,9 +13,9 @@ from telegram import Update
 from bot.config import Settings
 from bot.content.pipeline import load_article_file
 from bot.runtime import Runtime, runtime
+from bot.standin import FakeBotAPIRequest, FakeTelegram
 from storage import articles, deliveries, feeds, routes
 from storage.db import Database
-from tests.fakes import FakeBotAPIRequest, FakeTelegram
 
 SEED = Path(__file__).parent / "fixtures" / "articles" / "wsj-deepseek-zh.txt"
 CHANNEL, GROUP, READER = -1002000000001, -1002000000002, 5150

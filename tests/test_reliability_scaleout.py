@@ -29,10 +29,10 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from bot.deliver.rendering import render_for_route
+from bot.standin import FakeTelegram, serve_in_thread
 from storage import articles, deliveries, feeds, messages, routes
 from storage.db import create_database
 from storage.schema import deliveries as deliveries_table
-from tests.fakes import FakeTelegram, serve_in_thread
 from tests.reliability_helpers import entity_dicts
 
 POSTGRES_URL = os.environ.get("CHATWIRE_TEST_POSTGRES_URL")

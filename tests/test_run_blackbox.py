@@ -15,7 +15,7 @@ import httpx
 from pytest_httpserver import HTTPServer
 
 from bot.serve import webhook_secret
-from tests.fakes import FakeTelegram, serve_in_thread
+from bot.standin import FakeTelegram, serve_in_thread
 
 CHANNEL = -1001234567890
 FEED = """<?xml version="1.0" encoding="UTF-8"?>
