@@ -55,12 +55,11 @@ def build_application(
     token: str,
     services: Services,
     handlers: Sequence[tuple[int, BaseHandler[Any, Any, Any]]],
-    jobs: Sequence[PeriodicJob] = (),
     base_url: str | None = None,
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The Application with every handler (by group) and periodic job registered.
+    """The Application with every handler registered in its group.
 
     `request`/`updates_request` let tests plug in the fake Bot API.
     """
@@ -81,7 +80,6 @@ def build_application(
     for group, handler in handlers:
         app.add_handler(handler, group=group)
     app.add_error_handler(_on_error)
-    schedule_jobs(app, jobs)
     return app
 
 

@@ -68,7 +68,7 @@ class Runtime:
 def all_handlers() -> list[tuple[int, Any]]:
     return [
         *discussion.grouped_handlers(),
-        *((0, handler) for handler in reader.handlers()),
+        *reader.grouped_handlers(),
         *feedback.grouped_handlers(),
         *admin.grouped_handlers(),
     ]

@@ -194,7 +194,3 @@ def grouped_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
         (GROUP_COMMANDS, CommandHandler(name, _command(action, audit=audit), filters=only_new))
         for name, action, audit in _ACTIONS
     ]
-
-
-def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    return [handler for _, handler in grouped_handlers()]

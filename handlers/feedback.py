@@ -243,8 +243,3 @@ def grouped_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
             ),
         ),
     ]
-
-
-def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    """The handlers in registration order; see grouped_handlers() for their groups."""
-    return [handler for _, handler in grouped_handlers()]

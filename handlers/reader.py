@@ -124,11 +124,13 @@ async def latest(update: Update, context: Context) -> None:
     await _reply(message, "\n".join(lines))
 
 
-def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    return [
-        CommandHandler("start", start),
-        CommandHandler("help", start),
-        CommandHandler("latest", latest),
-        CommandHandler("summary", summary),
-        CommandHandler("quotes", quotes),
+def grouped_handlers() -> list[tuple[int, BaseHandler[Any, Any, Any]]]:
+    """(group, handler) pairs, the shape bot.app.build_application takes."""
+    commands = [
+        ("start", start),
+        ("help", start),
+        ("latest", latest),
+        ("summary", summary),
+        ("quotes", quotes),
     ]
+    return [(0, CommandHandler(name, callback)) for name, callback in commands]
