@@ -108,11 +108,11 @@ def is_admin(svc: Services, update: Update) -> bool:
     message = update.effective_message
     admin_chat = svc.settings.admin_chat_id
     if message is not None and message.sender_chat is not None:
-        return (
-            admin_chat is not None
-            and message.chat.id == admin_chat
-            and message.sender_chat.id == admin_chat
-        )
+        # Whoever writes under a chat's name (send-as-channel, a linked channel) is that
+        # chat, never the user behind it: only the admin chat itself, inside it, counts.
+        in_admin_chat = message.chat.id == admin_chat
+        as_admin_chat = message.sender_chat.id == admin_chat
+        return in_admin_chat and as_admin_chat
     user = update.effective_user
     return svc.is_admin(user.id if user else None)
 
