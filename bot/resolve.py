@@ -113,4 +113,7 @@ async def visible_target(
     if message.reply_to_message is not None:
         return "no_post"
     latest = await scope.latest(db, limit=1)
-    return latest[0].article if latest else "nothing_posted"
+    if not latest:
+        return "nothing_posted"
+    async with db.begin() as conn:
+        return await articles.get_article(conn, latest[0].article_id) or "nothing_posted"

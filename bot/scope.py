@@ -25,7 +25,6 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from storage import visibility
 from storage.db import Database
-from storage.posts import Post
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +192,7 @@ class Scope:
         seen = await asyncio.gather(*(self.sees_chat(chat_id) for chat_id in candidates))
         return {chat_id for chat_id, ok in zip(candidates, seen, strict=True) if ok}
 
-    async def latest(self, db: Database, *, limit: int = 10) -> list[Post]:
+    async def latest(self, db: Database, *, limit: int = 10) -> list[visibility.SeenPost]:
         chat_ids = await self.listing_chats(db)
         async with db.begin() as conn:
             return await visibility.latest_posts_seen_in(conn, chat_ids, limit=limit)

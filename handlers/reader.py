@@ -109,7 +109,7 @@ async def latest(update: Update, context: Context) -> None:
         await message.reply_text(i18n.text("nothing_posted", lang))
         return
     lines = [i18n.text("latest_title", lang)]
-    lines += [f"{post.article.id}. {post.article.title}" for post in found]
+    lines += [f"{post.article_id}. {post.title}" for post in found]
     lines += ["", i18n.text("latest_hint", lang)]
     await _reply(message, "\n".join(lines))
 

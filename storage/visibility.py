@@ -9,15 +9,25 @@ a delivery not yet made) appear in no chat and so are visible to nobody.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.articles import get_article
-from storage.posts import POST_KINDS, Post
-from storage.schema import chats, messages
+from storage.posts import POST_KINDS
+from storage.schema import articles, chats, messages
 
 DISCUSSION_COPY = "discussion_copy"
+
+
+@dataclass(frozen=True, slots=True)
+class SeenPost:
+    """An article as a listing shows it, and the message where it appeared."""
+
+    article_id: int
+    title: str
+    chat_id: int
+    message_id: int
 
 
 def _appeared() -> sa.ColumnElement[bool]:
@@ -35,9 +45,28 @@ async def chats_of_article(conn: AsyncConnection, article_id: int) -> set[int]:
 
 
 async def chats_with_posts(conn: AsyncConnection) -> list[int]:
-    """Every chat where some post appeared (the chats a private reader might see)."""
-    rows = await conn.execute(sa.select(messages.c.chat_id).where(_appeared()).distinct())
-    return sorted(int(chat_id) for (chat_id,) in rows)
+    """Every chat where some post appeared (the chats a private reader might see).
+
+    Steps through the distinct chat ids on the (chat_id, message_id) index, one
+    lookup per chat, instead of scanning every message.
+    """
+    found: list[int] = []
+    after: int | None = None
+    while True:
+        query = sa.select(sa.func.min(messages.c.chat_id))
+        if after is not None:
+            query = query.where(messages.c.chat_id > after)
+        chat_id = (await conn.execute(query)).scalar_one_or_none()
+        if chat_id is None:
+            return found
+        after = int(chat_id)
+        has_post = (
+            await conn.execute(
+                sa.select(messages.c.id).where(messages.c.chat_id == after, _appeared()).limit(1)
+            )
+        ).first()
+        if has_post is not None:
+            found.append(after)
 
 
 async def linked_chat_ids(conn: AsyncConnection, chat_id: int) -> set[int]:
@@ -56,36 +85,68 @@ async def linked_chat_ids(conn: AsyncConnection, chat_id: int) -> set[int]:
     return found
 
 
-async def latest_posts_seen_in(
-    conn: AsyncConnection, chat_ids: Collection[int], *, limit: int = 10
-) -> list[Post]:
-    """The latest articles that appeared in any of `chat_ids`, newest first.
+async def _latest_in_chat(
+    conn: AsyncConnection, chat_id: int, limit: int, batch: int
+) -> list[tuple[int, int, int]]:
+    """(row id, message id, article id) of the `limit` articles that appeared last in a chat.
 
-    Each comes with its first post in one of those chats (its discussion copy's
-    channel post when the chat only holds the copy).
+    Walks the chat's messages by message id, newest first, on the (chat_id,
+    message_id) index, stopping once `limit` distinct articles are found.
     """
-    if not chat_ids:
-        return []
-    ids = sorted(set(chat_ids))
-    seen_here = sa.select(messages.c.article_id).where(messages.c.chat_id.in_(ids), _appeared())
-    first = sa.func.min(messages.c.id).label("first_id")
-    query = (
-        sa.select(messages.c.article_id, first)
-        .where(messages.c.kind.like(POST_KINDS), messages.c.article_id.in_(seen_here))
-        .group_by(messages.c.article_id)
-        .order_by(first.desc())
-        .limit(limit)
-    )
-    found: list[Post] = []
-    for article_id, first_id in (await conn.execute(query)).all():
-        row = (
-            await conn.execute(
-                sa.select(messages.c.chat_id, messages.c.message_id).where(
-                    messages.c.id == first_id
-                )
-            )
-        ).one()
-        article = await get_article(conn, article_id)
-        if article is not None:
-            found.append(Post(article, int(row.chat_id), int(row.message_id)))
+    found: list[tuple[int, int, int]] = []
+    seen: set[int] = set()
+    before: int | None = None
+    while len(found) < limit:
+        query = (
+            sa.select(messages.c.id, messages.c.message_id, messages.c.article_id)
+            .where(messages.c.chat_id == chat_id, _appeared())
+            .order_by(messages.c.message_id.desc())
+            .limit(batch)
+        )
+        if before is not None:
+            query = query.where(messages.c.message_id < before)
+        rows = (await conn.execute(query)).all()
+        for row_id, message_id, article_id in rows:
+            if article_id not in seen and len(found) < limit:
+                seen.add(article_id)
+                found.append((int(row_id), int(message_id), int(article_id)))
+        if len(rows) < batch:
+            break
+        before = rows[-1].message_id
     return found
+
+
+async def latest_posts_seen_in(
+    conn: AsyncConnection, chat_ids: Collection[int], *, limit: int = 10, batch: int = 100
+) -> list[SeenPost]:
+    """The articles that appeared most recently in any of `chat_ids`, newest first.
+
+    Each chat is read newest first and only until it has given `limit` articles,
+    so the cost does not grow with the number of stored articles. Each post comes
+    with its latest message among those chats (the post, or its discussion copy).
+    """
+    if limit <= 0:
+        return []
+    candidates: list[tuple[int, int, int, int]] = []  # row id, chat, message, article
+    for chat_id in sorted(set(chat_ids)):
+        for row_id, message_id, article_id in await _latest_in_chat(conn, chat_id, limit, batch):
+            candidates.append((row_id, chat_id, message_id, article_id))
+    latest: list[tuple[int, int, int]] = []  # article, chat, message
+    seen: set[int] = set()
+    for _, chat_id, message_id, article_id in sorted(candidates, reverse=True):
+        if article_id not in seen and len(latest) < limit:
+            seen.add(article_id)
+            latest.append((article_id, chat_id, message_id))
+    if not latest:
+        return []
+    rows = await conn.execute(
+        sa.select(articles.c.id, articles.c.title).where(
+            articles.c.id.in_([article_id for article_id, _, _ in latest])
+        )
+    )
+    titles = {int(article_id): str(title) for article_id, title in rows}
+    return [
+        SeenPost(article_id, titles[article_id], chat_id, message_id)
+        for article_id, chat_id, message_id in latest
+        if article_id in titles
+    ]
