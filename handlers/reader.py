@@ -104,7 +104,12 @@ async def latest(update: Update, context: Context) -> None:
         return
     svc = services(context)
     lang = language(update)
-    found = await (await _scope(update, context, svc)).latest(svc.db, limit=10)
+    try:
+        found = await (await _scope(update, context, svc)).latest(svc.db, limit=10)
+    except Exception:
+        log.exception("/latest failed in chat %s", message.chat.id)
+        await message.reply_text(i18n.text("failed", lang))
+        return
     if not found:
         await message.reply_text(i18n.text("nothing_posted", lang))
         return
