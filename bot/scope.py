@@ -34,6 +34,7 @@ V = TypeVar("V")
 CHAT_TTL_SECONDS = 600.0
 MEMBER_TTL_SECONDS = 60.0
 MISSING_CHAT_TTL_SECONDS = 60.0
+POSTING_CHATS_TTL_SECONDS = 30.0
 MAX_CACHED = 10_000
 _MEMBER_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 
@@ -80,18 +81,33 @@ class ChatFacts:
 
 @dataclass(slots=True)
 class TelegramFacts:
-    """getChat and getChatMember answers, cached; shared by all handlers (lives in Services)."""
+    """getChat and getChatMember answers (and which chats have posts), briefly cached;
+    shared by all handlers (lives in Services)."""
 
     clock: Callable[[], float] = time.monotonic
     chat_ttl: float = CHAT_TTL_SECONDS
     member_ttl: float = MEMBER_TTL_SECONDS
     max_entries: int = MAX_CACHED
+    posting_ttl: float = POSTING_CHATS_TTL_SECONDS
     _chats: ExpiringCache[int, ChatFacts | None] = field(init=False)
     _members: ExpiringCache[tuple[int, int], bool] = field(init=False)
+    _posting: ExpiringCache[str, list[int]] = field(init=False)
 
     def __post_init__(self) -> None:
         self._chats = ExpiringCache(self.max_entries, self.clock)
         self._members = ExpiringCache(self.max_entries, self.clock)
+        self._posting = ExpiringCache(1, self.clock)
+
+    async def chats_with_posts(self, db: Database) -> list[int]:
+        """The chats where posts appeared; a chat's first post shows in private listings
+        within `posting_ttl` seconds (answers about one article never wait for it)."""
+        cached, found = self._posting.get("all")
+        if cached and found is not None:
+            return found
+        async with db.begin() as conn:
+            found = await visibility.chats_with_posts(conn)
+        self._posting.put("all", found, self.posting_ttl)
+        return found
 
     async def chat(self, bot: Bot, chat_id: int) -> ChatFacts | None:
         """The chat's public username and linked chat; None when Telegram will not say."""
@@ -187,8 +203,7 @@ class Scope:
         every chat with posts the reader can see."""
         if not self.viewer.private:
             return set(self.home)
-        async with db.begin() as conn:
-            candidates = await visibility.chats_with_posts(conn)
+        candidates = await self.facts.chats_with_posts(db)
         seen = await asyncio.gather(*(self.sees_chat(chat_id) for chat_id in candidates))
         return {chat_id for chat_id, ok in zip(candidates, seen, strict=True) if ok}
 

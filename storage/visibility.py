@@ -51,22 +51,16 @@ async def chats_with_posts(conn: AsyncConnection) -> list[int]:
     lookup per chat, instead of scanning every message.
     """
     found: list[int] = []
-    after: int | None = None
     while True:
-        query = sa.select(sa.func.min(messages.c.chat_id))
-        if after is not None:
-            query = query.where(messages.c.chat_id > after)
-        chat_id = (await conn.execute(query)).scalar_one_or_none()
+        query = sa.select(messages.c.chat_id).where(_appeared())
+        if found:
+            query = query.where(messages.c.chat_id > found[-1])
+        chat_id = (
+            await conn.execute(query.order_by(messages.c.chat_id).limit(1))
+        ).scalar_one_or_none()
         if chat_id is None:
             return found
-        after = int(chat_id)
-        has_post = (
-            await conn.execute(
-                sa.select(messages.c.id).where(messages.c.chat_id == after, _appeared()).limit(1)
-            )
-        ).first()
-        if has_post is not None:
-            found.append(after)
+        found.append(int(chat_id))
 
 
 async def linked_chat_ids(conn: AsyncConnection, chat_id: int) -> set[int]:
