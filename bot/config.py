@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     summary_llm_timeout_seconds: float = Field(default=20.0, gt=0)
 
     commands_per_minute: int = Field(default=10, ge=1)
+    feedback_per_minute: int = Field(default=10, ge=1)
     allow_private_feed_urls: bool = False
 
     @field_validator("admin_ids", mode="before")

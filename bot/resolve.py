@@ -6,7 +6,11 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from telegram import Message
+
+from bot.deliver.discussion import resolve_message
 from bot.models import Article
+from bot.scope import Scope
 from storage import articles, messages, posts
 from storage.db import Database
 
@@ -75,3 +79,41 @@ async def latest_posted_article(db: Database) -> Article | None:
     async with db.begin() as conn:
         found = await posts.latest_posts(conn, limit=1)
     return found[0].article if found else None
+
+
+async def visible_target(
+    db: Database,
+    scope: Scope,
+    message: Message,
+    argument: str,
+    *,
+    chat_id_for_username: Callable[[str], Awaitable[int | None]],
+) -> Article | str:
+    """The article a reader's command is about, if they may ask about it; else why not.
+
+    Tried in order: the argument (link or id), the post the message replies to or
+    forwards (any part, or its discussion copy), then the latest post in scope.
+    An article outside the scope is answered exactly like one that does not
+    exist, so a reader learns nothing about other chats' posts.
+    """
+    if argument.strip():
+        ref = parse_reference(argument)
+        if ref is None:
+            return "no_post"
+        found = await article_for_reference(db, ref, chat_id_for_username=chat_id_for_username)
+        if found is None or found.id is None or not await scope.sees_article(db, found.id):
+            return "unknown_post"
+        return found
+    sent = await resolve_message(db, message)
+    if sent is not None:
+        if not await scope.sees_article(db, sent.article_id):
+            return "no_post"
+        async with db.begin() as conn:
+            return await articles.get_article(conn, sent.article_id) or "no_post"
+    if message.reply_to_message is not None:
+        return "no_post"
+    latest = await scope.latest(db, limit=1)
+    if not latest:
+        return "nothing_posted"
+    async with db.begin() as conn:
+        return await articles.get_article(conn, latest[0].article_id) or "nothing_posted"

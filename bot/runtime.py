@@ -121,6 +121,7 @@ async def runtime(
         http=http,
         notify=notify,
         command_limiter=SlidingWindowLimiter(settings.commands_per_minute, 60.0),
+        feedback_limiter=SlidingWindowLimiter(settings.feedback_per_minute, 60.0),
     )
     metrics = Metrics()
     app = build_application(

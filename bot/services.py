@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -11,6 +11,7 @@ from telegram.ext import CallbackContext
 
 from bot.config import Settings
 from bot.ratelimit import SlidingWindowLimiter
+from bot.scope import TelegramFacts
 from storage.db import Database
 
 SERVICES_KEY = "chatwire.services"
@@ -23,6 +24,11 @@ class Services:
     http: httpx.AsyncClient
     notify: Callable[[str], Awaitable[None]]
     command_limiter: SlidingWindowLimiter
+    # Feedback cards to the admin chat, all readers together: leaves room for notices.
+    feedback_limiter: SlidingWindowLimiter = field(
+        default_factory=lambda: SlidingWindowLimiter(10, 60.0)
+    )
+    telegram_facts: TelegramFacts = field(default_factory=TelegramFacts)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.admin_ids

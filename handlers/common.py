@@ -24,9 +24,12 @@ _TEXTS: dict[str, dict[str, str]] = {
         "en": "Sorry, only the bot's admins can use this command.",
         "zh": "抱歉，只有机器人的管理员可以使用这个命令。",
     },
-    "slow_down": {
-        "en": "You are sending commands too fast; please try again in {seconds} s.",
-        "zh": "你发送得太快了，请 {seconds} 秒后再试。",
+    "feedback_busy": {
+        "en": (
+            "The editors are receiving a lot of feedback right now; "
+            "please send yours again in {seconds} s."
+        ),
+        "zh": "编辑们此刻收到的反馈太多了，请 {seconds} 秒后再发送。",
     },
     "feedback_usage": {
         "en": "Usage: /feedback <your message> (reply to a post to link it).",
@@ -105,26 +108,62 @@ def is_admin(svc: Services, update: Update) -> bool:
     message = update.effective_message
     admin_chat = svc.settings.admin_chat_id
     if message is not None and message.sender_chat is not None:
-        return (
-            admin_chat is not None
-            and message.chat.id == admin_chat
-            and message.sender_chat.id == admin_chat
-        )
+        # Whoever writes under a chat's name (send-as-channel, a linked channel) is that
+        # chat, never the user behind it: only the admin chat itself, inside it, counts.
+        in_admin_chat = message.chat.id == admin_chat
+        as_admin_chat = message.sender_chat.id == admin_chat
+        return in_admin_chat and as_admin_chat
     user = update.effective_user
     return svc.is_admin(user.id if user else None)
 
 
 async def within_limit(svc: Services, update: Update, message: Message) -> bool:
-    """Count one command for this user; if over the limit, say when to retry (once)."""
+    """Count one reader command for its actor; if over the limit, say when to retry (once).
+
+    The actor is the user, or the chat an anonymous admin or a channel speaks as:
+    all of those share Telegram's placeholder user ids, not one budget.
+    """
     key = actor_id(update)
     if key is None:
         return False
-    if svc.command_limiter.allow(key):
+    limiter = svc.command_limiter
+    if limiter.allow(key):
         return True
-    wait = max(1, round(svc.command_limiter.retry_in(key)))
+    wait = max(1, round(limiter.retry_in(key)))
     log.info("rate limit: %s in chat %s waits %s s", key, message.chat.id, wait)
-    await reply_plain(message, say("slow_down", language(update), seconds=wait))
+    if limiter.first_refusal(key):
+        await reply_plain(message, i18n.text("slow_down", language(update), seconds=wait))
     return False
+
+
+async def feedback_room(svc: Services, update: Update, message: Message) -> bool:
+    """One more feedback card for the admin chat, all readers together, if the cap allows.
+
+    The cap keeps the admin chat's Telegram budget free for operational notices
+    and the admins' own replies; a reader over it is told when to send again.
+    """
+    if svc.settings.admin_chat_id is None or svc.feedback_limiter.allow("admin_chat"):
+        return True
+    wait = max(1, round(svc.feedback_limiter.retry_in("admin_chat")))
+    log.warning(
+        "feedback cap reached: %s in chat %s waits %s s", actor_id(update), message.chat.id, wait
+    )
+    await reply_plain(message, say("feedback_busy", language(update), seconds=wait))
+    return False
+
+
+def limited(callback: Callback) -> Callback:
+    """Run a reader command only within its actor's rate limit."""
+
+    @functools.wraps(callback)
+    async def guarded(update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        if await within_limit(services(context), update, message):
+            await callback(update, context)
+
+    return guarded
 
 
 def admin_command(callback: Callback) -> Callback:

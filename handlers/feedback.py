@@ -18,6 +18,7 @@ from handlers.common import (
     Context,
     actor_id,
     display_name,
+    feedback_room,
     is_admin,
     language,
     reply_plain,
@@ -86,6 +87,8 @@ async def _submit(
     if len(text) > core.MAX_FEEDBACK_CHARS:
         limit, length = core.MAX_FEEDBACK_CHARS, len(text)
         await reply_plain(message, say("feedback_too_long", lang, limit=limit, length=length))
+        return
+    if not await feedback_room(svc, update, message):
         return
     origin = core.Origin(
         chat_id=message.chat.id,

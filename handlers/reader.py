@@ -12,12 +12,10 @@ from bot import i18n
 from bot.analysis.llm import LLMConfig
 from bot.analysis.report import quotes_text, summary_text
 from bot.answers import answer_chunks, article_quotes, article_summary
-from bot.deliver.discussion import resolve_message
-from bot.models import Article
-from bot.resolve import article_for_reference, latest_posted_article, parse_reference
+from bot.resolve import visible_target
+from bot.scope import Scope, Viewer, scope_for
 from bot.services import Services, services
-from handlers.common import language
-from storage import articles, posts
+from handlers.common import language, limited
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +27,7 @@ async def _reply(message: Message, text: str) -> None:
         await message.reply_text(chunk, do_quote=True)
 
 
+@limited
 async def start(update: Update, context: Context) -> None:
     if update.effective_message:
         await update.effective_message.reply_text(i18n.text("help", language(update)))
@@ -42,25 +41,12 @@ async def _username_chat_id(context: Context, username: str) -> int | None:
         return None
 
 
-async def _target(update: Update, context: Context, svc: Services) -> Article | str:
-    """The article the command is about, or the key of the reason there is none."""
+async def _scope(update: Update, context: Context, svc: Services) -> Scope:
     message = update.effective_message
     assert message is not None
-    if context.args:
-        ref = parse_reference(" ".join(context.args))
-        if ref is None:
-            return "no_post"
-        found = await article_for_reference(
-            svc.db, ref, chat_id_for_username=lambda name: _username_chat_id(context, name)
-        )
-        return found or "unknown_post"
-    sent = await resolve_message(svc.db, message)
-    if sent is not None:
-        async with svc.db.begin() as conn:
-            return await articles.get_article(conn, sent.article_id) or "no_post"
-    if message.reply_to_message is not None:
-        return "no_post"
-    return await latest_posted_article(svc.db) or "nothing_posted"
+    user = update.effective_user
+    viewer = Viewer(message.chat.id, message.chat.type, user.id if user else None)
+    return await scope_for(svc.db, context.bot, svc.telegram_facts, viewer)
 
 
 def _llm(svc: Services) -> LLMConfig | None:
@@ -77,13 +63,14 @@ async def _answer(update: Update, context: Context, kind: str) -> None:
         return
     svc = services(context)
     lang = language(update)
-    user = update.effective_user
-    if user is not None and not svc.command_limiter.allow(user.id):
-        wait = max(1, round(svc.command_limiter.retry_in(user.id)))
-        await message.reply_text(i18n.text("slow_down", lang, seconds=wait))
-        return
     try:
-        target = await _target(update, context, svc)
+        target = await visible_target(
+            svc.db,
+            await _scope(update, context, svc),
+            message,
+            " ".join(context.args or []),
+            chat_id_for_username=lambda name: _username_chat_id(context, name),
+        )
         if isinstance(target, str):
             ref = " ".join(context.args or [])
             await message.reply_text(i18n.text(target, lang, ref=ref), do_quote=True)
@@ -99,27 +86,35 @@ async def _answer(update: Update, context: Context, kind: str) -> None:
         await message.reply_text(i18n.text("failed", lang))
 
 
+@limited
 async def summary(update: Update, context: Context) -> None:
     await _answer(update, context, "summary")
 
 
+@limited
 async def quotes(update: Update, context: Context) -> None:
     await _answer(update, context, "quotes")
 
 
+@limited
 async def latest(update: Update, context: Context) -> None:
+    """The asking chat's latest posts; in private, those the reader can see."""
     message = update.effective_message
     if message is None:
         return
     svc = services(context)
     lang = language(update)
-    async with svc.db.begin() as conn:
-        found = await posts.latest_posts(conn, limit=10)
+    try:
+        found = await (await _scope(update, context, svc)).latest(svc.db, limit=10)
+    except Exception:
+        log.exception("/latest failed in chat %s", message.chat.id)
+        await message.reply_text(i18n.text("failed", lang))
+        return
     if not found:
         await message.reply_text(i18n.text("nothing_posted", lang))
         return
     lines = [i18n.text("latest_title", lang)]
-    lines += [f"{post.article.id}. {post.article.title}" for post in found]
+    lines += [f"{post.article_id}. {post.title}" for post in found]
     lines += ["", i18n.text("latest_hint", lang)]
     await _reply(message, "\n".join(lines))
 

@@ -238,7 +238,8 @@ async def test_comment_capture(world: World) -> None:
         (READER, "Reader", "好文章！（改）"),
         (OTHER_READER, "Mallory", "I disagree"),
     ]
-    assert world.texts(GROUP) == []  # comments get no reply
+    # Only the /summary command is answered; comments get no reply.
+    assert world.texts(GROUP) == ["Rates\n\nThis article has no body text to summarise."]
 
     await world.private(ADMIN, f"/comments {article_id}")
     shown = world.last(ADMIN).body

@@ -25,6 +25,7 @@ from bot.standin.botapi import FakeBotAPIRequest, FakeTelegram
 from bot.standin.state import SentRecord
 from handlers import admin as admin_handlers
 from handlers import feedback as feedback_handlers
+from handlers import reader as reader_handlers
 from storage.db import Database
 
 ADMIN = 1001
@@ -34,6 +35,12 @@ OTHER_READER = 2002
 ADMIN_CHAT = -1009000000001
 CHANNEL = -1009000000100
 GROUP = -1009000000200
+CHANNEL_BOT = {  # the `from` of messages sent "as a channel" (send-as, or a linked channel)
+    "id": 136817688,
+    "is_bot": True,
+    "first_name": "Channel",
+    "username": "Channel_Bot",
+}
 ANONYMOUS_BOT = {
     "id": 1087968824,
     "is_bot": True,
@@ -165,11 +172,16 @@ async def make_world(
             send_notice, settings.admin_chat_id, limit=notices_per_hour, clock=clock
         ),
         command_limiter=SlidingWindowLimiter(settings.commands_per_minute, 60, clock=clock),
+        feedback_limiter=SlidingWindowLimiter(settings.feedback_per_minute, 60, clock=clock),
     )
     app = build_application(
         token=fake.token,
         services=services,
-        handlers=[*feedback_handlers.grouped_handlers(), *admin_handlers.grouped_handlers()],
+        handlers=[
+            *reader_handlers.grouped_handlers(),
+            *feedback_handlers.grouped_handlers(),
+            *admin_handlers.grouped_handlers(),
+        ],
         request=request,
         updates_request=FakeBotAPIRequest(fake),
     )

@@ -141,10 +141,15 @@ async def test_no_post_gets_a_helpful_answer(world: World) -> None:
 async def test_help_and_rate_limit(world: World) -> None:
     help_text = await world.say(world.fake.send_private(READER, "/help"), READER)
     assert "/summary" in help_text and "/quotes" in help_text
-    for _ in range(5):
-        await world.say(world.fake.send_private(READER, "/summary"), READER)
+    for command in ("/latest", "/start", "/summary", "/quotes"):  # five with /help
+        await world.say(world.fake.send_private(READER, command), READER)
     slow = await world.say(world.fake.send_private(READER, "/summary"), READER)
     assert "faster than I can answer" in slow
+    before = len(world.fake.sent_to(READER))
+    for command in ("/help", "/latest", "/quotes"):  # a flood is told once, not answered
+        world.fake.send_private(READER, command)
+    await world.deliver_updates()
+    assert len(world.fake.sent_to(READER)) == before
 
 
 async def test_help_and_answers_follow_the_readers_language(world: World) -> None:
