@@ -16,6 +16,7 @@ from bot.deliver.discussion import resolve_message
 from bot.models import Article
 from bot.resolve import article_for_reference, latest_posted_article, parse_reference
 from bot.services import Services, services
+from bot.translate.answers import reader_version
 from handlers.common import language
 from storage import articles, posts
 
@@ -88,6 +89,7 @@ async def _answer(update: Update, context: Context, kind: str) -> None:
             ref = " ".join(context.args or [])
             await message.reply_text(i18n.text(target, lang, ref=ref), do_quote=True)
             return
+        target = await reader_version(svc.db, target, message.chat.id)
         if kind == "summary":
             summary = await article_summary(svc.db, target, llm=_llm(svc), http=svc.http)
             answer = summary_text(summary, target.language)
