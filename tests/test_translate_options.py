@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 
 from bot.admin import AdminError, parse_addfeed
 from bot.config import Settings
@@ -40,13 +41,13 @@ def test_settings_refuse_an_api_key_over_plain_http() -> None:
             _env_file=None,  # type: ignore[call-arg]
             translate_llm_url="http://llm.example.net/v1",
             translate_llm_model="m",
-            translate_llm_api_key="k",
+            translate_llm_api_key=SecretStr("k"),
         )
     ok = Settings(
         _env_file=None,  # type: ignore[call-arg]
         translate_llm_url="http://127.0.0.1:8000/v1",
         translate_llm_model="m",
-        translate_llm_api_key="k",
+        translate_llm_api_key=SecretStr("k"),
         translate_name="ChatGPT o1",
     )
     config = engine_config(ok)

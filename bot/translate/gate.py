@@ -51,6 +51,15 @@ class TranslationGate:
     async def __call__(
         self, delivery: Delivery, article: Article, options: Mapping[str, Any]
     ) -> Article | None:
+        try:
+            return await self._prepare(delivery, article, options)
+        except Exception:  # a bug here must not stall the chat: post the original
+            log.exception("translation gate failed for article %s", article.id)
+            return article
+
+    async def _prepare(
+        self, delivery: Delivery, article: Article, options: Mapping[str, Any]
+    ) -> Article | None:
         target = options.get("translate")
         if not isinstance(target, str) or not target or article.id is None:
             return article
