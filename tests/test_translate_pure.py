@@ -97,7 +97,7 @@ def test_parse_answer_accepts_fences_and_objects_and_refuses_the_rest() -> None:
     assert parse_answer('```json\n["a", "b"]\n```') == ["a", "b"]
     assert parse_answer('{"translations": ["a"]}') == ["a"]
     assert parse_answer('Here: ["a"] done') == ["a"]
-    for bad in ('["a", ', "no json at all", '[1, 2]', '{"a": [1], "b": []}'):
+    for bad in ('["a", ', "no json at all", "[1, 2]", '{"a": [1], "b": []}'):
         with pytest.raises(CheckError):
             parse_answer(bad)
 
@@ -113,7 +113,12 @@ def test_prompt_delimits_the_blocks_as_data() -> None:
 
 
 def test_batches_cut_at_block_boundaries_within_the_budget() -> None:
-    assert batches([40, 40, 40, 200, 10], 100) == [range(0, 2), range(2, 3), range(3, 4), range(4, 5)]
+    assert batches([40, 40, 40, 200, 10], 100) == [
+        range(0, 2),
+        range(2, 3),
+        range(3, 4),
+        range(4, 5),
+    ]
     assert batches([], 100) == []
 
 
@@ -133,3 +138,10 @@ def test_api_key_only_over_https_or_loopback() -> None:
     check_key_transport("http://llm.lan/v1", None)
     with pytest.raises(ValueError, match="https"):
         check_key_transport("http://llm.lan/v1", "k")
+
+
+def test_space_after_a_leading_kept_token_survives() -> None:
+    html = sanitize_html('<p><code>"cors"</code> mode is what you want here.</p>')
+    doc = segment(html)
+    assert [b.source for b in doc.blocks] == ["mode is what you want here."]
+    assert doc.rebuild(["模式正是你想要的。"]) == '<p><code>"cors"</code> 模式正是你想要的。</p>'

@@ -218,7 +218,13 @@ def _run_pieces(run: list[Token], tag: str) -> list[str | Block]:
             n = len(block.pairs) + len(block.atoms) + 1
             block.atoms[n] = token.raw
             out.append(f"<x{n}/>")
-    block.source = _SPACE.sub(" ", "".join(out)).strip()
+    joined = _SPACE.sub(" ", "".join(out))
+    # a space between a kept edge tag and the text stays outside the model's view
+    if joined.startswith(" ") and block.prefix:
+        block.prefix += " "
+    if joined.endswith(" ") and block.suffix:
+        block.suffix = " " + block.suffix
+    block.source = joined.strip()
     return [block]
 
 
