@@ -38,7 +38,10 @@ _PART = re.compile(r"(\d+)([smhd])")
 _LINK_CHAT = re.compile(
     r"^(?:https?://)?(?:t\.me|telegram\.me)/(?P<name>[A-Za-z][A-Za-z0-9_]{3,})/?$"
 )
-ADDFEED_USAGE = "Usage: /addfeed URL [@channel or chat id] [interval like 600, 30m, 2h]"
+ADDFEED_USAGE = (
+    "Usage: /addfeed URL [@channel or chat id] [interval like 600, 30m, 2h] "
+    "[translate=zh-Hans] [fallback=original|hold]"
+)
 
 
 class AdminError(Exception):
@@ -60,6 +63,7 @@ class AddFeedArgs:
     url: str
     target: ChatRef | None
     interval: int | None
+    settings: tuple[tuple[str, str], ...] = ()  # key=value words (translate=, fallback=)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,14 @@ def parse_chat_ref(text: str) -> ChatRef | None:
 
 
 def parse_addfeed(args: Sequence[str]) -> AddFeedArgs:
+    pairs = tuple(
+        (k.strip().lower(), v.strip())
+        for k, _, v in (a.partition("=") for a in args[1:] if "=" in a)
+    )
+    unknown = [k for k, _ in pairs if k not in ("translate", "fallback")]
+    if unknown:
+        raise AdminError(f"Not understood: {unknown[0]}=…. {ADDFEED_USAGE}")
+    args = [args[0], *(a for a in args[1:] if "=" not in a)] if args else []
     if not args or len(args) > 3:
         raise AdminError(ADDFEED_USAGE)
     target: ChatRef | None = None
@@ -108,7 +120,7 @@ def parse_addfeed(args: Sequence[str]) -> AddFeedArgs:
             raise AdminError(f"Not understood: {token!r}. {ADDFEED_USAGE}")
     if interval is not None and not MIN_INTERVAL <= interval <= MAX_INTERVAL:
         raise AdminError(f"The interval must be between {MIN_INTERVAL} s and 7 days.")
-    return AddFeedArgs(args[0], target, interval)
+    return AddFeedArgs(args[0], target, interval, pairs)
 
 
 def parse_id(args: Sequence[str], usage: str) -> int:
@@ -155,12 +167,31 @@ async def add_feed(
     default_interval: int,
     added_by: int | None = None,
     now: datetime | None = None,
+    translation_configured: bool = False,
 ) -> str:
     """Add (or reuse) the feed and, with a target, route it there once the bot can post.
+
+    `translate=LANG` (and `fallback=`) make the route a translation route; refused in one
+    line when no translation endpoint is configured.
 
     The feed's options say it came from chat (and from whom), so the poller can
     keep applying the URL guard to it.
     """
+    options: dict[str, object] = {}
+    if request.settings:
+        from bot.translate.options import translation_options
+
+        given = dict(request.settings)
+        try:
+            options = translation_options(
+                given.get("translate"),
+                given.get("fallback"),
+                configured=translation_configured,
+            )
+        except ValueError as exc:
+            raise AdminError(f"Not added: {exc}.") from None
+        if options and request.target is None:
+            raise AdminError("Not added: translate= needs a channel to post to.")
     try:
         await guard.check(request.url)
     except UnsafeURLError as exc:
@@ -182,12 +213,13 @@ async def add_feed(
         elif request.interval is not None:
             await feeds.update_feed(conn, feed.id, interval_seconds=request.interval)
         if chat is not None:
-            await routes.add_route(conn, feed.id, chat[0], now=now)
+            await routes.add_route(conn, feed.id, chat[0], options=options or None, now=now)
     head = f"Added feed #{feed.id}" if created else f"Feed #{feed.id} already existed"
     interval = request.interval or feed.interval_seconds
     if chat is None:
         return f"{head}: {request.url} (every {interval} s). No channel given: it has no route yet."
-    return f"{head}: {request.url} (every {interval} s) → {chat[1]} ({chat[0]})."
+    translated = f" Posts are translated into {options['translate']}." if options else ""
+    return f"{head}: {request.url} (every {interval} s) → {chat[1]} ({chat[0]}).{translated}"
 
 
 async def remove_feed(db: Database, feed_id: int) -> str:

@@ -17,6 +17,7 @@ from bot.analysis.summary import Summary, extractive_summary
 from bot.models import Article
 from bot.render.rich import Rich
 from bot.render.split import Budget, split_ranges
+from bot.translate.answers import cache_variant
 from storage import cache
 from storage.db import Database
 
@@ -43,7 +44,7 @@ async def article_summary(
 ) -> Summary:
     """The article's summary: from the cache, else from the LLM or the extractive summarizer."""
     assert article.id is not None, "only stored articles are summarized"
-    method = summarizer_name(llm)
+    method = cache_variant(article, summarizer_name(llm))
     payload = await _cached(db, article.id, SUMMARY, method)
     if isinstance(payload, dict):
         return Summary(payload["text"], list(payload["sentences"]), payload["method"])
@@ -54,18 +55,19 @@ async def article_summary(
         summary = await asyncio.to_thread(extractive_summary, text, language)
     else:
         summary = await summarize(text, language, llm=llm, http=http)
-    await _store(db, article.id, SUMMARY, summary.method, asdict(summary))
+    await _store(db, article.id, SUMMARY, cache_variant(article, summary.method), asdict(summary))
     return summary
 
 
 async def article_quotes(db: Database, article: Article) -> list[Quote]:
     """The article's attributed quotations, from the cache or computed once."""
     assert article.id is not None, "only stored articles are analysed"
-    payload = await _cached(db, article.id, QUOTES, QUOTES_NAME)
+    payload = await _cached(db, article.id, QUOTES, cache_variant(article, QUOTES_NAME))
     if isinstance(payload, list):
         return [Quote(p["quote"], p["speaker"], p.get("role")) for p in payload]
     quotes = await asyncio.to_thread(find_quotes, article.content_markdown, article.language)
-    await _store(db, article.id, QUOTES, QUOTES_NAME, [asdict(q) for q in quotes])
+    method = cache_variant(article, QUOTES_NAME)
+    await _store(db, article.id, QUOTES, method, [asdict(q) for q in quotes])
     return quotes
 
 

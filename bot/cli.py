@@ -51,6 +51,22 @@ def _feeds_parser(commands_: argparse._SubParsersAction[argparse.ArgumentParser]
         default="ignore",
         help="when a posted article changes: ignore it, or edit the posted message",
     )
+    add.add_argument(
+        "--translate",
+        metavar="LANG",
+        help="post this feed translated into LANG (BCP 47: zh-Hans, zh-Hant, en, ja, …)",
+    )
+    add.add_argument(
+        "--translate-fallback",
+        choices=["original", "hold"],
+        help="when translation fails: post the original with a note (default), or hold it",
+    )
+    add.add_argument(
+        "--translate-budget",
+        type=int,
+        metavar="CHARS",
+        help="characters this route may translate per day (default TRANSLATE_DAILY_CHARS)",
+    )
     add.set_defaults(handler=commands.feeds_add)
 
     listing = actions.add_parser("list", help="feeds with their state and schedule")
@@ -112,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     preview = sub.add_parser("preview", help="show the post(s) an article or feed would become")
     preview.add_argument("source", help="a .html/.txt/.md file, a feed file, or an http(s) URL")
     preview.add_argument("--json", action="store_true", help="print JSON (UTF-16 offsets)")
+    preview.add_argument(
+        "--translate", metavar="LANG", help="translate first, as a --translate route would"
+    )
     preview.set_defaults(handler=commands.preview)
 
     summary = sub.add_parser("summary", help="summarise an article file")

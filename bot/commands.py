@@ -76,6 +76,10 @@ async def _article_file(path: str) -> Article:
 
 
 async def preview(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "translate", None):
+        from bot.translate.preview import translated_preview
+
+        return await translated_preview(args.source, args.translate, args.json, settings)
     async with http_client(settings) as http:
         return await run_preview(args.source, args.json, sys.stdout, http=http)
 
@@ -150,6 +154,17 @@ def route_options(args: argparse.Namespace) -> dict[str, object] | None:
 
 async def feeds_add(args: argparse.Namespace, settings: Settings) -> int:
     options = route_options(args)
+    from bot.translate.options import translation_options
+
+    translated = translation_options(
+        getattr(args, "translate", None),
+        getattr(args, "translate_fallback", None),
+        getattr(args, "translate_budget", None),
+        configured=settings.translation_configured,
+        on_update=args.on_update,
+    )
+    if translated:
+        options = {**(options or {}), **translated}
     async with database(settings) as db:
         added = await manage.add_feed(
             db,

@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     summary_llm_api_key: SecretStr | None = None
     summary_llm_timeout_seconds: float = Field(default=20.0, gt=0)
 
+    translate_llm_url: str | None = None
+    translate_llm_model: str | None = None
+    translate_llm_api_key: SecretStr | None = None
+    translate_llm_timeout_seconds: float = Field(default=120.0, gt=0)
+    translate_concurrency: int = Field(default=2, ge=1)
+    translate_name: str | None = None
+    translate_context_chars: int = Field(default=6000, ge=200)
+    translate_daily_chars: int = Field(default=200_000, ge=0)
+    translate_tick_seconds: float = Field(default=5.0, gt=0)
+
     commands_per_minute: int = Field(default=10, ge=1)
     feedback_per_minute: int = Field(default=10, ge=1)
     allow_private_feed_urls: bool = False
@@ -77,7 +87,18 @@ class Settings(BaseSettings):
                 return default
         return value
 
-    @field_validator("telegram_api_base_url", "summary_llm_url")
+    @field_validator("translate_llm_api_key")
+    @classmethod
+    def _key_transport(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        """The translation API key goes only over https or to this machine."""
+        url = info.data.get("translate_llm_url")
+        if value is not None and value.get_secret_value() and isinstance(url, str):
+            from bot.translate.client import check_key_transport
+
+            check_key_transport(url, value.get_secret_value())
+        return value
+
+    @field_validator("telegram_api_base_url", "summary_llm_url", "translate_llm_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
@@ -91,6 +112,11 @@ class Settings(BaseSettings):
         if "://" not in value or scheme not in SUPPORTED_DB_SCHEMES:
             raise ValueError("must be sqlite:///PATH or postgresql://USER@HOST/DB")
         return value
+
+    @property
+    def translation_configured(self) -> bool:
+        """Translation routes need an endpoint and a model."""
+        return bool(self.translate_llm_url and self.translate_llm_model)
 
     def require_token(self) -> str:
         """The token, for commands that talk to Telegram."""

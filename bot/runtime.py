@@ -141,6 +141,9 @@ async def runtime(
         lease=timedelta(seconds=poll_lease) if poll_lease else None,
         guarded_http=guarded_http,
     )
+    from bot.translate.wiring import translation_parts
+
+    translator, gate = translation_parts(settings, database, http, notify)
     publisher = Publisher(
         database,
         app.bot,
@@ -149,6 +152,7 @@ async def runtime(
         pacing=pacing_config(settings),
         notify=notify,
         settings=PublisherSettings(lease=timedelta(seconds=settings.delivery_lease_seconds)),
+        prepare=gate,
     )
 
     async def poll() -> None:
@@ -160,12 +164,15 @@ async def runtime(
     async def publish() -> None:
         metrics.record_publish(await publisher.tick())
 
+    from bot.translate.wiring import translator_jobs
+
     if with_jobs:
         schedule_jobs(
             app,
             [
                 PeriodicJob("poll", settings.poll_tick_seconds, poll),
                 PeriodicJob("publish", settings.publish_tick_seconds, publish),
+                *translator_jobs(translator, settings),
             ],
         )
     try:
@@ -174,6 +181,8 @@ async def runtime(
             yield Runtime(settings, database, http, app, poller, publisher, services, metrics)
             await publisher.drain()
             await poller.drain()
+            if translator is not None:
+                await translator.drain()
     finally:
         await poller.aclose()
         await http.aclose()

@@ -118,6 +118,7 @@ async def _addfeed(svc: Services, update: Update, context: Context) -> str:
         request,
         default_interval=svc.settings.poll_interval_seconds,
         added_by=actor_id(update),
+        translation_configured=svc.settings.translation_configured,
     )
 
 

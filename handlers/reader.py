@@ -15,6 +15,7 @@ from bot.answers import answer_chunks, article_quotes, article_summary
 from bot.resolve import visible_target
 from bot.scope import Scope, Viewer, scope_for
 from bot.services import Services, services
+from bot.translate.answers import reader_version
 from handlers.common import language, limited
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ async def _answer(update: Update, context: Context, kind: str) -> None:
             ref = " ".join(context.args or [])
             await message.reply_text(i18n.text(target, lang, ref=ref), do_quote=True)
             return
+        target = await reader_version(svc.db, target, message.chat.id)
         if kind == "summary":
             summary = await article_summary(svc.db, target, llm=_llm(svc), http=svc.http)
             answer = summary_text(summary, target.language)

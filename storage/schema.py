@@ -186,3 +186,42 @@ analysis_cache = sa.Table(
     sa.Column("payload", sa.JSON, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
+
+translations = sa.Table(
+    "translations",
+    metadata,
+    _pk(),
+    sa.Column(
+        "article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("source_hash", sa.Text, nullable=False),
+    sa.Column("route_id", BigId, sa.ForeignKey("routes.id", ondelete="SET NULL")),
+    sa.Column("state", sa.Text, nullable=False, server_default="pending"),
+    sa.Column("title", sa.Text),
+    sa.Column("content_html", sa.Text),
+    sa.Column("translator", sa.Text),
+    sa.Column("chars", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("error", sa.Text),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=False),
+    sa.Column("lease_until", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("article_id", "target", "source_hash"),
+)
+
+translation_usage = sa.Table(
+    "translation_usage",
+    metadata,
+    sa.Column(
+        "route_id",
+        BigId,
+        sa.ForeignKey("routes.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("day", sa.Text, primary_key=True),
+    sa.Column("chars", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("notified", sa.Boolean, nullable=False, server_default=sa.false()),
+)

@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 RenderFn = Callable[[Article, Mapping[str, Any]], list[OutgoingMessage]]
 """Article and the route's options → the post's messages (same input, same output)."""
 NotifyFn = Callable[[str], Awaitable[None]]
+PrepareFn = Callable[[Delivery, Article, Mapping[str, Any]], Awaitable[Article | None]]
+"""Delivery, article, route options → the article to post (e.g. its translation), or None
+when the hook deferred or held the delivery itself (bot/translate/gate.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +64,10 @@ class Publisher:
         notify: NotifyFn | None = None,
         clock: Clock | None = None,
         settings: PublisherSettings | None = None,
+        prepare: PrepareFn | None = None,
     ) -> None:
         self._db = db
+        self._prepare = prepare
         self._bot = bot
         self._render = render
         self._plain = plain
@@ -195,6 +200,11 @@ class Publisher:
             await self._hold(delivery, route is None)
             return None
         options: Mapping[str, Any] = route.options if route else {}
+        if self._prepare is not None:
+            prepared = await self._prepare(delivery, article, options)
+            if prepared is None:
+                return None  # waiting for its translation, or held
+            article = prepared
         try:
             base = self._render(article, options)
         except Exception as exc:  # a renderer bug must not kill the worker or drop the post
