@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -94,6 +95,8 @@ class Publisher:
         self._notify = notify
         self._clock = clock or SystemClock()
         self._settings = settings or PublisherSettings()
+        lease = self._settings.lease.total_seconds()
+        self._idle_ms = int(1000 * max(1.0, min(lease / 2, 10.0)))
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
         self._claim_lock = asyncio.Lock()
@@ -107,7 +110,7 @@ class Publisher:
         """Claim due deliveries for idle chats and start sending them; returns how many."""
         if self._stopping:
             return 0
-        async with self._claim_lock, self._db.begin() as conn:
+        async with self._claim_lock, self._begin() as conn:
             claimed = await deliveries.claim_due_deliveries(
                 conn,
                 limit=self._settings.batch,
@@ -141,7 +144,19 @@ class Publisher:
 
     stop = drain
 
-    # ---- time -------------------------------------------------------------------
+    # ---- transactions and time ----------------------------------------------------
+
+    @asynccontextmanager
+    async def _begin(self) -> AsyncIterator[AsyncConnection]:
+        """A short transaction. On PostgreSQL the server ends it if this process stalls
+        inside it (a frozen process, a VM pause): its row locks and the pacing lock would
+        otherwise hold up every other worker until it wakes."""
+        async with self._db.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                await conn.execute(
+                    sa.text(f"SET LOCAL idle_in_transaction_session_timeout = {self._idle_ms}")
+                )
+            yield conn
 
     def _wall(self) -> datetime | None:
         """The simulated time, or None: the storage layer then asks the database."""
@@ -158,7 +173,7 @@ class Publisher:
             current: Delivery | None = delivery
             while current is not None:
                 if self._stopping:  # claimed, not begun: free it now, not when the lease ends
-                    async with self._db.begin() as conn:
+                    async with self._begin() as conn:
                         await deliveries.release(conn, current.id, token=current.lease_token)
                     break
                 done = await (self._edit(current) if current.is_edit else self._deliver(current))
@@ -178,7 +193,7 @@ class Publisher:
             self._workers.pop(key, None)
 
     async def _claim_next(self, chat_id: int) -> Delivery | None:
-        async with self._claim_lock, self._db.begin() as conn:
+        async with self._claim_lock, self._begin() as conn:
             found = await deliveries.claim_due_deliveries(
                 conn, limit=1, lease=self._settings.lease, now=self._wall(), chat_id=chat_id
             )
@@ -193,7 +208,7 @@ class Publisher:
         first_chat = chat_id = delivery.chat_id
         while index < len(plan.messages):
             if self._stopping:
-                async with self._db.begin() as conn:
+                async with self._begin() as conn:
                     await deliveries.release(conn, delivery.id, token=delivery.lease_token)
                 return False
             message = plan.messages[index]
@@ -212,7 +227,7 @@ class Publisher:
                 continue
             await self._record(delivery, plan, chat_id, message_id, index + 1)
             index += 1
-        async with self._db.begin() as conn:
+        async with self._begin() as conn:
             await deliveries.mark_done(
                 conn, delivery.id, now=await self._now(conn), token=delivery.lease_token
             )
@@ -227,7 +242,7 @@ class Publisher:
 
     async def _load(self, delivery: Delivery) -> tuple[Plan, int] | None:
         """The delivery's plan and the index of its first unsent part."""
-        async with self._db.begin() as conn:
+        async with self._begin() as conn:
             article = await articles.get_article(conn, delivery.article_id)
             route = await routes.get_route(conn, delivery.route_id) if delivery.route_id else None
             sent = await messages.messages_for_delivery(conn, delivery.id)
@@ -272,7 +287,7 @@ class Publisher:
         if self._simulated:
             return await self._pace_locally(delivery, chat_id)
         while True:
-            async with self._db.begin() as conn:
+            async with self._begin() as conn:
                 await self._renew(conn, delivery)
                 booking = await send_pacing.book_send(
                     conn, chat_id, self._limits, is_group=is_group_chat(chat_id)
@@ -281,13 +296,13 @@ class Publisher:
                 return False
             if booking.booked:
                 if booking.wait > self._settings.lease.total_seconds() / 4:
-                    async with self._db.begin() as conn:  # a long wait: check again
+                    async with self._begin() as conn:  # a long wait: check again
                         await self._renew(conn, delivery)
                 return True
 
     async def _pace_locally(self, delivery: Delivery, chat_id: int) -> bool:
         """The in-process pacer books a send for right now only: renew the lease first."""
-        async with self._db.begin() as conn:
+        async with self._begin() as conn:
             await self._renew(conn, delivery)
         try:
             while True:
@@ -314,7 +329,7 @@ class Publisher:
         if self._simulated:
             self._pacer.pause_chat(chat_id, self._clock.monotonic() + seconds)
             return
-        async with self._db.begin() as conn:
+        async with self._begin() as conn:
             await send_pacing.pause_chat(conn, chat_id, seconds)
 
     async def _sleep(self, seconds: float) -> bool:
@@ -340,7 +355,7 @@ class Publisher:
         """
         kind = kind_for(plan.level_at(part - 1))
         try:
-            async with self._db.begin() as conn:
+            async with self._begin() as conn:
                 await self._renew(conn, delivery)
                 if delivery.rendered is None:
                     stored = dump_parts(plan.base)
@@ -360,7 +375,7 @@ class Publisher:
             if delivery.rendered is None:
                 delivery.rendered = dump_parts(plan.base)
         except (LeaseLost, sa.exc.IntegrityError) as exc:
-            async with self._db.begin() as conn:
+            async with self._begin() as conn:
                 await messages.record_message(
                     conn,
                     chat_id=chat_id,
@@ -376,7 +391,7 @@ class Publisher:
 
     async def _edit(self, delivery: Delivery) -> bool:
         """Edit a finished post after its article changed; True when the chat may go on."""
-        async with self._db.begin() as conn:
+        async with self._begin() as conn:
             article = await articles.get_article(conn, delivery.article_id)
             seen = await articles.update_count(conn, delivery.article_id)
             route = await routes.get_route(conn, delivery.route_id) if delivery.route_id else None
@@ -391,7 +406,7 @@ class Publisher:
             for posted, new in zip(parts, rendered, strict=False):
                 if not await self._edit_one(delivery, posted.chat_id, posted.message_id, new):
                     return False
-        async with self._db.begin() as conn:
+        async with self._begin() as conn:
             await deliveries.finish_edit(
                 conn, delivery.id, seen_update=seen, token=delivery.lease_token or ""
             )
@@ -404,7 +419,7 @@ class Publisher:
         """Edit one part, paced; False when the edit must wait (retry later or stopping)."""
         while True:
             if self._stopping:
-                async with self._db.begin() as conn:
+                async with self._begin() as conn:
                     await deliveries.release(conn, delivery.id, token=delivery.lease_token)
                 return False
             if await self._pace(delivery, chat_id):
@@ -432,7 +447,7 @@ class Publisher:
         return True
 
     async def _retry(self, delivery: Delivery, seconds: float, error: str) -> None:
-        async with self._db.begin() as conn:
+        async with self._begin() as conn:
             at = await self._now(conn) + timedelta(seconds=seconds)
             await deliveries.retry_later(
                 conn, delivery.id, at=at, error=error, token=delivery.lease_token
@@ -487,7 +502,7 @@ class Publisher:
             await self._give_up(delivery, failure.detail)
             return
         delay = timedelta(seconds=self._backoff(delivery.rejections + 1))
-        async with self._db.begin() as conn:
+        async with self._begin() as conn:
             at = await self._now(conn) + delay
             await deliveries.reject_later(
                 conn, delivery.id, at=at, error=failure.detail, token=delivery.lease_token
@@ -495,7 +510,7 @@ class Publisher:
 
     async def _hold(self, delivery: Delivery, removed: bool) -> None:
         """The route was removed (drop quietly) or paused (park until it is resumed)."""
-        async with self._db.begin() as conn:
+        async with self._begin() as conn:
             if removed:
                 await deliveries.mark_failed(
                     conn,
@@ -517,7 +532,7 @@ class Publisher:
         )
 
     async def _give_up(self, delivery: Delivery, reason: str) -> None:
-        async with self._db.begin() as conn:
+        async with self._begin() as conn:
             await deliveries.mark_failed(
                 conn, delivery.id, reason, now=await self._now(conn), token=delivery.lease_token
             )
@@ -535,7 +550,7 @@ class Publisher:
     async def _forbidden(self, delivery: Delivery, failure: Classified) -> None:
         chat_id = delivery.chat_id
         reason = f"bot cannot post: {failure.detail}"
-        async with self._db.begin() as conn:
+        async with self._begin() as conn:
             await self._renew(conn, delivery)
             paused = 0
             for route in await routes.list_routes(conn):
@@ -550,7 +565,7 @@ class Publisher:
 
     async def _migrate(self, delivery: Delivery, new_chat_id: int) -> None:
         old = delivery.chat_id
-        async with self._db.begin() as conn:
+        async with self._begin() as conn:
             await self._renew(conn, delivery)
             moved = await routes.move_chat(conn, old, new_chat_id)
             await chats.move_chat_info(conn, old, new_chat_id)
