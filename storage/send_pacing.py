@@ -33,10 +33,14 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Booking:
-    """`booked`: send after `wait` seconds (the slot is yours); else ask again after `wait`."""
+    """`booked`: send after `wait` seconds (the slot is yours); else ask again after `wait`.
+
+    `slot` is the booked moment (database clock), to give back if it was missed.
+    """
 
     wait: float
     booked: bool
+    slot: float = 0.0
 
 
 async def database_seconds(conn: AsyncConnection) -> float:
@@ -79,11 +83,22 @@ async def _set_chat_next(conn: AsyncConnection, chat_id: int, at: float, exists:
 
 
 async def book_send(
-    conn: AsyncConnection, chat_id: int, limits: Limits, *, is_group: bool
+    conn: AsyncConnection,
+    chat_id: int,
+    limits: Limits,
+    *,
+    is_group: bool,
+    missed: float | None = None,
 ) -> Booking:
-    """Book the chat's next send if its own limits allow it now; see the module doc."""
+    """Book the chat's next send if its own limits allow it now; see the module doc.
+
+    `missed`: the slot this chat booked before but woke too late for (sending late
+    would bunch it with the sends booked after it); the chat's own limits forget it.
+    """
     overall_next = await _lock_overall(conn)  # first: every booking queues here
     now = await database_seconds(conn)
+    if missed is not None:
+        await _give_back(conn, chat_id, missed, limits)
     chat_next = await _chat_next(conn, chat_id)
     ready = max(now, chat_next or 0.0)
     if is_group:
@@ -115,7 +130,18 @@ async def book_send(
     await _set_chat_next(conn, chat_id, slot + limits.chat_spacing, chat_next is not None)
     if is_group:
         await conn.execute(send_log.insert().values(chat_id=chat_id, sent_at=slot))
-    return Booking(slot - now, booked=True)
+    return Booking(slot - now, booked=True, slot=slot)
+
+
+async def _give_back(conn: AsyncConnection, chat_id: int, slot: float, limits: Limits) -> None:
+    await conn.execute(
+        send_pacing.update()
+        .where(send_pacing.c.scope == chat_id, send_pacing.c.next_at == slot + limits.chat_spacing)
+        .values(next_at=slot)
+    )
+    await conn.execute(
+        send_log.delete().where(send_log.c.chat_id == chat_id, send_log.c.sent_at == slot)
+    )
 
 
 async def pause_chat(conn: AsyncConnection, chat_id: int, seconds: float) -> None:

@@ -91,6 +91,9 @@ class Publisher:
             group_limit=config.per_group_per_minute,
             group_window=config.group_window,
         )
+        # A booked send later than one overall spacing is given back and booked again:
+        # evenly spaced sends leave a window of the overall limit room for one more.
+        self._late_limit = max(self._limits.overall_spacing, 0.01)
         self._simulated = clock is not None  # then: leases on `clock`, pacing in-process
         self._notify = notify
         self._clock = clock or SystemClock()
@@ -98,6 +101,7 @@ class Publisher:
         lease = self._settings.lease.total_seconds()
         self._idle_ms = int(1000 * max(1.0, min(lease / 2, 10.0)))
         self._workers: dict[int, asyncio.Task[None]] = {}
+        self._chat_ready: dict[int, float] = {}  # chat → monotonic time of its next send
         self._stopping = False
         self._claim_lock = asyncio.Lock()
         self._stop_event = asyncio.Event()
@@ -110,6 +114,8 @@ class Publisher:
         """Claim due deliveries for idle chats and start sending them; returns how many."""
         if self._stopping:
             return 0
+        now = self._clock.monotonic()
+        self._chat_ready = {c: t for c, t in self._chat_ready.items() if t > now}
         async with self._claim_lock, self._begin() as conn:
             claimed = await deliveries.claim_due_deliveries(
                 conn,
@@ -206,6 +212,7 @@ class Publisher:
             return True
         plan, index = loaded
         first_chat = chat_id = delivery.chat_id
+        finished = False
         while index < len(plan.messages):
             if self._stopping:
                 async with self._begin() as conn:
@@ -225,12 +232,15 @@ class Publisher:
                     return False
                 index, chat_id = step
                 continue
-            await self._record(delivery, plan, chat_id, message_id, index + 1)
             index += 1
-        async with self._begin() as conn:
-            await deliveries.mark_done(
-                conn, delivery.id, now=await self._now(conn), token=delivery.lease_token
-            )
+            last = index == len(plan.messages)
+            await self._record(delivery, plan, chat_id, message_id, index, last=last)
+            finished = finished or last
+        if not finished:  # every part was recorded before (a crash right after the last)
+            async with self._begin() as conn:
+                await deliveries.mark_done(
+                    conn, delivery.id, now=await self._now(conn), token=delivery.lease_token
+                )
         log.info(
             "delivered article %s to chat %s (%d parts, delivery %s)",
             delivery.article_id,
@@ -286,19 +296,36 @@ class Publisher:
         """
         if self._simulated:
             return await self._pace_locally(delivery, chat_id)
+        missed: float | None = None
         while True:
+            # What this process knows already (its own last send there) spares a booking
+            # that could only say "not yet"; the database still decides.
+            early = self._chat_ready.get(chat_id, 0.0) - self._clock.monotonic()
+            if early > 0 and not await self._sleep(early):
+                return False
             async with self._begin() as conn:
                 await self._renew(conn, delivery)
                 booking = await send_pacing.book_send(
-                    conn, chat_id, self._limits, is_group=is_group_chat(chat_id)
+                    conn, chat_id, self._limits, is_group=is_group_chat(chat_id), missed=missed
                 )
-            if not await self._sleep(booking.wait):
+                booked_at = self._clock.monotonic()
+            # The slot is a moment: the commit's own time must not push the send later.
+            due = booked_at + booking.wait
+            if not await self._sleep(due - self._clock.monotonic()):
                 return False
-            if booking.booked:
-                if booking.wait > self._settings.lease.total_seconds() / 4:
-                    async with self._begin() as conn:  # a long wait: check again
-                        await self._renew(conn, delivery)
-                return True
+            if not booking.booked:
+                missed = None
+                continue
+            if self._clock.monotonic() - due > self._late_limit:
+                # Woken too late (a stalled loop, a slow commit): sent now, this part would
+                # bunch with the sends booked after it and break the overall limit.
+                missed = booking.slot
+                continue
+            self._chat_ready[chat_id] = due + self._limits.chat_spacing
+            if booking.wait > self._settings.lease.total_seconds() / 4:
+                async with self._begin() as conn:  # a long wait: check again
+                    await self._renew(conn, delivery)
+            return True
 
     async def _pace_locally(self, delivery: Delivery, chat_id: int) -> bool:
         """The in-process pacer books a send for right now only: renew the lease first."""
@@ -346,9 +373,17 @@ class Publisher:
         return not self._stopping
 
     async def _record(
-        self, delivery: Delivery, plan: Plan, chat_id: int, message_id: int, part: int
+        self,
+        delivery: Delivery,
+        plan: Plan,
+        chat_id: int,
+        message_id: int,
+        part: int,
+        *,
+        last: bool,
     ) -> None:
-        """Record the part (and, with the first, the rendering) if the delivery is still ours.
+        """Record the part (and, with the first, the rendering) if the delivery is still ours;
+        with the last part, the delivery is done in the same transaction.
 
         A stale worker's message is still mapped to its article (replies to it work),
         but not as the delivery's part; then LeaseLost stops the worker.
@@ -372,6 +407,10 @@ class Publisher:
                     kind=kind,
                     now=await self._now(conn),
                 )
+                if last:
+                    await deliveries.mark_done(
+                        conn, delivery.id, now=await self._now(conn), token=delivery.lease_token
+                    )
             if delivery.rendered is None:
                 delivery.rendered = dump_parts(plan.base)
         except (LeaseLost, sa.exc.IntegrityError) as exc:
@@ -572,6 +611,7 @@ class Publisher:
             if not self._simulated:
                 await send_pacing.forget_chat(conn, old)
         self._pacer.forget(old)
+        self._chat_ready.pop(old, None)
         delivery.chat_id = new_chat_id
         log.info("chat %s became %s: %d route(s) moved", old, new_chat_id, moved)
         await self._tell_admins(f"Chat {old} became supergroup {new_chat_id}; routes moved.")
