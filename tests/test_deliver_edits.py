@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import sqlalchemy as sa
+
 from bot.deliver.pacing import PacingConfig
 from bot.deliver.publisher import Publisher
 from bot.deliver.rendering import plain_fallback, render_for_route
 from bot.models import Article
 from bot.standin import FakeTelegram, fake_telegram_bot
-from storage import articles, cache, deliveries, feeds, routes
+from storage import articles, cache, deliveries, feeds, routes, schema
 from storage.db import Database
 from storage.types import utcnow
 
@@ -80,3 +82,31 @@ async def test_an_unposted_article_gets_no_edit(db: Database) -> None:
     async with fake_telegram_bot(fake) as bot:
         assert await Publisher(db, bot, render_for_route, pacing=FAST).run_once() == 0
     assert fake.edits == []
+
+
+async def test_edits_are_paced_with_the_posts(db: Database) -> None:
+    """An edit books its send slot like a post does (Telegram counts edits too)."""
+    fake = FakeTelegram()
+    fake.add_channel(EDITED, "Edited")
+    async with db.begin() as conn:
+        feed = await feeds.add_feed(conn, "https://example.com/feed.xml")
+        route = await routes.add_route(conn, feed.id, EDITED, options={"on_update": "edit"})
+        article_id = await articles.insert_article(conn, _article(feed.id, "Six turbines."))
+        await deliveries.enqueue_deliveries(conn, article_id, [route])
+    async with fake_telegram_bot(fake) as bot:
+        publisher = Publisher(db, bot, render_for_route, pacing=FAST)
+        await publisher.run_once()
+        async with db.begin() as conn:
+            changed = _article(feed.id, "Seven turbines.")
+            await articles.update_article(conn, article_id, changed, edit_chats=(EDITED,))
+        await publisher.run_once()
+    async with db.begin() as conn:
+        booked = (
+            await conn.execute(
+                sa.select(sa.func.count())
+                .select_from(schema.send_log)
+                .where(schema.send_log.c.chat_id == EDITED)
+            )
+        ).scalar_one()
+    posted = len(fake.sent_to(EDITED))
+    assert fake.edits and booked == posted + len(fake.edits)
