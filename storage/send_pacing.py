@@ -130,7 +130,8 @@ async def book_send(
     await _set_chat_next(conn, chat_id, slot + limits.chat_spacing, chat_next is not None)
     if is_group:
         await conn.execute(send_log.insert().values(chat_id=chat_id, sent_at=slot))
-    return Booking(slot - now, booked=True, slot=slot)
+    # The wait from now, not from the start of the booking (the lock may have taken a while).
+    return Booking(slot - await database_seconds(conn), booked=True, slot=slot)
 
 
 async def _give_back(conn: AsyncConnection, chat_id: int, slot: float, limits: Limits) -> None:
