@@ -103,4 +103,4 @@ async def test_a_flood_wait_holds_the_chat_for_every_worker(db: Database) -> Non
         held = await send_pacing.book_send(conn, -5, limits, is_group=True)
         other = await send_pacing.book_send(conn, -6, limits, is_group=True)
     assert not held.booked and 29.0 < held.wait <= 30.0
-    assert other.booked and other.wait == 0.0
+    assert other.booked and other.wait <= 0.0  # at once (the slot began with the booking)
