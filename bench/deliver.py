@@ -7,8 +7,10 @@ or sent twice. With 10 posts per channel the overall cap (30/s) is the binding o
 
 The run is real time (about 18 s at Telegram's limits). `--scale K` makes every limit,
 on both sides, K times faster (windows K times shorter) to shorten it; the figures
-are then reported in scaled units too. The database is a fresh SQLite file; every
-part is recorded in its own transaction, as in production.
+are then reported in scaled units too. The database is a fresh SQLite file; as in
+production, every send is booked through the database (storage/send_pacing.py, the
+pacing all workers share) under a fenced lease, and every part is recorded in its own
+transaction.
 
     .venv/bin/python bench/deliver.py                # real limits, in-process fake
     .venv/bin/python bench/deliver.py --http         # through the HTTP fake (httpx)

@@ -20,7 +20,6 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.app import READER_COMMANDS, PeriodicJob, build_application, schedule_jobs
 from bot.config import Settings
-from bot.deliver.edits import apply_updates
 from bot.deliver.pacing import PacingConfig
 from bot.deliver.publisher import Publisher, PublisherSettings
 from bot.deliver.rendering import plain_fallback, render_for_route
@@ -157,9 +156,7 @@ async def runtime(
 
     async def poll() -> None:
         report = await poller.tick()
-        metrics.record_poll(report)
-        if report.updated:
-            await apply_updates(database, app.bot, report.updated)
+        metrics.record_poll(report)  # updated articles' edits are queued in the outbox
 
     async def publish() -> None:
         metrics.record_publish(await publisher.tick())

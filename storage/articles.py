@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Article, Enclosure
+from storage import cache, deliveries
 from storage.schema import articles, messages
 from storage.types import utcnow
 
@@ -72,18 +73,35 @@ async def insert_article(
 
 
 async def update_article(
-    conn: AsyncConnection, article_id: int, article: Article, *, now: datetime | None = None
+    conn: AsyncConnection,
+    article_id: int,
+    article: Article,
+    *,
+    now: datetime | None = None,
+    edit_chats: Collection[int] = (),
 ) -> None:
-    """Replace an article's content after the feed changed it; counts the update."""
+    """Replace an article's content after the feed changed it; counts the update.
+
+    In the same transaction, answers computed from the old content are dropped and
+    the posts in `edit_chats` are queued for an edit (the publisher edits them once
+    each post is complete), so a crash never keeps one without the other.
+    """
+    now = now or utcnow()
     await conn.execute(
         articles.update()
         .where(articles.c.id == article_id)
-        .values(
-            **_columns(article),
-            updated_at=now or utcnow(),
-            update_count=articles.c.update_count + 1,
-        )
+        .values(**_columns(article), updated_at=now, update_count=articles.c.update_count + 1)
     )
+    await cache.drop_cached(conn, article_id)
+    await deliveries.request_edits(conn, article_id, edit_chats, now=now)
+
+
+async def update_count(conn: AsyncConnection, article_id: int) -> int:
+    """How many times the feed changed the article (0 when never, or not stored)."""
+    value = (
+        await conn.execute(sa.select(articles.c.update_count).where(articles.c.id == article_id))
+    ).scalar_one_or_none()
+    return int(value or 0)
 
 
 async def get_article(conn: AsyncConnection, article_id: int) -> Article | None:

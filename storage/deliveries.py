@@ -1,17 +1,26 @@
-"""The outbox: one delivery per article and chat, created with the article."""
+"""The outbox: one delivery per article and chat, created with the article.
+
+Claims are fenced: each claim writes a new `lease_token`, and every write a worker
+makes for a claimed delivery can name it (`token=`). Such a write matches nothing
+once another worker has claimed the delivery (the first one's lease ran out while it
+was stalled), and raises `LeaseLost` so the stale worker stops instead of sending on.
+Lease times come from the database's clock (`database_now`), so hosts whose clocks
+disagree still agree on when a lease ends.
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.routes import Route
-from storage.schema import deliveries
+from storage.schema import articles, deliveries
 from storage.types import utcnow
 
 PENDING = "pending"
@@ -34,10 +43,52 @@ class Delivery:
     created_at: datetime
     finished_at: datetime | None
     rejections: int = 0
+    lease_token: str | None = None
+    rendered: list[dict[str, Any]] | None = None  # the parts as first sent (see publisher)
+    edit_pending: bool = False
+
+    @property
+    def is_edit(self) -> bool:
+        """Claimed to edit a finished post (its article changed), not to send one."""
+        return self.state == DONE and self.edit_pending
+
+
+class LeaseLost(Exception):
+    """Another worker claimed the delivery after our lease ran out: stop, send nothing more."""
+
+    def __init__(self, delivery_id: int) -> None:
+        super().__init__(f"delivery {delivery_id} is no longer ours (its lease was taken over)")
+        self.delivery_id = delivery_id
 
 
 def _delivery(row: sa.Row[Any]) -> Delivery:
     return Delivery(**row._asdict())
+
+
+async def database_now(conn: AsyncConnection) -> datetime:
+    """The database server's time: one clock for every worker, whatever its host says.
+
+    SQLite lives on this host, so its clock is the host's.
+    """
+    if conn.dialect.name == "postgresql":
+        value = (
+            await conn.execute(sa.select(sa.func.clock_timestamp(type_=sa.DateTime(True))))
+        ).scalar_one()
+        assert isinstance(value, datetime)
+        return value.astimezone(UTC)
+    return utcnow()
+
+
+def _fenced(delivery_id: int, token: str | None) -> sa.ColumnElement[bool]:
+    condition = deliveries.c.id == delivery_id
+    if token is not None:
+        condition = sa.and_(condition, deliveries.c.lease_token == token)
+    return condition
+
+
+def _check(result: Any, delivery_id: int, token: str | None) -> None:
+    if token is not None and result.rowcount == 0:
+        raise LeaseLost(delivery_id)
 
 
 async def enqueue_deliveries(
@@ -101,22 +152,18 @@ async def claim_due_deliveries(
     With `chat_id`, only that chat is considered; chats in `exclude_chats` are skipped
     (the caller is already sending there).
     """
-    now = now or utcnow()
+    now = now or await database_now(conn)
     cand = deliveries.alias("cand")
     earlier = deliveries.alias("earlier")
     has_earlier = (
         sa.select(earlier.c.id)
-        .where(
-            earlier.c.chat_id == cand.c.chat_id,
-            earlier.c.state == PENDING,
-            earlier.c.id < cand.c.id,
-        )
+        .where(earlier.c.chat_id == cand.c.chat_id, _open(earlier), earlier.c.id < cand.c.id)
         .exists()
     )
     free = sa.or_(cand.c.lease_until.is_(None), cand.c.lease_until < now)
     due = (
         sa.select(cand.c.id)
-        .where(cand.c.state == PENDING, cand.c.next_attempt_at <= now, free, ~has_earlier)
+        .where(_open(cand), cand.c.next_attempt_at <= now, free, ~has_earlier)
         .order_by(cand.c.id)
         .limit(limit)
     )
@@ -132,77 +179,198 @@ async def claim_due_deliveries(
     rows = await conn.execute(
         deliveries.update()
         .where(deliveries.c.id.in_(due.scalar_subquery()))
-        .values(lease_until=now + lease, attempts=deliveries.c.attempts + 1)
+        .values(
+            lease_until=now + lease,
+            lease_token=uuid.uuid4().hex,  # one per claim; checks always name the id too
+            attempts=deliveries.c.attempts + 1,
+        )
         .returning(*deliveries.c)
     )
     return sorted((_delivery(row) for row in rows), key=lambda d: d.id)
 
 
+def _open(table: sa.FromClause) -> sa.ColumnElement[bool]:
+    """Work left for the publisher: a post to send, or a finished post to edit."""
+    return sa.or_(
+        table.c.state == PENDING,
+        sa.and_(table.c.state == DONE, table.c.edit_pending == sa.true()),
+    )
+
+
 async def extend_lease(
-    conn: AsyncConnection, delivery_id: int, *, lease: timedelta, now: datetime | None = None
+    conn: AsyncConnection,
+    delivery_id: int,
+    *,
+    lease: timedelta,
+    now: datetime | None = None,
+    token: str | None = None,
 ) -> None:
-    """Keep a delivery ours while its parts go out."""
-    now = now or utcnow()
-    await conn.execute(
+    """Keep a delivery ours while its parts go out; `LeaseLost` when it is not ours."""
+    now = now or await database_now(conn)
+    result = await conn.execute(
         deliveries.update()
-        .where(deliveries.c.id == delivery_id, deliveries.c.state == PENDING)
+        .where(_fenced(delivery_id, token), _open(deliveries))
         .values(lease_until=now + lease)
     )
+    _check(result, delivery_id, token)
+
+
+async def store_rendering(
+    conn: AsyncConnection, delivery_id: int, rendered: list[dict[str, Any]], *, token: str
+) -> None:
+    """Keep the parts the post began with, so a resumed post sends the same ones."""
+    result = await conn.execute(
+        deliveries.update().where(_fenced(delivery_id, token)).values(rendered=rendered)
+    )
+    _check(result, delivery_id, token)
 
 
 async def mark_done(
-    conn: AsyncConnection, delivery_id: int, *, now: datetime | None = None
+    conn: AsyncConnection,
+    delivery_id: int,
+    *,
+    now: datetime | None = None,
+    token: str | None = None,
 ) -> None:
-    await conn.execute(
+    """The post is complete; an edit queued meanwhile becomes due now."""
+    result = await conn.execute(
         deliveries.update()
-        .where(deliveries.c.id == delivery_id)
-        .values(state=DONE, lease_until=None, last_error=None, finished_at=now or utcnow())
+        .where(_fenced(delivery_id, token))
+        .values(
+            state=DONE,
+            lease_until=None,
+            lease_token=None,
+            last_error=None,
+            finished_at=now or utcnow(),
+        )
     )
+    _check(result, delivery_id, token)
+
+
+async def request_edits(
+    conn: AsyncConnection, article_id: int, chat_ids: Collection[int], *, now: datetime
+) -> int:
+    """The article changed: edit its post in these chats once the post is complete.
+
+    Call in the transaction that stores the change, so a crash cannot keep the one
+    without the other. A post still going out keeps its rendering and is edited after.
+    """
+    if not chat_ids:
+        return 0
+    wanted = sa.and_(
+        deliveries.c.article_id == article_id, deliveries.c.chat_id.in_(list(chat_ids))
+    )
+    done = await conn.execute(
+        deliveries.update()
+        .where(wanted, deliveries.c.state == DONE)
+        .values(edit_pending=True, next_attempt_at=now)
+    )
+    pending = await conn.execute(
+        deliveries.update()
+        .where(wanted, deliveries.c.state.in_([PENDING, PAUSED]))
+        .values(edit_pending=True)
+    )
+    return int(done.rowcount) + int(pending.rowcount)
+
+
+async def finish_edit(
+    conn: AsyncConnection, delivery_id: int, *, seen_update: int, token: str
+) -> None:
+    """The edit went out; it stays pending if the article changed again since `seen_update`."""
+    newer = (
+        sa.select(articles.c.update_count)
+        .where(articles.c.id == deliveries.c.article_id)
+        .scalar_subquery()
+    )
+    result = await conn.execute(
+        deliveries.update()
+        .where(_fenced(delivery_id, token))
+        .values(
+            edit_pending=sa.func.coalesce(newer, 0) > seen_update,
+            lease_until=None,
+            lease_token=None,
+            last_error=None,
+        )
+    )
+    _check(result, delivery_id, token)
 
 
 async def retry_later(
-    conn: AsyncConnection, delivery_id: int, *, at: datetime, error: str | None = None
+    conn: AsyncConnection,
+    delivery_id: int,
+    *,
+    at: datetime,
+    error: str | None = None,
+    token: str | None = None,
 ) -> None:
     """Give the delivery back: it is claimable again from `at`."""
-    await conn.execute(
+    result = await conn.execute(
         deliveries.update()
-        .where(deliveries.c.id == delivery_id)
-        .values(next_attempt_at=at, lease_until=None, last_error=error)
+        .where(_fenced(delivery_id, token))
+        .values(next_attempt_at=at, lease_until=None, lease_token=None, last_error=error)
     )
+    _check(result, delivery_id, token)
 
 
-async def reject_later(conn: AsyncConnection, delivery_id: int, *, at: datetime, error: str) -> int:
+async def reject_later(
+    conn: AsyncConnection,
+    delivery_id: int,
+    *,
+    at: datetime,
+    error: str,
+    token: str | None = None,
+) -> int:
     """Telegram refused even the plainest form: count it, retry from `at`; the new count."""
     result = await conn.execute(
         deliveries.update()
-        .where(deliveries.c.id == delivery_id)
+        .where(_fenced(delivery_id, token))
         .values(
             next_attempt_at=at,
             lease_until=None,
+            lease_token=None,
             last_error=error,
             rejections=deliveries.c.rejections + 1,
         )
         .returning(deliveries.c.rejections)
     )
-    return int(result.scalar_one())
+    count = result.scalar_one_or_none()
+    if count is None:
+        raise LeaseLost(delivery_id)
+    return int(count)
 
 
-async def release(conn: AsyncConnection, delivery_id: int) -> None:
+async def release(conn: AsyncConnection, delivery_id: int, *, token: str | None = None) -> None:
     """Drop the lease so the delivery can be claimed at once (a graceful stop mid-post)."""
-    await conn.execute(
-        deliveries.update().where(deliveries.c.id == delivery_id).values(lease_until=None)
+    result = await conn.execute(
+        deliveries.update()
+        .where(_fenced(delivery_id, token))
+        .values(lease_until=None, lease_token=None)
     )
+    _check(result, delivery_id, token)
 
 
 async def mark_failed(
-    conn: AsyncConnection, delivery_id: int, error: str, *, now: datetime | None = None
+    conn: AsyncConnection,
+    delivery_id: int,
+    error: str,
+    *,
+    now: datetime | None = None,
+    token: str | None = None,
 ) -> None:
     """Give up on a delivery Telegram will never accept."""
-    await conn.execute(
+    result = await conn.execute(
         deliveries.update()
-        .where(deliveries.c.id == delivery_id)
-        .values(state=FAILED, lease_until=None, last_error=error, finished_at=now or utcnow())
+        .where(_fenced(delivery_id, token))
+        .values(
+            state=FAILED,
+            lease_until=None,
+            lease_token=None,
+            edit_pending=False,
+            last_error=error,
+            finished_at=now or utcnow(),
+        )
     )
+    _check(result, delivery_id, token)
 
 
 async def pause_chat_deliveries(conn: AsyncConnection, chat_id: int, reason: str) -> int:

@@ -100,14 +100,18 @@ async def record_discussion_copy(
     post: SentMessage,
     now: datetime | None = None,
 ) -> None:
-    """Map a discussion group's automatic copy to the channel post it copies."""
+    """Map a discussion group's automatic copy to the channel post it copies.
+
+    The copy leads to the article and part, but is not a part of the delivery (a
+    delivery records each part once).
+    """
     await record_message(
         conn,
         chat_id=group_chat_id,
         message_id=group_message_id,
         article_id=post.article_id,
         part=post.part,
-        delivery_id=post.delivery_id,
+        delivery_id=None,
         kind=DISCUSSION_COPY,
         now=now,
     )

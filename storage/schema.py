@@ -96,6 +96,9 @@ deliveries = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("finished_at", UTCDateTime),
     sa.Column("rejections", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("lease_token", sa.Text),
+    sa.Column("rendered", sa.JSON),
+    sa.Column("edit_pending", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.UniqueConstraint("article_id", "chat_id"),
 )
 
@@ -113,6 +116,7 @@ messages = sa.Table(
     sa.Column("kind", sa.Text, nullable=False, server_default="post"),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("chat_id", "message_id"),
+    sa.Index("ux_messages_delivery_part", "delivery_id", "part", unique=True),
 )
 
 chats = sa.Table(
@@ -224,4 +228,18 @@ translation_usage = sa.Table(
     sa.Column("day", sa.Text, primary_key=True),
     sa.Column("chars", sa.Integer, nullable=False, server_default="0"),
     sa.Column("notified", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+send_pacing = sa.Table(
+    "send_pacing",
+    metadata,
+    sa.Column("scope", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("next_at", sa.Float, nullable=False),
+)
+
+send_log = sa.Table(
+    "send_log",
+    metadata,
+    _pk(),
+    sa.Column("chat_id", sa.BigInteger, nullable=False),
+    sa.Column("sent_at", sa.Float, nullable=False),
 )

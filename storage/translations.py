@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage import deliveries as delivery_store
 from storage.schema import deliveries, messages, routes, translation_usage, translations
 from storage.types import utcnow
 
@@ -264,23 +265,29 @@ async def claim_notice(conn: AsyncConnection, route_id: int, day: str) -> bool:
 
 
 async def defer_delivery(
-    conn: AsyncConnection, delivery_id: int, *, at: datetime, reason: str
+    conn: AsyncConnection,
+    delivery_id: int,
+    *,
+    at: datetime,
+    reason: str,
+    token: str | None = None,
 ) -> None:
     """Give a claimed delivery back until `at`: its translation is not ready yet."""
-    await conn.execute(
-        deliveries.update()
-        .where(deliveries.c.id == delivery_id)
-        .values(next_attempt_at=at, lease_until=None, last_error=reason)
-    )
+    await delivery_store.retry_later(conn, delivery_id, at=at, error=reason, token=token)
 
 
-async def hold_delivery(conn: AsyncConnection, delivery_id: int, reason: str) -> None:
+async def hold_delivery(
+    conn: AsyncConnection, delivery_id: int, reason: str, *, token: str | None = None
+) -> None:
     """Park one delivery (state paused) until its chat or route is resumed."""
-    await conn.execute(
+    result = await conn.execute(
         deliveries.update()
         .where(deliveries.c.id == delivery_id)
-        .values(state="paused", lease_until=None, last_error=reason)
+        .where(deliveries.c.lease_token == token if token is not None else sa.true())
+        .values(state="paused", lease_until=None, lease_token=None, last_error=reason)
     )
+    if token is not None and result.rowcount == 0:
+        raise delivery_store.LeaseLost(delivery_id)
 
 
 async def wake_deliveries(

@@ -11,13 +11,16 @@ import asyncio
 import contextlib
 import gzip
 import json
+import os
 import random
 import socket
 import struct
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from telegram.error import TimedOut
 from telegram.request import RequestData
 
@@ -25,6 +28,7 @@ from bot.models import OutgoingMessage
 from bot.standin.botapi import FakeBotAPIRequest, FakeTelegram, split_api_url
 from bot.standin.checks import check_caption, check_entities, check_text
 from bot.standin.errors import ApiError
+from storage.db import create_database
 
 # ---- Telegram's validation -------------------------------------------------------------
 
@@ -258,3 +262,37 @@ class LossyRequest(FakeBotAPIRequest):
                 self.lost.append((message["chat"]["id"], message["message_id"]))
             raise TimedOut("the answer was lost (test)")
         return status, body
+
+
+# ---- a PostgreSQL database of a test's own -------------------------------------------
+
+
+def private_database_name(label: str) -> str:
+    """A database name no parallel run shares: the label, this process and a random tail."""
+    return f"chatwire_{label}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+
+
+def database_url_named(server_url: str, name: str) -> str:
+    """`server_url` pointed at database `name` (password kept, for child processes)."""
+    return sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+async def create_private_database(server_url: str, name: str) -> None:
+    """Create database `name` on the test server (the `db` fixture drops `public`)."""
+    admin = create_database(server_url)
+    try:
+        async with admin.engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.close()
+
+
+async def drop_private_database(server_url: str, name: str) -> None:
+    admin = create_database(server_url)
+    try:
+        async with admin.engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.close()

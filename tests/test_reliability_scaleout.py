@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -33,10 +32,16 @@ from bot.standin import FakeTelegram, serve_in_thread
 from storage import articles, deliveries, feeds, messages, routes
 from storage.db import create_database
 from storage.schema import deliveries as deliveries_table
-from tests.reliability_helpers import entity_dicts
+from tests.reliability_helpers import (
+    create_private_database,
+    database_url_named,
+    drop_private_database,
+    entity_dicts,
+    private_database_name,
+)
 
 POSTGRES_URL = os.environ.get("CHATWIRE_TEST_POSTGRES_URL")
-DATABASE = "chatwire_scaleout"
+DATABASE = private_database_name("scaleout")  # parallel runs never share one
 ROOT = Path(__file__).resolve().parents[1]
 CHANNELS = [-100201, -100202, -100203, -100204]
 FEEDS = 50
@@ -80,18 +85,16 @@ def feed_xml(number: int) -> str:
 
 def database_url() -> str:
     assert POSTGRES_URL is not None
-    return sa.make_url(POSTGRES_URL).set(database=DATABASE).render_as_string(hide_password=False)
+    return database_url_named(POSTGRES_URL, DATABASE)
 
 
-async def recreate_database() -> None:
-    """A database of our own on the test server (the `db` fixture drops `public`)."""
+@pytest.fixture
+def own_database() -> Iterator[None]:
+    """A database of our own on the test server, dropped afterwards."""
     assert POSTGRES_URL is not None
-    admin = create_database(POSTGRES_URL)
-    async with admin.engine.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(sa.text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        await conn.execute(sa.text(f"CREATE DATABASE {DATABASE}"))
-    await admin.close()
+    asyncio.run(create_private_database(POSTGRES_URL, DATABASE))
+    yield
+    asyncio.run(drop_private_database(POSTGRES_URL, DATABASE))
 
 
 async def seed(server: FeedHost) -> None:
@@ -211,8 +214,9 @@ def feed_host() -> Iterator[FeedHost]:
     server.stop()
 
 
-def test_two_workers_one_killed_nothing_lost(tmp_path: Path, feed_host: FeedHost) -> None:
-    asyncio.run(recreate_database())
+def test_two_workers_one_killed_nothing_lost(
+    tmp_path: Path, feed_host: FeedHost, own_database: None
+) -> None:
     asyncio.run(seed(feed_host))
     fake = FakeTelegram()
     fake.latency = 0.03  # each send is done before its answer: a window to die in

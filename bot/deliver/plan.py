@@ -11,10 +11,11 @@ sending resumes at the first unsent part.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from bot.deliver.fallback import split_all
-from bot.models import OutgoingMessage
+from bot.models import Entity, OutgoingMessage
 
 PlainFn = Callable[[list[OutgoingMessage]], list[OutgoingMessage]]
 MAX_LEVEL = 3
@@ -28,6 +29,24 @@ def kind_for(level: int) -> str:
 def level_of(kind: str) -> int:
     head, _, level = kind.partition(".")
     return int(level) if head == POST_KIND and level.isdigit() else 0
+
+
+def dump_parts(parts: Sequence[OutgoingMessage]) -> list[dict[str, Any]]:
+    """A rendering as JSON, stored with the delivery when its first part goes out."""
+    return [
+        {"text": m.text, "entities": [asdict(e) for e in m.entities], "photo": m.photo}
+        for m in parts
+    ]
+
+
+def load_parts(stored: Sequence[dict[str, Any]]) -> list[OutgoingMessage]:
+    """The rendering `dump_parts` stored."""
+    return [
+        OutgoingMessage(
+            str(m["text"]), [Entity(**e) for e in m.get("entities") or []], m.get("photo")
+        )
+        for m in stored
+    ]
 
 
 def transform(

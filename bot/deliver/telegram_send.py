@@ -49,9 +49,24 @@ class Classified:
     new_chat_id: int | None = None
 
 
+SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def safe_link(url: str | None) -> bool:
+    """Links readers can follow safely: http(s) and mailto, nothing else (`tg://proxy`,
+    `javascript:`, `file:` … come from feeds anyone writes)."""
+    if not url:
+        return False
+    scheme, sep, rest = url.strip().partition(":")
+    return bool(sep and rest) and scheme.lower() in SAFE_LINK_SCHEMES
+
+
 def to_message_entities(entities: list[Entity]) -> list[MessageEntity]:
+    """The Bot API entities; a text_link to any other scheme is dropped (its text stays)."""
     return [
-        MessageEntity(e.type, e.offset, e.length, url=e.url, language=e.language) for e in entities
+        MessageEntity(e.type, e.offset, e.length, url=e.url, language=e.language)
+        for e in entities
+        if e.type != "text_link" or safe_link(e.url)
     ]
 
 

@@ -581,7 +581,9 @@ class Poller:
             return article_id
         if existing.content_hash != article.content_hash:
             article.extra["updated"] = now.isoformat()
-            await articles.update_article(conn, existing.id, article, now=now)
+            await articles.update_article(
+                conn, existing.id, article, now=now, edit_chats=run.edit_chats
+            )
             run.stored.updated.append(UpdatedArticle(existing.id, run.feed.id, run.edit_chats))
         else:
             extra = {**existing.extra, dedup.FINGERPRINT_KEY: candidate.fingerprint}

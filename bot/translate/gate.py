@@ -88,6 +88,7 @@ class TranslationGate:
                     delivery.id,
                     at=now + self._wait,
                     reason=f"waiting for {target} translation",
+                    token=delivery.lease_token,
                 )
         if row.state == translations.PENDING:
             if self._wake is not None:
@@ -125,7 +126,10 @@ class TranslationGate:
             return original_with_note(article, target, source_html(article))
         async with self._db.begin() as conn:
             await translations.hold_delivery(
-                conn, delivery.id, f"held: no {target} translation ({reason})"
+                conn,
+                delivery.id,
+                f"held: no {target} translation ({reason})",
+                token=delivery.lease_token,
             )
             if translation_id is not None:
                 await translations.mark_held(conn, translation_id)
