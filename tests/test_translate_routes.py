@@ -268,7 +268,8 @@ async def test_a_long_article_is_sent_in_chunks_at_block_boundaries(
         done = await translate_article(article, "zh-Hans", config, http)
     sent = [b for r in llm.blocks_sent for b in r]
     assert len(llm.requests) > 3
-    assert sent == [b.source for b in prepare(article).blocks]
+    # Chunks go out concurrently: every block once, in any order of requests.
+    assert sorted(sent) == sorted(b.source for b in prepare(article).blocks)
     assert all(sum(len(b) for b in r) <= 1500 or len(r) == 1 for r in llm.blocks_sent)
     assert "Facebook" not in done.title and done.html.count("<h3>") == 7
 
