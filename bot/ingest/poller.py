@@ -82,7 +82,7 @@ class FeedOutcome:
 
     feed_id: int
     url: str
-    status: str  # "baseline" | "new" | "updated" | "unchanged" | "error"
+    status: str  # "baseline" | "new" | "updated" | "unchanged" | "error" | "lost"
     new_article_ids: list[int] = field(default_factory=list)
     baseline_article_ids: list[int] = field(default_factory=list)
     updated: list[UpdatedArticle] = field(default_factory=list)
@@ -200,15 +200,16 @@ class _GroupCommit:
         self, transaction: Callable[[], AbstractAsyncContextManager[AsyncConnection]]
     ) -> None:
         self._transaction = transaction
-        self._pending: list[tuple[int, dict[str, Any], asyncio.Future[None]]] = []
+        self._pending: list[tuple[int, str | None, dict[str, Any], asyncio.Future[bool]]] = []
         self._flusher: asyncio.Task[None] | None = None
 
-    async def write(self, feed_id: int, values: dict[str, Any]) -> None:
-        done = asyncio.get_running_loop().create_future()
-        self._pending.append((feed_id, values, done))
+    async def write(self, feed_id: int, token: str | None, values: dict[str, Any]) -> bool:
+        """Write the poll's result if `token` still holds the feed's lease; whether it did."""
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._pending.append((feed_id, token, values, done))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush(), name="poller-feed-states")
-        await done
+        return await done
 
     async def wait(self) -> None:
         """Let a flush in progress finish (shutdown)."""
@@ -220,19 +221,19 @@ class _GroupCommit:
             batch, self._pending = self._pending, []
             try:
                 async with self._transaction() as conn:
-                    await feeds.update_feeds(conn, [(i, v) for i, v, _ in batch])
+                    held = await feeds.finish_polls(conn, [(i, t, v) for i, t, v, _ in batch])
             except Exception as exc:
-                for _, _, done in batch:
+                for _, _, _, done in batch:
                     if not done.done():
                         done.set_exception(exc)
             except BaseException:  # cancelled: nobody may wait forever
-                for _, _, done in batch + self._pending:
+                for _, _, _, done in batch + self._pending:
                     done.cancel()
                 raise
             else:
-                for _, _, done in batch:
+                for feed_id, _, _, done in batch:
                     if not done.done():
-                        done.set_result(None)
+                        done.set_result(feed_id in held)
 
 
 def _host_key(url: str) -> str:
@@ -411,10 +412,13 @@ class Poller:
 
     async def poll_feed(self, feed: Feed) -> FeedOutcome:
         """Fetch, parse and store one claimed feed; every failure is recorded, none raised."""
+        stored = _Stored()
         try:
-            return await self._poll(feed)
+            return await self._poll(feed, stored)
         except asyncio.CancelledError:
             raise
+        except feeds.LeaseLostError:
+            return self._lost(feed, stored)
         except Exception as exc:
             log.exception("unexpected error polling feed %s (%s)", feed.id, feed.url)
             try:
@@ -423,7 +427,7 @@ class Poller:
                 log.exception("cannot record the failure of feed %s", feed.id)
                 return FeedOutcome(feed.id, feed.url, "error", error=str(exc))
 
-    async def _poll(self, feed: Feed) -> FeedOutcome:
+    async def _poll(self, feed: Feed, stored: _Stored) -> FeedOutcome:
         try:
             async with self._slot(feed.url):
                 result = await fetch(
@@ -439,12 +443,12 @@ class Poller:
                 feed, exc.message, retry_after=exc.retry_after, gone=exc.status == 410
             )
         if result.content is None or self._same_body(feed, result.content):
-            return await self._succeeded(feed, result, None, _Stored())
+            return await self._succeeded(feed, result, None, stored)
         try:
             parsed = await self._cpu(parse_feed, result.content, result.url, result.headers)
         except FeedParseError as exc:
             return await self._failed(feed, exc.message)
-        stored = await self._store(feed, parsed)
+        await self._store(feed, parsed, stored)
         return await self._succeeded(feed, result, parsed, stored)
 
     @staticmethod
@@ -470,7 +474,7 @@ class Poller:
 
     # -- storing items ---------------------------------------------------------
 
-    async def _store(self, feed: Feed, parsed: ParsedFeed) -> _Stored:
+    async def _store(self, feed: Feed, parsed: ParsedFeed, stored: _Stored) -> None:
         items = dedup.unique_items(parsed.items)[:MAX_ITEMS_PER_POLL]
         shared = dedup.shared_links(items)
         async with self._transaction() as conn:
@@ -481,7 +485,7 @@ class Poller:
                 urls=[u for i in items if (u := dedup.link_key(i, shared))],
             )
             active_routes = await routes.routes_for_feed(conn, feed.id)
-        run = _Run(feed, shared, active_routes, baseline=not feed.baseline_done)
+        run = _Run(feed, shared, active_routes, baseline=not feed.baseline_done, stored=stored)
         run.source = feed.title or parsed.title
         run.language = parsed.language
         ordered = dedup.oldest_first(items)
@@ -499,7 +503,6 @@ class Poller:
             await self._store_quietly(run, quiet[start : start + BASELINE_BATCH])
         for candidate in loud:
             await self._store_item(run, candidate)
-        return run.stored
 
     async def _cpu(self, func: Callable[..., _T], *args: Any) -> _T:
         """Run CPU-bound work off the event loop: in `executor`, else in a thread."""
@@ -518,7 +521,7 @@ class Poller:
         built = await self._build(run, [(c.item, c.fingerprint) for c in batch])
         now = self.clock()
         async with self._transaction() as conn:
-            await feeds.update_feed(conn, run.feed.id, lease_until=now + self.lease)
+            await feeds.extend_lease(conn, run.feed.id, run.feed.lease_token, self.lease)
             same = _ByContent(
                 await articles.known_articles(
                     conn,
@@ -549,8 +552,9 @@ class Poller:
             return
         now = self.clock()
         async with self._transaction() as conn:
-            # Writing first takes SQLite's write lock before any read, and extends the lease.
-            await feeds.update_feed(conn, run.feed.id, lease_until=now + self.lease)
+            # Writing first takes the write lock (SQLite) or the feed's row lock (PostgreSQL)
+            # before any read, and fences: a poller that lost its lease stops here.
+            await feeds.extend_lease(conn, run.feed.id, run.feed.lease_token, self.lease)
             existing = candidate.match
             if existing is None and article.content_hash:
                 same = await articles.known_articles(
@@ -574,11 +578,17 @@ class Poller:
         whole document before) or else by title and content hash.
         """
         if existing is None:
-            article_id = await articles.insert_article(conn, article, now=now)
-            if candidate.deliver:
-                await deliveries.enqueue_deliveries(conn, article_id, run.routes, now=now)
-            (run.stored.new if candidate.deliver else run.stored.baseline).append(article_id)
-            return article_id
+            key = dedup.item_key(candidate.item, run.shared)
+            article_id = await articles.insert_article_once(conn, article, key, now=now)
+            if article_id is not None:
+                if candidate.deliver:
+                    await deliveries.enqueue_deliveries(conn, article_id, run.routes, now=now)
+                (run.stored.new if candidate.deliver else run.stored.baseline).append(article_id)
+                return article_id
+            assert key is not None  # only a keyed insert can conflict
+            existing = await articles.known_by_key(conn, run.feed.id, key)
+            if existing is None:
+                raise RuntimeError(f"feed {run.feed.id}: item key {key!r} conflicts but is gone")
         if existing.content_hash != article.content_hash:
             article.extra["updated"] = now.isoformat()
             await articles.update_article(conn, existing.id, article, now=now)
@@ -633,7 +643,6 @@ class Poller:
             "last_polled_at": now,
             "last_success_at": now,
             "next_poll_at": next_poll,
-            "lease_until": None,
             "error_count": 0,
             "last_error": None,
             "options": options,
@@ -651,9 +660,13 @@ class Poller:
             async with self._transaction() as conn:
                 if await feeds.get_feed_by_url(conn, result.permanent_url) is None:
                     values["url"] = result.permanent_url
-                await feeds.update_feed(conn, feed.id, **values)
+                held = feed.id in await feeds.finish_polls(
+                    conn, [(feed.id, feed.lease_token, values)]
+                )
         else:
-            await self._states.write(feed.id, values)
+            held = await self._states.write(feed.id, feed.lease_token, values)
+        if not held:
+            return self._lost(feed, stored)
         status = "baseline" if first else "new" if stored.new else "unchanged"
         if status == "unchanged" and stored.updated:
             status = "updated"
@@ -676,17 +689,19 @@ class Poller:
         delay = schedule.backoff_delay(count, feed.interval_seconds, retry_after=retry_after)
         next_poll = schedule.jittered(now, delay, self.rng)
         message = message[:MAX_ERROR_CHARS]
-        await self._states.write(
+        held = await self._states.write(
             feed.id,
+            feed.lease_token,
             {
                 "error_count": count,
                 "last_error": message,
                 "last_polled_at": now,
-                "lease_until": None,
                 "next_poll_at": next_poll,
                 "active": not deactivate,
             },
         )
+        if not held:
+            return self._lost(feed, _Stored())
         if deactivate:
             reason = (
                 "the server says it is gone (HTTP 410)" if gone else f"{count} failures in a row"
@@ -702,6 +717,23 @@ class Poller:
             error=message,
             deactivated=deactivate,
             next_poll_at=next_poll,
+        )
+
+    @staticmethod
+    def _lost(feed: Feed, stored: _Stored) -> FeedOutcome:
+        """Another poller claimed the feed after this one's lease ran out: it owns the result.
+
+        What this poll stored before it noticed (each item in a transaction that
+        held the lease) is still reported, so its deliveries and edits go ahead.
+        """
+        log.warning("feed %s: lease lost mid-poll; leaving the result to its new holder", feed.id)
+        return FeedOutcome(
+            feed.id,
+            feed.url,
+            "lost",
+            new_article_ids=stored.new,
+            baseline_article_ids=stored.baseline,
+            updated=stored.updated,
         )
 
     async def _notify(self, text: str) -> None:
