@@ -85,7 +85,7 @@ def _wide_codec(data: bytes) -> str | None:
     head = data[:4]
     if len(head) < 4:
         return None
-    zeros = tuple(b == 0 for b in head)
+    zeros = (head[0] == 0, head[1] == 0, head[2] == 0, head[3] == 0)
     return {
         (False, True, True, True): "utf-32-le",
         (True, True, True, False): "utf-32-be",
