@@ -304,8 +304,9 @@ class Poller:
     ) -> None:
         self.db = db
         self.http = http
-        # Feeds added from chat are fetched through a client that re-checks every
-        # redirect hop for private addresses; the operator's CLI feeds are trusted.
+        # Feeds added from chat, and every feed's item pages, are fetched through a
+        # client that checks every hop and pins the checked address; the operator's
+        # CLI feed URLs themselves are trusted.
         self.guarded_http = guarded_http
         self.config = config
         self.notify = notify
@@ -541,7 +542,9 @@ class Poller:
         """One item, one transaction: the article and its deliveries, or nothing."""
         item = candidate.item
         if run.feed.fulltext:
-            client = self._client_for(run.feed)
+            # An item's link is the feed author's choice, whoever added the feed: its page
+            # is fetched through the guard (unless the operator allows private addresses).
+            client = self.guarded_http or self.http
 
             async def fetch_page(url: str) -> bytes | None:
                 return await self._fetch_page(client, url)
