@@ -14,6 +14,9 @@ from bot.models import Article, Enclosure
 from storage.schema import articles, messages
 from storage.types import utcnow
 
+AD_HOC_POST = "ad_hoc_post"
+"""Key in `Article.extra`: an admin's /post, delivered without a route (default options)."""
+
 
 def _article(row: sa.Row[Any]) -> Article:
     data = row._asdict()
