@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.ingest import dedup, schedule
 from bot.ingest.fetch import PAGE_ACCEPT, FetchError, FetchResult, fetch
 from bot.ingest.fulltext import PageText, extract_page, with_fulltext
+from bot.ingest.links import with_web_links
 from bot.ingest.parse import FeedParseError, ParsedFeed, parse_feed
 from bot.models import Article, FeedItem
 from storage import articles, deliveries, feeds, routes
@@ -476,7 +477,7 @@ class Poller:
     # -- storing items ---------------------------------------------------------
 
     async def _store(self, feed: Feed, parsed: ParsedFeed, stored: _Stored) -> None:
-        items = dedup.unique_items(parsed.items)[:MAX_ITEMS_PER_POLL]
+        items = dedup.unique_items(map(with_web_links, parsed.items))[:MAX_ITEMS_PER_POLL]
         shared = dedup.shared_links(items)
         async with self._transaction() as conn:
             known = await articles.known_articles(
