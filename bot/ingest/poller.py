@@ -47,6 +47,8 @@ BASELINE_BATCH = 100
 """Baseline items stored per transaction (they queue no deliveries)."""
 DB_CONNECTIONS = 4
 """Transactions the poller runs at once on PostgreSQL (SQLite: one)."""
+MIN_IDLE_SECONDS = 0.25
+"""When nothing more is due, the tick checks again after at least this long."""
 ArticleBuilder = Callable[..., Article]
 _T = TypeVar("_T")
 
@@ -338,21 +340,63 @@ class Poller:
         return len(self._tasks)
 
     async def tick(self) -> PollReport:
-        """Claim what is due, start polling it, and report what finished meanwhile.
+        """Keep the slots full for `tick_wait` seconds, then report what finished meanwhile.
 
-        A failed claim (database unavailable) is logged; the polls already
-        running still report, and the next tick claims again.
+        Feeds are claimed as capacity frees (not one batch per tick): a poll that
+        ends makes room for the next due feed at once, and when nothing is due the
+        tick sleeps until the next feed falls due. A failed claim (database
+        unavailable) is logged; the polls already running still report, and the
+        next tick claims again.
         """
         report = PollReport()
-        try:
-            report.claimed = await self._claim_and_start()
-        except Exception:
-            log.exception("claiming due feeds failed; retrying at the next tick")
-        if self._tasks and self.tick_wait > 0:
-            await asyncio.wait(list(self._tasks), timeout=self.tick_wait)
-        report.outcomes = self._collect()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.tick_wait
+        idle_until = 0.0  # loop time before which nothing is due (after a short claim)
+        first = True
+        while True:
+            report.outcomes.extend(self._collect())  # finished polls free their slots
+            now = loop.time()
+            free = self.capacity - len(self._tasks)
+            refill = free > 0 and (not self._tasks or free >= max(1, self.capacity // 4))
+            if first or (now >= idle_until and refill):
+                first = False
+                try:
+                    claimed, wanted = await self._claim(free)
+                except Exception:
+                    log.exception("claiming due feeds failed; retrying at the next tick")
+                    idle_until = deadline
+                else:
+                    report.claimed += claimed
+                    if claimed < wanted:  # all that is due is running: sleep till the next
+                        idle_until = await self._next_due(loop.time(), deadline)
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                break
+            until_due = idle_until - loop.time()
+            wake = min(remaining, until_due) if until_due > 0 else remaining
+            if self._tasks:
+                await asyncio.wait(
+                    list(self._tasks), timeout=wake, return_when=asyncio.FIRST_COMPLETED
+                )
+            else:
+                await asyncio.sleep(wake)
+        report.outcomes.extend(self._collect())
         report.in_flight = len(self._tasks)
         return report
+
+    async def _next_due(self, loop_now: float, deadline: float) -> float:
+        """Loop time at which the next unleased feed falls due (capped at `deadline`)."""
+        try:
+            async with self._transaction() as conn:
+                due = await feeds.next_due_at(conn)
+        except Exception:
+            log.exception("reading the next due time failed")
+            return deadline
+        if due is None:
+            return deadline
+        # At least a moment: a feed due now but not claimable (another process's
+        # transaction holds it) must not make the loop spin.
+        return min(deadline, loop_now + max(MIN_IDLE_SECONDS, (due - self.clock()).total_seconds()))
 
     async def run_until_idle(self) -> PollReport:
         """Poll everything due now (and what falls due meanwhile) to the end: CLI and bench."""
@@ -382,9 +426,13 @@ class Poller:
         await self._states.wait()
 
     async def _claim_and_start(self) -> int:
-        free = self.capacity - len(self._tasks)
+        claimed, _wanted = await self._claim(self.capacity - len(self._tasks))
+        return claimed
+
+    async def _claim(self, free: int) -> tuple[int, int]:
+        """Claim up to `free` due feeds and start polling them; (claimed, asked for)."""
         if free <= 0:
-            return 0
+            return 0, 0
         async with self._transaction() as conn:
             claimed = await feeds.claim_due_feeds(
                 conn, limit=free, lease=self.lease, now=self.clock()
@@ -394,7 +442,7 @@ class Poller:
             if feed.id not in running:
                 task = asyncio.create_task(self.poll_feed(feed), name=f"poll-feed-{feed.id}")
                 self._tasks[task] = feed.id
-        return len(claimed)
+        return len(claimed), free
 
     def _collect(self) -> list[FeedOutcome]:
         done = [task for task in self._tasks if task.done()]
