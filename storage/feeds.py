@@ -223,11 +223,18 @@ async def finish_polls(
         await conn.execute(
             feeds.update().where(feeds.c.id.in_(ids)).values(lease_token=feeds.c.lease_token)
         )
-    query = sa.select(feeds.c.id, feeds.c.lease_token).where(feeds.c.id.in_(ids))
+    query = (
+        sa.select(feeds.c.id, feeds.c.lease_token)
+        .where(feeds.c.id.in_(ids))
+        .order_by(feeds.c.id)  # rows locked in one order: two batches never deadlock
+    )
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
     tokens = {row.id: row.lease_token for row in await conn.execute(query)}
-    held = [(i, v) for i, token, v in updates if i in tokens and tokens[i] == token]
+    held = sorted(
+        ((i, v) for i, token, v in updates if i in tokens and tokens[i] == token),
+        key=lambda pair: pair[0],
+    )
     await update_feeds(
         conn, [(i, {**v, "lease_until": None, "lease_token": None}) for i, v in held]
     )
