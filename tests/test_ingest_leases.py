@@ -183,3 +183,42 @@ async def test_the_item_key_refuses_a_second_insert(db: Database) -> None:
     async with db.begin() as conn:
         rows = (await conn.execute(sa.select(sa.func.count()).select_from(articles_table))).scalar()
     assert rows == 2
+
+
+async def test_migration_keys_existing_articles_even_with_duplicates(empty_db: Database) -> None:
+    """A database holding the duplicates this migration prevents still upgrades: the
+    oldest copy gets the key, later copies keep none."""
+    await empty_db.migrate(target=3)
+    now = datetime(2025, 1, 28, tzinfo=UTC).replace(tzinfo=None)
+    rows = [
+        ("g-1", "https://site.example/1"),
+        ("g-1", "https://site.example/1"),  # the duplicate of the bug
+        (None, "https://site.example/2"),
+        (None, "https://site.example/2"),
+        ("x" * 300, "https://site.example/3"),  # too long to index
+    ]
+    async with empty_db.begin() as conn:
+        await conn.execute(
+            sa.text(
+                "INSERT INTO feeds (url, next_poll_at, created_at, options) "
+                "VALUES ('https://site.example/feed', :now, :now, '{}')"
+            ),
+            {"now": now},
+        )
+        for guid, url in rows:
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO articles (feed_id, guid, url, title, authors, content_markdown,"
+                    " enclosures, extra, created_at, updated_at) VALUES (1, :guid, :url, 'T',"
+                    " '[]', '', '[]', '{}', :now, :now)"
+                ),
+                {"guid": guid, "url": url, "now": now},
+            )
+    assert 5 in await empty_db.migrate()
+    async with empty_db.begin() as conn:
+        keys = (
+            (await conn.execute(sa.select(articles_table.c.item_key).order_by(articles_table.c.id)))
+            .scalars()
+            .all()
+        )
+    assert keys == ["g:g-1", None, "u:https://site.example/2", None, None]
