@@ -55,16 +55,16 @@ def _embedded_problem(ip: ipaddress.IPv6Address) -> str | None:
     if ip in _NAT64:
         inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         problem = address_problem(inner)
-        return f"{problem} (NAT64 of {inner})" if problem else ""
+        return f"NAT64 form of a {problem}" if problem else ""
     if ip.sixtofour is not None:
         problem = address_problem(ip.sixtofour)
-        return f"{problem} (6to4 of {ip.sixtofour})" if problem else None
+        return f"6to4 form of a {problem}" if problem else None
     if ip.teredo is not None:
         server, client = ip.teredo
         for inner in (client, server):
             problem = address_problem(inner)
             if problem:
-                return f"{problem} (Teredo of {inner})"
+                return f"Teredo form of a {problem}"
         return "Teredo tunnel"
     return None
 

@@ -118,6 +118,11 @@ async def test_addfeed_checks_rights_and_routes(world: World) -> None:
         ("http://[::1]:8080/rss", "::1 points to a loopback address (::1)"),
         ("https://meta.example/latest", "meta.example points to a link-local address"),
         ("file:///etc/passwd", "only http:// and https:// URLs are allowed"),
+        (
+            "http://[2002:7f00:1::1]/rss",
+            "2002:7f00:1::1 points to a 6to4 form of a loopback address (2002:7f00:1::1)",
+        ),
+        ("https://feeds.example:22/rss", "port 22 is not allowed (allowed: 80, 443, 8080, 8443)"),
     ],
 )
 async def test_addfeed_refuses_private_urls(world: World, url: str, reason: str) -> None:

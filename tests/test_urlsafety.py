@@ -159,12 +159,12 @@ async def test_redirects_followed_within_limits(httpserver: HTTPServer) -> None:
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
-        ("http://[2002:7f00:1::1]/", r"loopback \(6to4 of 127.0.0.1\)"),
-        ("http://[2002:a00:1::]/", r"private \(6to4 of 10.0.0.1\)"),
-        ("http://[64:ff9b::7f00:1]/", r"loopback \(NAT64 of 127.0.0.1\)"),
-        ("http://[64:ff9b::a9fe:a9fe]/", r"link-local \(NAT64 of 169.254.169.254\)"),
+        ("http://[2002:7f00:1::1]/", "6to4 form of a loopback"),
+        ("http://[2002:a00:1::]/", "6to4 form of a private"),
+        ("http://[64:ff9b::7f00:1]/", "NAT64 form of a loopback"),
+        ("http://[64:ff9b::a9fe:a9fe]/", "NAT64 form of a link-local"),
         ("http://[64:ff9b:1::a00:1]/", "local-use NAT64"),
-        ("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", r"loopback \(Teredo of 127.0.0.1\)"),
+        ("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", "Teredo form of a loopback"),
         ("http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/", "Teredo"),
         ("http://[::ffff:10.0.0.1]/", "private"),
     ],
@@ -182,7 +182,7 @@ async def test_tunnelled_forms_of_public_addresses_pass() -> None:
 
 async def test_a_hostname_resolving_to_a_tunnelled_private_address_is_refused() -> None:
     resolver = fake_dns({"sneaky.example": ["2002:7f00:1::1"]})
-    with pytest.raises(UnsafeURLError, match=r"6to4 of 127\.0\.0\.1"):
+    with pytest.raises(UnsafeURLError, match="6to4 form of a loopback"):
         await URLGuard(resolver=resolver).check("https://sneaky.example/")
 
 
