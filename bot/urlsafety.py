@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import ssl
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -249,19 +250,21 @@ def guarded_transport(
     limits: httpx.Limits | None = None,
     *,
     network: httpcore.AsyncNetworkBackend | None = None,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> httpx.AsyncHTTPTransport:
     """An httpx transport whose every TCP connection goes to an address `guard` checked.
 
     httpcore names the URL's host for TLS (SNI, certificate) whatever address
     the socket reached, so only the connection target is pinned. `network`
-    replaces the real sockets (tests). No proxy from the environment is used:
-    a proxy would make the checked address meaningless.
+    replaces the real sockets and `ssl_context` the system's CAs (tests). No
+    proxy from the environment is used: it would make the checked address
+    meaningless.
     """
     limits = limits or httpx.Limits()
     transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
     # httpx builds its httpcore pool privately; this one differs only in the network backend.
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,

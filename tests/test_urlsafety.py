@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+import ssl
+import subprocess
 from collections.abc import Iterable
+from pathlib import Path
 
 import httpcore
 import httpx
@@ -307,3 +311,46 @@ async def test_a_redirect_to_a_refused_port_is_not_followed() -> None:
         with pytest.raises(UnsafeURLError, match="port 6379"):
             await client.get("http://news.example/", follow_redirects=True)
     assert ("93.184.216.34", 6379) not in network.connects
+
+
+@pytest.fixture
+def tls_files(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for feeds.example (made with the openssl command)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=feeds.example"),
+            *("-addext", "subjectAltName=DNS:feeds.example"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+async def test_tls_names_the_urls_host_while_the_socket_is_pinned(
+    tls_files: tuple[Path, Path],
+) -> None:
+    """SNI and the certificate check use the URL's host, not the address connected to."""
+    cert, key = tls_files
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    server = HTTPServer(host="127.0.0.1", port=0, ssl_context=server_context)
+    server.expect_request("/feed").respond_with_data("over tls")
+    server.start()
+    try:
+        resolver = fake_dns({"feeds.example": ["127.0.0.1"], "other.example": ["127.0.0.1"]})
+        guard = URLGuard(allow_private=True, resolver=resolver)
+        trust = ssl.create_default_context(cafile=str(cert))
+        transport = guarded_transport(guard, ssl_context=trust)
+        async with httpx.AsyncClient(transport=transport) as client:
+            response = await client.get(f"https://feeds.example:{server.port}/feed")
+            assert response.text == "over tls"
+            with pytest.raises(httpx.ConnectError, match=r"certificate|hostname"):
+                await client.get(f"https://other.example:{server.port}/feed")
+    finally:
+        server.clear()
+        server.stop()
