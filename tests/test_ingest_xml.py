@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
+import bot.ingest.poller as poller_module
 from bot.ingest.parse import FeedParseError, parse_feed
+from bot.ingest.poller import Poller
 from bot.ingest.xmlsafety import UnsafeXMLError, safe_xml_text
+from storage.db import Database
+from tests.test_ingest_poller import Clock, Config, add
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -196,3 +205,43 @@ def test_parsing_a_hostile_5mb_feed_stays_under_200mb(name: str, data: bytes) ->
     )
     result = json.loads(run.stdout)
     assert result["peak_mb"] < 200, (name, result)
+
+
+async def test_large_documents_are_parsed_one_at_a_time(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """feedparser's memory grows with the document: two big feeds never parse together."""
+    big = _five_mb_of_items("")[: 2 << 20]  # cut short: a bozo document is parsed all the same
+    active = 0
+    most = 0
+    lock = threading.Lock()
+    real = parse_feed
+
+    def watched(*args: Any) -> Any:
+        nonlocal active, most
+        with lock:
+            active += 1
+            most = max(most, active)
+        try:
+            time.sleep(0.2)
+            return real(*args)
+        finally:
+            with lock:
+                active -= 1
+
+    def serve_big(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=httpx.ByteStream(big))
+
+    async def ignore(_text: str) -> None:
+        return None
+
+    monkeypatch.setattr(poller_module, "parse_feed", watched)
+    clock = Clock()
+    for n in range(3):
+        await add(db, f"https://big{n}.example/feed", clock, chats=())
+    async with httpx.AsyncClient(transport=httpx.MockTransport(serve_big)) as http:
+        config = Config(poll_concurrency=4, fetch_max_bytes=4 << 20)
+        poller = Poller(db, http, config, ignore, clock, rng=random.Random(1), tick_wait=0)
+        report = await poller.run_until_idle()
+    assert [o.status for o in report.outcomes] == ["baseline"] * 3
+    assert most == 1
