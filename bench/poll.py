@@ -1,4 +1,4 @@
-"""Poll-cycle benchmark: the real Poller against a naive sequential loop.
+"""Poll benchmark: the real Poller against naive loops, and `chatwire run`'s schedule.
 
 N feeds are served from a local HTTP server (another process, 127.0.0.1 only,
 spread over 50 ports so per-host caps behave as with 50 sites) with a fixed
@@ -8,10 +8,18 @@ new item per poll, some failing (500/503), some HTML pages, a few slow ones.
 Cycle 1 is the baseline (every feed new, every body parsed and stored);
 cycle 2 is the steady state a running bot sees every interval, and is what the
 naive loop (sequential `httpx.get` + `feedparser.parse`, no conditional GET,
-no database) is compared against. Peak RSS is this process's high-water mark.
+no database) is compared against, run one feed at a time and with the
+poller's own concurrency (asyncio, a semaphore, parsing in threads). Peak RSS
+is this process's high-water mark.
 
-    .venv/bin/python bench/poll.py                 # 250 and 1,000 feeds, each in a fresh process
+`--schedule` runs the running bot's own scheduler (the runtime `chatwire run`
+builds, its JobQueue ticking the poll job) against 1,000 local feeds polled
+every minute, and reports how late each poll is claimed after its due time
+(p50/p95), after a warm-up that covers the first (baseline) cycle.
+
+    .venv/bin/python bench/poll.py                 # 250 and 1,000 feeds, then the schedule
     .venv/bin/python bench/poll.py --feeds 1000    # one size, in this process
+    .venv/bin/python bench/poll.py --schedule --duration 300 --warmup 120
 """
 
 from __future__ import annotations
@@ -39,8 +47,10 @@ import httpx
 from bot.config import Settings
 from bot.ingest.fetch import make_http_client
 from bot.ingest.poller import Poller, PollReport
+from bot.runtime import runtime
+from bot.standin import FakeBotAPIRequest, FakeTelegram
 from storage import feeds, routes
-from storage.db import Database, create_database
+from storage.db import Database, create_database, open_database
 from storage.types import utcnow
 
 PORTS = 50
@@ -264,6 +274,26 @@ def naive_cycle(urls: list[str]) -> Measure:
     return Measure(time.perf_counter() - wall, time.process_time() - cpu, peak_rss_mb())
 
 
+async def naive_concurrent(urls: list[str], concurrency: int) -> Measure:
+    """The naive loop with the poller's concurrency: no conditional GET, no database."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    gate = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency)
+
+    async def one(client: httpx.AsyncClient, url: str) -> None:
+        async with gate:
+            try:
+                response = await client.get(url)
+            except httpx.HTTPError:
+                return
+        if response.status_code == 200:
+            await asyncio.to_thread(feedparser.parse, response.content)
+
+    async with httpx.AsyncClient(timeout=20, limits=limits) as client:
+        await asyncio.gather(*(one(client, url) for url in urls))
+    return Measure(time.perf_counter() - wall, time.process_time() - cpu, peak_rss_mb())
+
+
 def row(label: str, m: Measure, note: str) -> str:
     workers = f" + workers {m.worker_cpu:5.2f} s" if m.worker_cpu else ""
     return (
@@ -301,12 +331,109 @@ def run_size(count: int, latency: float, naive: bool, workers: int) -> None:
         print(row("cycle 1 (baseline)", m1, s1))
         print(row("cycle 2 (steady)", m2, s2))
         if naive:
+            concurrency = settings.poll_concurrency
+            c = asyncio.run(naive_concurrent(urls, concurrency))
+            print(row(f"naive, {concurrency} at once", c, "AsyncClient.get + parse in threads"))
             n = naive_cycle(urls)
             print(row("naive sequential", n, "httpx.Client.get + feedparser.parse, one by one"))
-            print(f"   speed-up (naive wall / cycle 2 wall): {n.wall / m2.wall:.1f}x")
+            print(
+                f"   speed-up of cycle 2: {c.wall / m2.wall:.1f}x against the naive loop with the "
+                f"same concurrency, {n.wall / m2.wall:.1f}x against the sequential one"
+            )
     finally:
         server.terminate()
         server.join()
+
+
+# -- the running bot's schedule -----------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def scheduled(
+    urls: list[str], *, interval: int, duration: float, database_url: str | None
+) -> list[tuple[float, float]]:
+    """Run `chatwire run`'s runtime (its JobQueue ticking the poll job) for `duration`
+    seconds; (seconds since start, lateness in seconds) for every feed claimed."""
+    samples: list[tuple[float, float]] = []
+    real = feeds.claim_due_feeds
+    began = utcnow()
+
+    async def measured(conn: Any, **kwargs: Any) -> list[feeds.Feed]:
+        claimed = await real(conn, **kwargs)
+        now = utcnow()
+        since = (now - began).total_seconds()
+        samples.extend((since, (now - f.next_poll_at).total_seconds()) for f in claimed)
+        return claimed
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = database_url or f"sqlite:///{tmp}/bench.db"
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None, database_url=url, poll_interval_seconds=interval
+        )
+        db = await open_database(url)
+        async with db.begin() as conn:  # no routes: this measures polling, not sending
+            for feed_url in urls:
+                await feeds.add_feed(conn, feed_url, interval_seconds=interval)
+        fake = FakeTelegram()
+        feeds.claim_due_feeds = measured
+        try:
+            async with runtime(
+                settings, token=fake.token, request=FakeBotAPIRequest(fake), db=db
+            ) as rt:
+                began = utcnow()
+                await rt.app.start()
+                await asyncio.sleep(duration)
+                await rt.app.stop()
+        finally:
+            feeds.claim_due_feeds = real
+            await db.close()
+    return samples
+
+
+def run_schedule(
+    count: int, latency: float, *, duration: float, warmup: float, database_url: str | None
+) -> None:
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    server = context.Process(target=serve, args=(latency, send), daemon=True)
+    server.start()
+    interval = 60
+    try:
+        ports = receive.recv()
+        hosts = random.Random(42)
+        urls = [f"http://127.0.0.1:{hosts.choice(ports)}/feed/{i}" for i in range(count)]
+        wall, cpu = time.perf_counter(), time.process_time()
+        samples = asyncio.run(
+            scheduled(urls, interval=interval, duration=duration, database_url=database_url)
+        )
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        server.terminate()
+        server.join()
+    steady = [late for at, late in samples if at >= warmup]
+    window = duration - warmup
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    print(
+        f"== schedule: {count} feeds every {interval} s, `chatwire run`'s JobQueue "
+        f"(poll tick {settings.poll_tick_seconds:g} s, concurrency {settings.poll_concurrency}), "
+        f"{latency * 1000:.0f} ms latency, {database_url or 'SQLite'}"
+    )
+    print(
+        f"   {len(samples)} polls claimed in {duration:.0f} s; the {len(steady)} after the "
+        f"{warmup:.0f} s warm-up: {len(steady) / window:.1f} polls/s "
+        f"(the schedule asks {count / interval:.1f}/s)"
+    )
+    print(
+        f"   lateness after warm-up: p50 {percentile(steady, 0.5):.2f} s, "
+        f"p95 {percentile(steady, 0.95):.2f} s, max {max(steady, default=float('nan')):.2f} s "
+        f"[target p95 < 10 s]; cpu {cpu:.1f} s in {wall:.0f} s, peak RSS {peak_rss_mb():.0f} MB"
+    )
 
 
 def main() -> None:
@@ -317,7 +444,20 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=0, help="parse/build in a process pool of this size"
     )
+    parser.add_argument("--schedule", action="store_true", help="only the schedule run")
+    parser.add_argument("--duration", type=float, default=300.0, help="schedule run, seconds")
+    parser.add_argument("--warmup", type=float, default=120.0, help="schedule warm-up, seconds")
+    parser.add_argument("--database-url", help="schedule run on this database (default SQLite)")
     args = parser.parse_args()
+    if args.schedule:
+        run_schedule(
+            args.feeds or 1000,
+            args.latency_ms / 1000,
+            duration=args.duration,
+            warmup=args.warmup,
+            database_url=args.database_url,
+        )
+        return
     if args.feeds:
         run_size(args.feeds, args.latency_ms / 1000, naive=not args.no_naive, workers=args.workers)
         return
@@ -335,6 +475,9 @@ def main() -> None:
         if args.no_naive:
             command.append("--no-naive")
         subprocess.run(command, check=True)
+    schedule = [sys.executable, __file__, "--schedule", "--latency-ms", str(args.latency_ms)]
+    schedule += ["--duration", str(args.duration), "--warmup", str(args.warmup)]
+    subprocess.run(schedule, check=True)
 
 
 if __name__ == "__main__":

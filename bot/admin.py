@@ -7,6 +7,7 @@ AdminError with that text, so the handlers stay one try/except thick.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from bot.content.pipeline import article_from_text
 from bot.deliver.resume import resume_chat
 from bot.feedback import clip
 from bot.ingest.fetch import PAGE_ACCEPT, USER_AGENT
+from bot.models import Article
 from bot.resolve import article_for_reference, parse_reference
 from bot.urlsafety import UnsafeURLError, URLGuard, safe_get
 from storage import articles, comments, deliveries, feeds, routes, stats
@@ -38,6 +40,8 @@ _PART = re.compile(r"(\d+)([smhd])")
 _LINK_CHAT = re.compile(
     r"^(?:https?://)?(?:t\.me|telegram\.me)/(?P<name>[A-Za-z][A-Za-z0-9_]{3,})/?$"
 )
+POST_DEADLINE_SECONDS = 30.0
+"""The whole of /post's fetch (every redirect and the body) gets this long."""
 ADDFEED_USAGE = (
     "Usage: /addfeed URL [@channel or chat id] [interval like 600, 30m, 2h] "
     "[translate=zh-Hans] [fallback=original|hold]"
@@ -327,6 +331,11 @@ async def _default_target(db: Database) -> int:
     return chats[0]
 
 
+def _page_article(response: httpx.Response, url: str) -> Article:
+    """Decode and extract the page (CPU-bound: a multi-megabyte page takes seconds)."""
+    return article_from_text(response.text, fmt="html", url=url)
+
+
 async def post_url(
     db: Database,
     bot: Bot,
@@ -336,20 +345,31 @@ async def post_url(
     url: str,
     target: ChatRef | None,
     max_bytes: int,
+    deadline: float = POST_DEADLINE_SECONDS,
     now: datetime | None = None,
 ) -> str:
-    """Fetch one page (SSRF-checked on every hop), store it as an article, queue it for the chat."""
+    """Fetch one page, store it as an article, queue it for the chat.
+
+    Every hop is checked by `guard` (pass a client from `guarded_client`, whose
+    connections go to the addresses checked); the whole fetch has one deadline;
+    the page is decoded and extracted in a thread, so the bot keeps answering.
+    The delivery belongs to no route: the article is marked as an admin's post,
+    which the publisher sends with the default options.
+    """
     chat_id, name = await _postable(
         bot, target if target is not None else await _default_target(db)
     )
     try:
-        response = await safe_get(
-            http,
-            url,
-            guard=guard,
-            max_bytes=max_bytes,
-            headers={"User-Agent": USER_AGENT, "Accept": PAGE_ACCEPT},
-        )
+        async with asyncio.timeout(deadline):
+            response = await safe_get(
+                http,
+                url,
+                guard=guard,
+                max_bytes=max_bytes,
+                headers={"User-Agent": USER_AGENT, "Accept": PAGE_ACCEPT},
+            )
+    except TimeoutError:
+        raise AdminError(f"Could not fetch {url}: no answer within {deadline:g} s.") from None
     except UnsafeURLError as exc:
         raise AdminError(f"Refused: {exc}.") from None
     except httpx.HTTPError as exc:
@@ -357,9 +377,10 @@ async def post_url(
     if response.status_code >= 400:
         raise AdminError(f"Could not fetch {url}: HTTP {response.status_code}.")
     final_url = str(response.request.url)
-    article = article_from_text(response.text, fmt="html", url=final_url)
+    article = await asyncio.to_thread(_page_article, response, final_url)
     if not article.content_markdown.strip():
         raise AdminError(f"Found no article text at {final_url}.")
+    article.extra[articles.AD_HOC_POST] = True
     async with db.begin() as conn:
         existing = await articles.find_duplicate(
             conn, None, guid=None, url=final_url, title=None, content_hash=None
@@ -367,6 +388,10 @@ async def post_url(
         article_id = existing.id if existing and existing.id else None
         if article_id is None:
             article_id = await articles.insert_article(conn, article, now=now)
+        elif existing is not None and not existing.extra.get(articles.AD_HOC_POST):
+            await articles.set_article_extra(
+                conn, article_id, {**existing.extra, articles.AD_HOC_POST: True}
+            )
         # /post belongs to no route; the outbox reads only `id` and `chat_id`.
         route = cast(Route, _AdHocRoute(None, chat_id))
         queued = await deliveries.enqueue_deliveries(conn, article_id, [route], now=now)

@@ -68,8 +68,10 @@ class Settings(BaseSettings):
     commands_per_minute: int = Field(default=10, ge=1)
     feedback_per_minute: int = Field(default=10, ge=1)
     allow_private_feed_urls: bool = False
+    # Ports a URL from chat (/addfeed, /post) may name; not enforced with private URLs allowed.
+    url_allowed_ports: Annotated[frozenset[int], NoDecode] = frozenset({80, 443, 8080, 8443})
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "url_allowed_ports", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):

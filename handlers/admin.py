@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, cast
 
+import httpcore
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CommandHandler, filters
@@ -18,7 +19,7 @@ from bot import admin as core
 from bot.config import Settings
 from bot.feedback import open_feedback_text
 from bot.services import Services, services
-from bot.urlsafety import Resolver, URLGuard, system_resolver
+from bot.urlsafety import Resolver, URLGuard, guarded_client, system_resolver
 from handlers.common import Callback, Context, actor_id, admin_command, reply_plain
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ GROUP_COMMANDS = 0
 MAX_COMMAND_CHARS = 2048
 RESOLVER_KEY = "chatwire.admin.resolver"
 """bot_data key for a DNS resolver override (tests inject one; production uses the system's)."""
+NETWORK_KEY = "chatwire.admin.network"
+"""bot_data key for an httpcore network backend under /post's guarded client (tests)."""
 
 ADMIN_COMMANDS = [
     BotCommand("addfeed", "Add a feed: URL [@channel] [interval]"),
@@ -70,7 +73,9 @@ async def set_admin_commands(
 def url_guard(svc: Services, context: Context) -> URLGuard:
     resolver = context.bot_data.get(RESOLVER_KEY, system_resolver)
     return URLGuard(
-        allow_private=svc.settings.allow_private_feed_urls, resolver=_as_resolver(resolver)
+        allow_private=svc.settings.allow_private_feed_urls,
+        resolver=_as_resolver(resolver),
+        allowed_ports=svc.settings.url_allowed_ports,
     )
 
 
@@ -155,15 +160,21 @@ async def _post(svc: Services, update: Update, context: Context) -> str:
     target = core.parse_chat_ref(args[1]) if len(args) == 2 else None
     if len(args) == 2 and target is None:
         raise core.AdminError(f"Not a channel: {args[1]!r}. Usage: /post URL [@channel]")
-    return await core.post_url(
-        svc.db,
-        context.bot,
-        svc.http,
-        url_guard(svc, context),
-        url=args[0],
-        target=target,
-        max_bytes=svc.settings.fetch_max_bytes,
-    )
+    guard = url_guard(svc, context)
+    network = context.bot_data.get(NETWORK_KEY)
+    assert network is None or isinstance(network, httpcore.AsyncNetworkBackend)
+    # Its own client: the shared one is unguarded, and this one's connections are pinned
+    # to the addresses the guard checked (no DNS rebinding between check and connect).
+    async with guarded_client(guard, network=network) as client:
+        return await core.post_url(
+            svc.db,
+            context.bot,
+            client,
+            guard,
+            url=args[0],
+            target=target,
+            max_bytes=svc.settings.fetch_max_bytes,
+        )
 
 
 async def _feedback_open(svc: Services, update: Update, context: Context) -> str:

@@ -15,6 +15,9 @@ from storage import cache, deliveries
 from storage.schema import articles, messages
 from storage.types import utcnow
 
+AD_HOC_POST = "ad_hoc_post"
+"""Key in `Article.extra`: an admin's /post, delivered without a route (default options)."""
+
 
 def _article(row: sa.Row[Any]) -> Article:
     data = row._asdict()
@@ -70,6 +73,36 @@ async def insert_article(
     article_id = int(result.scalar_one())
     article.id = article_id
     return article_id
+
+
+async def insert_article_once(
+    conn: AsyncConnection, article: Article, key: str | None, *, now: datetime | None = None
+) -> int | None:
+    """Insert a feed's article under its item key; None if the key is already stored.
+
+    The unique (feed_id, item_key) index makes a second insert of the same
+    item impossible, even from two pollers whose reads both missed the other's
+    row; the caller then treats the stored row as the match.
+    """
+    if key is None or article.feed_id is None:
+        return await insert_article(conn, article, now=now)
+    now = now or utcnow()
+    insert: Any
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = (
+        insert(articles)
+        .values(**_columns(article), item_key=key, created_at=now, updated_at=now)
+        .on_conflict_do_nothing(index_elements=[articles.c.feed_id, articles.c.item_key])
+        .returning(articles.c.id)
+    )
+    found = (await conn.execute(statement)).scalar()
+    if found is None:
+        return None
+    article.id = int(found)
+    return article.id
 
 
 async def update_article(
@@ -212,6 +245,29 @@ async def known_articles(
         )
         for row in await conn.execute(query)
     ]
+
+
+async def known_by_key(conn: AsyncConnection, feed_id: int, key: str) -> KnownArticle | None:
+    """The feed's stored article under this item key, if any."""
+    query = sa.select(
+        articles.c.id,
+        articles.c.guid,
+        articles.c.url,
+        articles.c.title,
+        articles.c.content_hash,
+        articles.c.extra,
+    ).where(articles.c.feed_id == feed_id, articles.c.item_key == key)
+    row = (await conn.execute(query)).first()
+    if row is None:
+        return None
+    return KnownArticle(
+        id=row.id,
+        guid=row.guid,
+        url=row.url,
+        title=row.title,
+        content_hash=row.content_hash,
+        extra=dict(row.extra or {}),
+    )
 
 
 async def set_article_extra(conn: AsyncConnection, article_id: int, extra: dict[str, Any]) -> None:

@@ -40,6 +40,7 @@ feeds = sa.Table(
     sa.Column("last_error", sa.Text),
     sa.Column("options", sa.JSON, nullable=False, default=dict),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("lease_token", sa.Text),
 )
 
 routes = sa.Table(
@@ -77,6 +78,8 @@ articles = sa.Table(
     sa.Column("update_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("item_key", sa.Text),
+    sa.Index("ux_articles_item_key", "feed_id", "item_key", unique=True),
 )
 
 deliveries = sa.Table(

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 from telegram import BotCommand
@@ -14,7 +13,7 @@ from telegram import BotCommand
 from bot.admin import AdminError, parse_addfeed, parse_chat_ref, parse_interval
 from bot.models import Article
 from bot.urlsafety import Resolver
-from handlers.admin import RESOLVER_KEY, set_admin_commands
+from handlers.admin import NETWORK_KEY, RESOLVER_KEY, set_admin_commands
 from storage import articles, deliveries, feeds, routes
 from storage.db import Database
 from tests.test_feedback_support import (
@@ -29,6 +28,7 @@ from tests.test_feedback_support import (
     make_settings,
     make_world,
 )
+from tests.test_urlsafety import FakeNetwork
 
 PAGE = (Path(__file__).parent / "fixtures" / "admin" / "article.html").read_text("utf-8")
 REFUSED = "Sorry, only the bot's admins can use this command."
@@ -118,6 +118,11 @@ async def test_addfeed_checks_rights_and_routes(world: World) -> None:
         ("http://[::1]:8080/rss", "::1 points to a loopback address (::1)"),
         ("https://meta.example/latest", "meta.example points to a link-local address"),
         ("file:///etc/passwd", "only http:// and https:// URLs are allowed"),
+        (
+            "http://[2002:7f00:1::1]/rss",
+            "2002:7f00:1::1 points to a 6to4 form of a loopback address (2002:7f00:1::1)",
+        ),
+        ("https://feeds.example:22/rss", "port 22 is not allowed (allowed: 80, 443, 8080, 8443)"),
     ],
 )
 async def test_addfeed_refuses_private_urls(world: World, url: str, reason: str) -> None:
@@ -265,18 +270,18 @@ async def test_post_refuses_private_hosts_and_private_redirects(
 ) -> None:
     httpserver.expect_request("/story").respond_with_data(PAGE, content_type="text/html")
     secret = httpserver.url_for("/story")
-
-    def internet(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(302, headers={"Location": secret})
-
-    client = httpx.AsyncClient(mounts={"https://news.example": httpx.MockTransport(internet)})
-    async with client, make_world(db, http=client) as world:
+    # The public first hop is a fake socket (no internet here) that redirects inside.
+    moved = f"HTTP/1.1 302 Found\r\nLocation: {secret}\r\nContent-Length: 0\r\n\r\n"
+    network = FakeNetwork({("93.184.216.35", 80): moved.encode()})
+    async with make_world(db) as world:
         use_dns(world)
+        world.app.bot_data[NETWORK_KEY] = network
         answer = await admin_says(world, f"/post {secret} @news_channel")
         assert answer == "Refused: localhost points to a loopback address (127.0.0.1)."
-        answer = await admin_says(world, "/post https://news.example/a @news_channel")
+        answer = await admin_says(world, "/post http://news.example/a @news_channel")
         assert answer == "Refused: localhost points to a loopback address (127.0.0.1)."
         assert httpserver.log == []
+        assert network.connects == [("93.184.216.35", 80)]
         async with db.begin() as conn:
             assert await deliveries.deliveries_for_article(conn, 1) == []
 

@@ -39,13 +39,17 @@ async def test_claim_due_feeds_leases(db: Database) -> None:
     async with db.begin() as conn:
         claimed = await feeds.claim_due_feeds(conn, limit=10, lease=timedelta(minutes=5), now=T0)
     assert [f.id for f in claimed] == [due.id]
-    assert claimed[0].lease_until == T0 + timedelta(minutes=5)
+    lease_until = claimed[0].lease_until  # on the database's clock, not the caller's
+    assert lease_until is not None
+    assert abs((lease_until - datetime.now(UTC)).total_seconds() - 300) < 60
     async with db.begin() as conn:
         assert await feeds.claim_due_feeds(conn, limit=10, lease=timedelta(minutes=5), now=T0) == []
+        await feeds.update_feed(conn, due.id, lease_until=T0)  # the lease ran out
         expired = await feeds.claim_due_feeds(
             conn, limit=10, lease=timedelta(minutes=5), now=T0 + timedelta(minutes=6)
         )
     assert [f.id for f in expired] == [due.id]
+    assert expired[0].lease_token != claimed[0].lease_token
 
 
 async def test_routes(db: Database) -> None:

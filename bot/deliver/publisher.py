@@ -264,7 +264,8 @@ class Publisher:
         if article is None:
             await self._give_up(delivery, "article no longer stored")
             return None
-        if route is None or not route.active:
+        ad_hoc = delivery.route_id is None and bool(article.extra.get(articles.AD_HOC_POST))
+        if not ad_hoc and (route is None or not route.active):  # an admin's /post has no route
             await self._hold(delivery, route is None)
             return None
         options: Mapping[str, Any] = route.options if route else {}

@@ -16,6 +16,9 @@ from datetime import datetime
 from bot.models import FeedItem
 from storage.articles import KnownArticle
 
+MAX_KEY_CHARS = 256
+"""Longer guids and links get no unique key (an index entry has a size limit); the
+key chain still finds them."""
 FINGERPRINT_KEY = "feed_item_hash"
 """Key in `Article.extra` holding the fingerprint of the feed item it was built from."""
 
@@ -87,4 +90,18 @@ def match_known(
         for article in known:
             if article.url == link:
                 return article
+    return None
+
+
+def item_key(item: FeedItem, shared: set[str]) -> str | None:
+    """The key a feed's article is stored under at most once: its guid, else its link.
+
+    Same order as `match_known`. None when the item has neither (or only a
+    link shared with other items, or a key too long to index).
+    """
+    if item.guid:
+        return f"g:{item.guid}" if len(item.guid) <= MAX_KEY_CHARS else None
+    link = link_key(item, shared)
+    if link and len(link) <= MAX_KEY_CHARS:
+        return f"u:{link}"
     return None

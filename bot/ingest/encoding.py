@@ -79,16 +79,35 @@ def _strict(data: bytes, codec: str) -> str | None:
         return None
 
 
+def _wide_codec(data: bytes) -> str | None:
+    """UTF-16/32 without a byte-order mark, told by where the zero bytes of the first
+    (ASCII) character fall, as XML 1.0 appendix F describes."""
+    head = data[:4]
+    if len(head) < 4:
+        return None
+    zeros = (head[0] == 0, head[1] == 0, head[2] == 0, head[3] == 0)
+    return {
+        (False, True, True, True): "utf-32-le",
+        (True, True, True, False): "utf-32-be",
+        (False, True, False, True): "utf-16-le",
+        (True, False, True, False): "utf-16-be",
+    }.get(zeros)
+
+
 def decode_document(data: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str]:
     """Decode `data`; return the text and the codec that decoded it.
 
-    Order: a byte-order mark; the document's own declaration; the HTTP charset;
+    Order: a byte-order mark (or the zero bytes of UTF-16/32 without one); the
+    document's own declaration; the HTTP charset;
     UTF-8; detection. A single-byte declaration never wins over bytes that are
     valid UTF-8, since it would decode anything (and usually is a server default).
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(codec, errors="replace"), codec
+    wide = _wide_codec(data)
+    if wide is not None:
+        return data.decode(wide, errors="replace"), wide
     declared: list[str] = []
     match = _XML_DECL_ENCODING.match(data[:1024])
     for name in (match[1].decode("ascii") if match else None, charset_from_headers(headers)):

@@ -18,7 +18,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
-from bot.urlsafety import UnsafeURLError, URLGuard
+from bot.urlsafety import UnsafeURLError, URLGuard, guarded_transport
 
 USER_AGENT = "chatwire/0.1 (+https://github.com/chatwire)"
 FEED_ACCEPT = (
@@ -65,16 +65,21 @@ class FetchResult:
 
 
 def make_http_client(concurrency: int, *, guard: URLGuard | None = None) -> httpx.AsyncClient:
-    """The client the poller wants: a small keep-alive pool and the SSRF guard on every hop.
+    """The client the poller wants: a small keep-alive pool, and with `guard` the SSRF guard.
 
-    httpcore scans its whole pool on each request, so a pool much larger than
-    the poll concurrency costs CPU on every poll (measured in bench/poll.py).
+    A guarded client checks every hop's scheme and port and connects only to
+    addresses the guard resolved and checked (no second DNS lookup can switch
+    them). httpcore scans its whole pool on each request, so a pool much larger
+    than the poll concurrency costs CPU on every poll (measured in bench/poll.py).
     """
-    hooks = {"request": [guard.request_hook]} if guard is not None else {}
+    limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency)
+    if guard is None:
+        return httpx.AsyncClient(headers={"User-Agent": USER_AGENT}, limits=limits)
     return httpx.AsyncClient(
         headers={"User-Agent": USER_AGENT},
-        limits=httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency),
-        event_hooks=hooks,
+        transport=guarded_transport(guard, limits),
+        event_hooks={"request": [guard.request_hook]},
+        trust_env=False,
     )
 
 

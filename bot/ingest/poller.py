@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.ingest import dedup, schedule
 from bot.ingest.fetch import PAGE_ACCEPT, FetchError, FetchResult, fetch
 from bot.ingest.fulltext import PageText, extract_page, with_fulltext
+from bot.ingest.links import with_web_links
 from bot.ingest.parse import FeedParseError, ParsedFeed, parse_feed
 from bot.models import Article, FeedItem
 from storage import articles, deliveries, feeds, routes
@@ -46,6 +47,10 @@ BASELINE_BATCH = 100
 """Baseline items stored per transaction (they queue no deliveries)."""
 DB_CONNECTIONS = 4
 """Transactions the poller runs at once on PostgreSQL (SQLite: one)."""
+LARGE_DOCUMENT_BYTES = 1 << 20
+"""Feed documents this large are parsed one at a time (memory grows with the document)."""
+MIN_IDLE_SECONDS = 0.25
+"""When nothing more is due, the tick checks again after at least this long."""
 ArticleBuilder = Callable[..., Article]
 _T = TypeVar("_T")
 
@@ -82,7 +87,7 @@ class FeedOutcome:
 
     feed_id: int
     url: str
-    status: str  # "baseline" | "new" | "updated" | "unchanged" | "error"
+    status: str  # "baseline" | "new" | "updated" | "unchanged" | "error" | "lost"
     new_article_ids: list[int] = field(default_factory=list)
     baseline_article_ids: list[int] = field(default_factory=list)
     updated: list[UpdatedArticle] = field(default_factory=list)
@@ -200,15 +205,16 @@ class _GroupCommit:
         self, transaction: Callable[[], AbstractAsyncContextManager[AsyncConnection]]
     ) -> None:
         self._transaction = transaction
-        self._pending: list[tuple[int, dict[str, Any], asyncio.Future[None]]] = []
+        self._pending: list[tuple[int, str | None, dict[str, Any], asyncio.Future[bool]]] = []
         self._flusher: asyncio.Task[None] | None = None
 
-    async def write(self, feed_id: int, values: dict[str, Any]) -> None:
-        done = asyncio.get_running_loop().create_future()
-        self._pending.append((feed_id, values, done))
+    async def write(self, feed_id: int, token: str | None, values: dict[str, Any]) -> bool:
+        """Write the poll's result if `token` still holds the feed's lease; whether it did."""
+        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._pending.append((feed_id, token, values, done))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush(), name="poller-feed-states")
-        await done
+        return await done
 
     async def wait(self) -> None:
         """Let a flush in progress finish (shutdown)."""
@@ -220,19 +226,19 @@ class _GroupCommit:
             batch, self._pending = self._pending, []
             try:
                 async with self._transaction() as conn:
-                    await feeds.update_feeds(conn, [(i, v) for i, v, _ in batch])
+                    held = await feeds.finish_polls(conn, [(i, t, v) for i, t, v, _ in batch])
             except Exception as exc:
-                for _, _, done in batch:
+                for _, _, _, done in batch:
                     if not done.done():
                         done.set_exception(exc)
             except BaseException:  # cancelled: nobody may wait forever
-                for _, _, done in batch + self._pending:
+                for _, _, _, done in batch + self._pending:
                     done.cancel()
                 raise
             else:
-                for _, _, done in batch:
+                for feed_id, _, _, done in batch:
                     if not done.done():
-                        done.set_result(None)
+                        done.set_result(feed_id in held)
 
 
 def _host_key(url: str) -> str:
@@ -303,8 +309,9 @@ class Poller:
     ) -> None:
         self.db = db
         self.http = http
-        # Feeds added from chat are fetched through a client that re-checks every
-        # redirect hop for private addresses; the operator's CLI feeds are trusted.
+        # Feeds added from chat, and every feed's item pages, are fetched through a
+        # client that checks every hop and pins the checked address; the operator's
+        # CLI feed URLs themselves are trusted.
         self.guarded_http = guarded_http
         self.config = config
         self.notify = notify
@@ -320,6 +327,7 @@ class Poller:
         # SQLite has one writer, and every connection over the pool size is opened
         # and closed again: a few transactions at a time are faster than many.
         self._db_gate = asyncio.Semaphore(1 if db.dialect == "sqlite" else DB_CONNECTIONS)
+        self._large_parse = asyncio.Semaphore(1)
         self._tasks: dict[asyncio.Task[FeedOutcome], int] = {}
         self._states = _GroupCommit(self._transaction)
 
@@ -335,21 +343,63 @@ class Poller:
         return len(self._tasks)
 
     async def tick(self) -> PollReport:
-        """Claim what is due, start polling it, and report what finished meanwhile.
+        """Keep the slots full for `tick_wait` seconds, then report what finished meanwhile.
 
-        A failed claim (database unavailable) is logged; the polls already
-        running still report, and the next tick claims again.
+        Feeds are claimed as capacity frees (not one batch per tick): a poll that
+        ends makes room for the next due feed at once, and when nothing is due the
+        tick sleeps until the next feed falls due. A failed claim (database
+        unavailable) is logged; the polls already running still report, and the
+        next tick claims again.
         """
         report = PollReport()
-        try:
-            report.claimed = await self._claim_and_start()
-        except Exception:
-            log.exception("claiming due feeds failed; retrying at the next tick")
-        if self._tasks and self.tick_wait > 0:
-            await asyncio.wait(list(self._tasks), timeout=self.tick_wait)
-        report.outcomes = self._collect()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.tick_wait
+        idle_until = 0.0  # loop time before which nothing is due (after a short claim)
+        first = True
+        while True:
+            report.outcomes.extend(self._collect())  # finished polls free their slots
+            now = loop.time()
+            free = self.capacity - len(self._tasks)
+            refill = free > 0 and (not self._tasks or free >= max(1, self.capacity // 4))
+            if first or (now >= idle_until and refill):
+                first = False
+                try:
+                    claimed, wanted = await self._claim(free)
+                except Exception:
+                    log.exception("claiming due feeds failed; retrying at the next tick")
+                    idle_until = deadline
+                else:
+                    report.claimed += claimed
+                    if claimed < wanted:  # all that is due is running: sleep till the next
+                        idle_until = await self._next_due(loop.time(), deadline)
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                break
+            until_due = idle_until - loop.time()
+            wake = min(remaining, until_due) if until_due > 0 else remaining
+            if self._tasks:
+                await asyncio.wait(
+                    list(self._tasks), timeout=wake, return_when=asyncio.FIRST_COMPLETED
+                )
+            else:
+                await asyncio.sleep(wake)
+        report.outcomes.extend(self._collect())
         report.in_flight = len(self._tasks)
         return report
+
+    async def _next_due(self, loop_now: float, deadline: float) -> float:
+        """Loop time at which the next unleased feed falls due (capped at `deadline`)."""
+        try:
+            async with self._transaction() as conn:
+                due = await feeds.next_due_at(conn)
+        except Exception:
+            log.exception("reading the next due time failed")
+            return deadline
+        if due is None:
+            return deadline
+        # At least a moment: a feed due now but not claimable (another process's
+        # transaction holds it) must not make the loop spin.
+        return min(deadline, loop_now + max(MIN_IDLE_SECONDS, (due - self.clock()).total_seconds()))
 
     async def run_until_idle(self) -> PollReport:
         """Poll everything due now (and what falls due meanwhile) to the end: CLI and bench."""
@@ -379,9 +429,13 @@ class Poller:
         await self._states.wait()
 
     async def _claim_and_start(self) -> int:
-        free = self.capacity - len(self._tasks)
+        claimed, _wanted = await self._claim(self.capacity - len(self._tasks))
+        return claimed
+
+    async def _claim(self, free: int) -> tuple[int, int]:
+        """Claim up to `free` due feeds and start polling them; (claimed, asked for)."""
         if free <= 0:
-            return 0
+            return 0, 0
         async with self._transaction() as conn:
             claimed = await feeds.claim_due_feeds(
                 conn, limit=free, lease=self.lease, now=self.clock()
@@ -391,7 +445,7 @@ class Poller:
             if feed.id not in running:
                 task = asyncio.create_task(self.poll_feed(feed), name=f"poll-feed-{feed.id}")
                 self._tasks[task] = feed.id
-        return len(claimed)
+        return len(claimed), free
 
     def _collect(self) -> list[FeedOutcome]:
         done = [task for task in self._tasks if task.done()]
@@ -411,10 +465,13 @@ class Poller:
 
     async def poll_feed(self, feed: Feed) -> FeedOutcome:
         """Fetch, parse and store one claimed feed; every failure is recorded, none raised."""
+        stored = _Stored()
         try:
-            return await self._poll(feed)
+            return await self._poll(feed, stored)
         except asyncio.CancelledError:
             raise
+        except feeds.LeaseLostError:
+            return self._lost(feed, stored)
         except Exception as exc:
             log.exception("unexpected error polling feed %s (%s)", feed.id, feed.url)
             try:
@@ -423,7 +480,7 @@ class Poller:
                 log.exception("cannot record the failure of feed %s", feed.id)
                 return FeedOutcome(feed.id, feed.url, "error", error=str(exc))
 
-    async def _poll(self, feed: Feed) -> FeedOutcome:
+    async def _poll(self, feed: Feed, stored: _Stored) -> FeedOutcome:
         try:
             async with self._slot(feed.url):
                 result = await fetch(
@@ -439,13 +496,27 @@ class Poller:
                 feed, exc.message, retry_after=exc.retry_after, gone=exc.status == 410
             )
         if result.content is None or self._same_body(feed, result.content):
-            return await self._succeeded(feed, result, None, _Stored())
+            return await self._succeeded(feed, result, None, stored)
         try:
-            parsed = await self._cpu(parse_feed, result.content, result.url, result.headers)
+            parsed = await self._parse(result)
         except FeedParseError as exc:
             return await self._failed(feed, exc.message)
-        stored = await self._store(feed, parsed)
+        await self._store(feed, parsed, stored)
         return await self._succeeded(feed, result, parsed, stored)
+
+    async def _parse(self, result: FetchResult) -> ParsedFeed:
+        """Parse off the loop; large documents one at a time.
+
+        feedparser's cost grows with the document (a 5 MB body can peak near
+        200 MB, 5 MB of unknown entity references over 300 MB in its lenient
+        parser), so twenty large feeds parsed at once could take gigabytes.
+        """
+        assert result.content is not None
+        args = (parse_feed, result.content, result.url, result.headers)
+        if len(result.content) < LARGE_DOCUMENT_BYTES:
+            return await self._cpu(*args)
+        async with self._large_parse:
+            return await self._cpu(*args)
 
     @staticmethod
     def _same_body(feed: Feed, content: bytes) -> bool:
@@ -470,8 +541,8 @@ class Poller:
 
     # -- storing items ---------------------------------------------------------
 
-    async def _store(self, feed: Feed, parsed: ParsedFeed) -> _Stored:
-        items = dedup.unique_items(parsed.items)[:MAX_ITEMS_PER_POLL]
+    async def _store(self, feed: Feed, parsed: ParsedFeed, stored: _Stored) -> None:
+        items = dedup.unique_items(map(with_web_links, parsed.items))[:MAX_ITEMS_PER_POLL]
         shared = dedup.shared_links(items)
         async with self._transaction() as conn:
             known = await articles.known_articles(
@@ -481,7 +552,7 @@ class Poller:
                 urls=[u for i in items if (u := dedup.link_key(i, shared))],
             )
             active_routes = await routes.routes_for_feed(conn, feed.id)
-        run = _Run(feed, shared, active_routes, baseline=not feed.baseline_done)
+        run = _Run(feed, shared, active_routes, baseline=not feed.baseline_done, stored=stored)
         run.source = feed.title or parsed.title
         run.language = parsed.language
         ordered = dedup.oldest_first(items)
@@ -499,7 +570,6 @@ class Poller:
             await self._store_quietly(run, quiet[start : start + BASELINE_BATCH])
         for candidate in loud:
             await self._store_item(run, candidate)
-        return run.stored
 
     async def _cpu(self, func: Callable[..., _T], *args: Any) -> _T:
         """Run CPU-bound work off the event loop: in `executor`, else in a thread."""
@@ -518,7 +588,7 @@ class Poller:
         built = await self._build(run, [(c.item, c.fingerprint) for c in batch])
         now = self.clock()
         async with self._transaction() as conn:
-            await feeds.update_feed(conn, run.feed.id, lease_until=now + self.lease)
+            await feeds.extend_lease(conn, run.feed.id, run.feed.lease_token, self.lease)
             same = _ByContent(
                 await articles.known_articles(
                     conn,
@@ -538,7 +608,9 @@ class Poller:
         """One item, one transaction: the article and its deliveries, or nothing."""
         item = candidate.item
         if run.feed.fulltext:
-            client = self._client_for(run.feed)
+            # An item's link is the feed author's choice, whoever added the feed: its page
+            # is fetched through the guard (unless the operator allows private addresses).
+            client = self.guarded_http or self.http
 
             async def fetch_page(url: str) -> bytes | None:
                 return await self._fetch_page(client, url)
@@ -549,8 +621,9 @@ class Poller:
             return
         now = self.clock()
         async with self._transaction() as conn:
-            # Writing first takes SQLite's write lock before any read, and extends the lease.
-            await feeds.update_feed(conn, run.feed.id, lease_until=now + self.lease)
+            # Writing first takes the write lock (SQLite) or the feed's row lock (PostgreSQL)
+            # before any read, and fences: a poller that lost its lease stops here.
+            await feeds.extend_lease(conn, run.feed.id, run.feed.lease_token, self.lease)
             existing = candidate.match
             if existing is None and article.content_hash:
                 same = await articles.known_articles(
@@ -574,11 +647,17 @@ class Poller:
         whole document before) or else by title and content hash.
         """
         if existing is None:
-            article_id = await articles.insert_article(conn, article, now=now)
-            if candidate.deliver:
-                await deliveries.enqueue_deliveries(conn, article_id, run.routes, now=now)
-            (run.stored.new if candidate.deliver else run.stored.baseline).append(article_id)
-            return article_id
+            key = dedup.item_key(candidate.item, run.shared)
+            article_id = await articles.insert_article_once(conn, article, key, now=now)
+            if article_id is not None:
+                if candidate.deliver:
+                    await deliveries.enqueue_deliveries(conn, article_id, run.routes, now=now)
+                (run.stored.new if candidate.deliver else run.stored.baseline).append(article_id)
+                return article_id
+            assert key is not None  # only a keyed insert can conflict
+            existing = await articles.known_by_key(conn, run.feed.id, key)
+            if existing is None:
+                raise RuntimeError(f"feed {run.feed.id}: item key {key!r} conflicts but is gone")
         if existing.content_hash != article.content_hash:
             article.extra["updated"] = now.isoformat()
             await articles.update_article(
@@ -635,7 +714,6 @@ class Poller:
             "last_polled_at": now,
             "last_success_at": now,
             "next_poll_at": next_poll,
-            "lease_until": None,
             "error_count": 0,
             "last_error": None,
             "options": options,
@@ -653,9 +731,13 @@ class Poller:
             async with self._transaction() as conn:
                 if await feeds.get_feed_by_url(conn, result.permanent_url) is None:
                     values["url"] = result.permanent_url
-                await feeds.update_feed(conn, feed.id, **values)
+                held = feed.id in await feeds.finish_polls(
+                    conn, [(feed.id, feed.lease_token, values)]
+                )
         else:
-            await self._states.write(feed.id, values)
+            held = await self._states.write(feed.id, feed.lease_token, values)
+        if not held:
+            return self._lost(feed, stored)
         status = "baseline" if first else "new" if stored.new else "unchanged"
         if status == "unchanged" and stored.updated:
             status = "updated"
@@ -678,17 +760,19 @@ class Poller:
         delay = schedule.backoff_delay(count, feed.interval_seconds, retry_after=retry_after)
         next_poll = schedule.jittered(now, delay, self.rng)
         message = message[:MAX_ERROR_CHARS]
-        await self._states.write(
+        held = await self._states.write(
             feed.id,
+            feed.lease_token,
             {
                 "error_count": count,
                 "last_error": message,
                 "last_polled_at": now,
-                "lease_until": None,
                 "next_poll_at": next_poll,
                 "active": not deactivate,
             },
         )
+        if not held:
+            return self._lost(feed, _Stored())
         if deactivate:
             reason = (
                 "the server says it is gone (HTTP 410)" if gone else f"{count} failures in a row"
@@ -704,6 +788,23 @@ class Poller:
             error=message,
             deactivated=deactivate,
             next_poll_at=next_poll,
+        )
+
+    @staticmethod
+    def _lost(feed: Feed, stored: _Stored) -> FeedOutcome:
+        """Another poller claimed the feed after this one's lease ran out: it owns the result.
+
+        What this poll stored before it noticed (each item in a transaction that
+        held the lease) is still reported, so its deliveries and edits go ahead.
+        """
+        log.warning("feed %s: lease lost mid-poll; leaving the result to its new holder", feed.id)
+        return FeedOutcome(
+            feed.id,
+            feed.url,
+            "lost",
+            new_article_ids=stored.new,
+            baseline_article_ids=stored.baseline,
+            updated=stored.updated,
         )
 
     async def _notify(self, text: str) -> None:
