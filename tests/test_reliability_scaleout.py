@@ -33,10 +33,10 @@ from bot.standin import FakeTelegram, serve_in_thread
 from storage import articles, deliveries, feeds, messages, routes
 from storage.db import create_database
 from storage.schema import deliveries as deliveries_table
+from tests.conftest import run_database_url
 from tests.reliability_helpers import entity_dicts
 
 POSTGRES_URL = os.environ.get("CHATWIRE_TEST_POSTGRES_URL")
-DATABASE = "chatwire_scaleout"
 ROOT = Path(__file__).resolve().parents[1]
 CHANNELS = [-100201, -100202, -100203, -100204]
 FEEDS = 50
@@ -79,18 +79,18 @@ def feed_xml(number: int) -> str:
 
 
 def database_url() -> str:
-    assert POSTGRES_URL is not None
-    return sa.make_url(POSTGRES_URL).set(database=DATABASE).render_as_string(hide_password=False)
+    return run_database_url("scaleout")
 
 
 async def recreate_database() -> None:
     """A database of our own on the test server (the `db` fixture drops `public`)."""
     assert POSTGRES_URL is not None
+    name = sa.make_url(database_url()).database
     admin = create_database(POSTGRES_URL)
     async with admin.engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(sa.text(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        await conn.execute(sa.text(f"CREATE DATABASE {DATABASE}"))
+        await conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        await conn.execute(sa.text(f"CREATE DATABASE {name}"))
     await admin.close()
 
 
