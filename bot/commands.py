@@ -9,17 +9,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from bot.analysis.llm import LLMConfig, summarize
 from bot.analysis.quotes import find_quotes
 from bot.analysis.report import format_quotes_json, format_summary_json, quotes_text, summary_text
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.content.pipeline import load_article_file
 from bot.deliver.resume import resume_chat
 from bot.ingest import manage
@@ -38,7 +40,7 @@ class CommandError(Exception):
 
 @asynccontextmanager
 async def database(settings: Settings) -> AsyncIterator[Database]:
-    db = await open_database(settings.database_url)
+    db = await open_database(settings.stored_database_url())
     try:
         yield db
     finally:
@@ -98,7 +100,7 @@ async def quotes(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def db_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    db = await open_database(settings.database_url, migrate=False)
+    db = await open_database(settings.stored_database_url(), migrate=False)
     try:
         applied = await db.migrate()
     finally:
@@ -110,7 +112,7 @@ async def db_migrate(args: argparse.Namespace, settings: Settings) -> int:
 async def db_backup(args: argparse.Namespace, settings: Settings) -> int:
     target = Path(args.path)
     try:
-        await backup_database(settings.database_url, target)
+        await backup_database(settings.stored_database_url(), target)
     except BackupError as exc:
         raise CommandError(str(exc)) from None
     print(f"backup written to {target}")
@@ -119,13 +121,72 @@ async def db_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _resolve_chat(settings: Settings, name: str) -> int:
     """'@channel' → id through the Bot API (the only place that knows it)."""
+    chat_id, _title = await checked_chat(settings, name, check=False)
+    return chat_id
+
+
+def _bot(settings: Settings) -> Any:
     from telegram import Bot
 
     token = settings.require_token()
     base_url = settings.telegram_api_base_url
-    bot = Bot(token, base_url=base_url) if base_url else Bot(token)
-    async with bot:
-        return (await bot.get_chat(name)).id
+    return Bot(token, base_url=base_url) if base_url else Bot(token)
+
+
+async def checked_chat(settings: Settings, chat: str, *, check: bool = True) -> tuple[int, str]:
+    """(id, '@username' or title) of a chat given as @name or id, checked when a token is
+    configured: the bot must be able to post there. A numeric id without a token is taken
+    as given (and said to be unchecked)."""
+    from telegram.error import TelegramError
+
+    from bot.admin import check_can_post
+
+    value = chat.strip()
+    numeric = await precheck_chat(settings, value)
+    if settings.telegram_bot_token is None:
+        return int(value), f"chat {value} (not checked: TELEGRAM_BOT_TOKEN is not set)"
+    target: int | str = int(value) if numeric else value
+    async with _bot(settings) as bot:
+        if not check:
+            try:
+                found = await bot.get_chat(target)
+            except TelegramError as exc:
+                raise CommandError(f"chat {value}: {exc.message}") from None
+            return found.id, chat_label(found.id, found.username, found.title)
+        result = await check_can_post(bot, target)
+    if not result.ok or result.chat_id is None:
+        reason = result.reason or "unknown"
+        reason = reason.replace(f"cannot reach {target}: ", "")
+        raise CommandError(f"cannot post to {value}: {reason}")
+    return result.chat_id, chat_label(result.chat_id, None, result.title)
+
+
+async def precheck_chat(settings: Settings, value: str) -> bool:
+    """Whether the chat is a numeric id; raises on a malformed one, or on an @name
+    without the token that looking it up needs, before anything is fetched."""
+    if re.fullmatch(r"-?\d+", value.strip()):
+        return True
+    await manage.resolve_chat_id(value, _shape_only)  # the shape, before any request
+    if settings.telegram_bot_token is None:
+        raise ConfigError(
+            f"TELEGRAM_BOT_TOKEN is not set: it is needed to look up {value.strip()} "
+            "(or give the numeric chat id)"
+        )
+    return False
+
+
+async def _shape_only(name: str) -> int:
+    """A resolver that looks nothing up: resolve_chat_id then only checks the shape."""
+    return 0
+
+
+def chat_label(chat_id: int, username: str | None, title: str | None) -> str:
+    """'@name (id)' or 'Title (id)' or the id: how listings show a chat."""
+    if username:
+        return f"@{username} ({chat_id})"
+    if title and title != str(chat_id):
+        return f"{title} ({chat_id})"
+    return str(chat_id)
 
 
 def route_options(args: argparse.Namespace) -> dict[str, object] | None:
@@ -150,22 +211,43 @@ def route_options(args: argparse.Namespace) -> dict[str, object] | None:
 
 async def feeds_add(args: argparse.Namespace, settings: Settings) -> int:
     options = route_options(args)
+    url = manage.validate_feed_url(args.url)
+    if args.interval:
+        manage.parse_interval(args.interval)  # a typo fails before any request
+    if args.backfill < 0:
+        raise CommandError(f"--backfill must be zero or more (got {args.backfill})")
+    await precheck_chat(settings, args.channel)
+    if not args.no_check:
+        from bot.feedcheck import FeedCheckError, check_feed
+        from bot.ingest.fetch import make_http_client
+
+        async with make_http_client(2) as http:
+            try:
+                found = await check_feed(
+                    http,
+                    url,
+                    time_limit=settings.fetch_timeout_seconds,
+                    max_bytes=settings.fetch_max_bytes,
+                )
+            except FeedCheckError as exc:
+                raise CommandError(str(exc)) from None
+        print(f"found: {found.summary()}")
+    chat_id, label = await checked_chat(settings, args.channel, check=not args.no_check)
     async with database(settings) as db:
         added = await manage.add_feed(
             db,
-            args.url,
-            chat=args.channel,
+            url,
+            chat=chat_id,
             interval=args.interval,
             backfill=args.backfill,
             fulltext=args.fulltext,
-            resolve_chat=lambda name: _resolve_chat(settings, name),
             default_interval=settings.poll_interval_seconds,
         )
         if options is not None:
             async with db.begin() as conn:
                 await routes.set_route_options(conn, added.route.id, options)
     verb = "added feed" if added.created else "feed already stored; routed"
-    print(f"{verb} {added.feed.id}: {added.feed.url} → chat {added.route.chat_id}")
+    print(f"{verb} {added.feed.id}: {added.feed.url} → {label}")
     return 0
 
 

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str | None = None
     database_url: str = "sqlite:///data/chatwire.db"
+    # Where relative SQLite paths point; empty = the current directory (printed at start).
+    chatwire_home: Path | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     admin_chat_id: int | None = None
     log_level: LogLevel = "INFO"
@@ -40,6 +42,9 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = Field(default=20.0, gt=0)
     fetch_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     feed_max_failures: int = Field(default=20, ge=1)
+    # Admins hear of a failing feed after this many failures or this long failing, whichever
+    # comes first ("5,1h"; either part may be left out), once per failing spell.
+    feed_notice_after: str = "5,1h"
 
     send_per_chat_per_second: float = Field(default=1.0, gt=0)
     send_per_group_per_minute: int = Field(default=20, ge=1)
@@ -91,6 +96,42 @@ class Settings(BaseSettings):
             raise ValueError("must be sqlite:///PATH or postgresql://USER@HOST/DB")
         return value
 
+    @field_validator("feed_notice_after")
+    @classmethod
+    def _notice_after(cls, value: str) -> str:
+        notice_threshold(value)
+        return value
+
+    @property
+    def notice_after(self) -> tuple[int | None, int | None]:
+        """(failures, seconds) after which admins hear of a failing feed."""
+        return notice_threshold(self.feed_notice_after)
+
+    @property
+    def home(self) -> Path:
+        """The folder relative SQLite paths resolve against."""
+        return (self.chatwire_home or Path.cwd()).expanduser().resolve()
+
+    def stored_database_url(self) -> str:
+        """DATABASE_URL for commands that store: relative SQLite paths made absolute
+        against CHATWIRE_HOME, and an in-memory database refused (it loses everything)."""
+        url = self.database_url
+        scheme, _, rest = url.partition("://")
+        if scheme.split("+", 1)[0].lower() != "sqlite":
+            return url
+        path, sep, query = rest.partition("?")
+        if path in ("", "/", "/:memory:") or path.startswith("/:memory:"):
+            raise ConfigError(
+                "DATABASE_URL is invalid: an in-memory SQLite database (sqlite://) loses "
+                "everything at exit; use sqlite:///PATH"
+            )
+        if not path.startswith("/"):
+            raise ConfigError("DATABASE_URL is invalid: must be sqlite:///PATH")
+        relative = path[1:]
+        if relative.startswith("/"):
+            return url
+        return f"{scheme}:///{(self.home / relative).as_posix()}{sep}{query}"
+
     def require_token(self) -> str:
         """The token, for commands that talk to Telegram."""
         if self.telegram_bot_token is None:
@@ -99,6 +140,26 @@ class Settings(BaseSettings):
         if ":" not in token:
             raise ConfigError("TELEGRAM_BOT_TOKEN is invalid: expected the form 123456:ABC…")
         return token
+
+
+def notice_threshold(text: str) -> tuple[int | None, int | None]:
+    """'5,1h' → (5, 3600); '5' → (5, None); '1h' → (None, 3600). ValueError otherwise."""
+    from bot.ingest.manage import parse_interval
+
+    failures: int | None = None
+    seconds: int | None = None
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        if part.isdigit():
+            failures = int(part)
+            if failures < 1:
+                raise ValueError("the failure count must be at least 1")
+        else:
+            seconds = parse_interval(part)
+    if failures is None and seconds is None:
+        raise ValueError("give failures, a duration or both, e.g. 5,1h")
+    return failures, seconds
 
 
 def load_settings(env_file: Path | None = Path(".env")) -> Settings:

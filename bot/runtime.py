@@ -101,7 +101,7 @@ async def runtime(
     webhook, or (tests, demo) feeding updates itself.
     """
     own_db = db is None
-    database = db or await open_database(settings.database_url)
+    database = db or await open_database(settings.stored_database_url())
     http = make_http_client(settings.poll_concurrency)
     guarded_http = (
         None
