@@ -8,7 +8,7 @@ AdminError with that text, so the handlers stay one try/except thick.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
@@ -155,8 +155,12 @@ async def add_feed(
     default_interval: int,
     added_by: int | None = None,
     now: datetime | None = None,
+    check: Callable[[str], Awaitable[str]] | None = None,
 ) -> str:
     """Add (or reuse) the feed and, with a target, route it there once the bot can post.
+
+    `check` fetches the feed once first (bot/feedcheck.py): a URL that gives no
+    feed is refused with what it gives instead, and nothing is stored.
 
     The feed's options say it came from chat (and from whom), so the poller can
     keep applying the URL guard to it.
@@ -165,6 +169,13 @@ async def add_feed(
         await guard.check(request.url)
     except UnsafeURLError as exc:
         raise AdminError(f"Refused: {exc}.") from None
+    found = ""
+    if check is not None:
+        try:
+            summary = await check(request.url)
+            found = f"\nFound: {summary}" if summary else ""
+        except ValueError as exc:
+            raise AdminError(f"Not added: {exc}") from None
     chat: tuple[int, str] | None = None
     if request.target is not None:
         chat = await _postable(bot, request.target)
@@ -186,8 +197,11 @@ async def add_feed(
     head = f"Added feed #{feed.id}" if created else f"Feed #{feed.id} already existed"
     interval = request.interval or feed.interval_seconds
     if chat is None:
-        return f"{head}: {request.url} (every {interval} s). No channel given: it has no route yet."
-    return f"{head}: {request.url} (every {interval} s) → {chat[1]} ({chat[0]})."
+        return (
+            f"{head}: {request.url} (every {interval} s). No channel given: it has no route yet."
+            + found
+        )
+    return f"{head}: {request.url} (every {interval} s) → {chat[1]} ({chat[0]}).{found}"
 
 
 async def remove_feed(db: Database, feed_id: int) -> str:

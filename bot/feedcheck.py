@@ -80,16 +80,41 @@ def what_it_is(data: bytes, content_type: str) -> str:
     return "plain text"
 
 
-def _fetch_message(url: str, exc: FetchError) -> str:
-    host = urlsplit(url).hostname or url
+async def _why_no_connection(host: str, port: int) -> str | None:
+    """httpx often says only 'All connection attempts failed': ask the network once more."""
+    loop = asyncio.get_running_loop()
+    try:
+        await loop.getaddrinfo(host, port)
+    except OSError:
+        return f"DNS lookup failed: no such host {host}"
+    try:
+        async with asyncio.timeout(5):
+            _reader, writer = await asyncio.open_connection(host, port)
+        writer.close()
+    except ConnectionRefusedError:
+        return f"connection refused by {host}:{port}"
+    except TimeoutError:
+        return f"no answer from {host}:{port} (connection timed out)"
+    except OSError as exc:
+        return f"cannot connect to {host}:{port}: {exc.strerror or exc}"
+    return None
+
+
+async def _fetch_message(url: str, exc: FetchError) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     text = exc.message
     if exc.status is not None:
         return f"{url}: the server answered {text}"
     if _DNS.search(text):
         return f"{url}: DNS lookup failed: no such host {host}"
     if _REFUSED.search(text):
-        port = urlsplit(url).port or (443 if url.startswith("https") else 80)
         return f"{url}: connection refused by {host}:{port}"
+    if "ConnectError" in text or text.startswith("could not connect"):
+        found = await _why_no_connection(host, port)
+        if found:
+            return f"{url}: {found}"
     if text.startswith("body too large"):
         return f"{url}: too large ({text})"
     return f"{url}: {text}"
@@ -102,7 +127,7 @@ async def check_feed(
     try:
         result = await fetch(client, url, time_limit=time_limit, max_bytes=max_bytes)
     except FetchError as exc:
-        raise FeedCheckError(_fetch_message(url, exc)) from None
+        raise FeedCheckError(await _fetch_message(url, exc)) from None
     if result.content is None:
         raise FeedCheckError(f"{url}: the server sent an empty answer (HTTP {result.status})")
     try:
