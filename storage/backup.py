@@ -49,7 +49,7 @@ async def _pg_dump(url: sa.URL, target: Path) -> None:
     env = dict(os.environ)
     if url.password is not None:
         env["PGPASSWORD"] = str(url.password)
-    dsn = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    dsn = url._replace(drivername="postgresql", password=None).render_as_string(hide_password=False)
     process = await asyncio.create_subprocess_exec(
         pg_dump,
         "--format=custom",
