@@ -143,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     resume = route_actions.add_parser(
         "resume", help="resume a chat's routes paused because the bot was removed"
     )
-    resume.add_argument("chat", type=int, help="numeric chat id")
+    resume.add_argument("chat", help="@channelname or numeric chat id")
     resume.set_defaults(handler=commands.routes_resume)
 
     db = sub.add_parser("db", help="database maintenance")

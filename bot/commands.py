@@ -11,8 +11,9 @@ import asyncio
 import logging
 import re
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from bot.ingest.fetch import USER_AGENT
 from bot.models import Article
 from bot.render.post import RenderOptions
 from bot.render.preview import run_preview
-from storage import routes
+from storage import chats, routes
 from storage.backup import BackupError, backup_database
 from storage.db import Database, open_database
 
@@ -121,8 +122,7 @@ async def db_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _resolve_chat(settings: Settings, name: str) -> int:
     """'@channel' → id through the Bot API (the only place that knows it)."""
-    chat_id, _title = await checked_chat(settings, name, check=False)
-    return chat_id
+    return (await checked_chat(settings, name, check=False)).id
 
 
 def _bot(settings: Settings) -> Any:
@@ -133,10 +133,24 @@ def _bot(settings: Settings) -> Any:
     return Bot(token, base_url=base_url) if base_url else Bot(token)
 
 
-async def checked_chat(settings: Settings, chat: str, *, check: bool = True) -> tuple[int, str]:
-    """(id, '@username' or title) of a chat given as @name or id, checked when a token is
-    configured: the bot must be able to post there. A numeric id without a token is taken
-    as given (and said to be unchecked)."""
+@dataclass(frozen=True, slots=True)
+class ChatFound:
+    """A chat as the Bot API described it (or a bare id when there is no token)."""
+
+    id: int
+    title: str | None = None
+    username: str | None = None
+    checked: bool = True
+
+    def label(self) -> str:
+        if not self.checked:
+            return f"chat {self.id} (not checked: TELEGRAM_BOT_TOKEN is not set)"
+        return chat_label(self.id, self.username, self.title)
+
+
+async def checked_chat(settings: Settings, chat: str, *, check: bool = True) -> ChatFound:
+    """A chat given as @name or id, looked up (and with `check`, the bot must be able to
+    post there) when a token is configured; a numeric id without a token is taken as given."""
     from telegram.error import TelegramError
 
     from bot.admin import check_can_post
@@ -144,21 +158,35 @@ async def checked_chat(settings: Settings, chat: str, *, check: bool = True) -> 
     value = chat.strip()
     numeric = await precheck_chat(settings, value)
     if settings.telegram_bot_token is None:
-        return int(value), f"chat {value} (not checked: TELEGRAM_BOT_TOKEN is not set)"
+        return ChatFound(int(value), checked=False)
     target: int | str = int(value) if numeric else value
+    username = None if numeric else value.lstrip("@")
     async with _bot(settings) as bot:
         if not check:
             try:
                 found = await bot.get_chat(target)
             except TelegramError as exc:
                 raise CommandError(f"chat {value}: {exc.message}") from None
-            return found.id, chat_label(found.id, found.username, found.title)
+            return ChatFound(found.id, found.title, found.username or username)
         result = await check_can_post(bot, target)
     if not result.ok or result.chat_id is None:
         reason = result.reason or "unknown"
         reason = reason.replace(f"cannot reach {target}: ", "")
         raise CommandError(f"cannot post to {value}: {reason}")
-    return result.chat_id, chat_label(result.chat_id, None, result.title)
+    title = result.title if result.title != username else None
+    return ChatFound(result.chat_id, title, username)
+
+
+async def chat_labels(db: Database, chat_ids: Iterable[int]) -> dict[int, str]:
+    """'@name (id)' or 'Title (id)' for each chat the database knows, else the id."""
+    labels: dict[int, str] = {}
+    async with db.begin() as conn:
+        for chat_id in set(chat_ids):
+            info = await chats.get_chat(conn, chat_id)
+            labels[chat_id] = (
+                chat_label(chat_id, info.username, info.title) if info else f"chat {chat_id}"
+            )
+    return labels
 
 
 async def precheck_chat(settings: Settings, value: str) -> bool:
@@ -186,7 +214,7 @@ def chat_label(chat_id: int, username: str | None, title: str | None) -> str:
         return f"@{username} ({chat_id})"
     if title and title != str(chat_id):
         return f"{title} ({chat_id})"
-    return str(chat_id)
+    return f"chat {chat_id}"
 
 
 def route_options(args: argparse.Namespace) -> dict[str, object] | None:
@@ -232,12 +260,15 @@ async def feeds_add(args: argparse.Namespace, settings: Settings) -> int:
             except FeedCheckError as exc:
                 raise CommandError(str(exc)) from None
         print(f"found: {found.summary()}")
-    chat_id, label = await checked_chat(settings, args.channel, check=not args.no_check)
+    chat = await checked_chat(settings, args.channel, check=not args.no_check)
     async with database(settings) as db:
+        if chat.checked:
+            async with db.begin() as conn:
+                await chats.upsert_chat(conn, chat.id, title=chat.title, username=chat.username)
         added = await manage.add_feed(
             db,
             url,
-            chat=chat_id,
+            chat=chat.id,
             interval=args.interval,
             backfill=args.backfill,
             fulltext=args.fulltext,
@@ -247,7 +278,7 @@ async def feeds_add(args: argparse.Namespace, settings: Settings) -> int:
             async with db.begin() as conn:
                 await routes.set_route_options(conn, added.route.id, options)
     verb = "added feed" if added.created else "feed already stored; routed"
-    print(f"{verb} {added.feed.id}: {added.feed.url} → {label}")
+    print(f"{verb} {added.feed.id}: {added.feed.url} → {chat.label()}")
     return 0
 
 
@@ -258,13 +289,14 @@ def _when(value: object) -> str:
 async def feeds_list(args: argparse.Namespace, settings: Settings) -> int:
     async with database(settings) as db:
         listings = await manage.list_feeds(db)
+        labels = await chat_labels(db, (c for item in listings for c in item.chat_ids))
     if not listings:
         print("no feeds yet: add one with `chatwire feeds add URL --channel CHAT`")
     for item in listings:
         feed = item.feed
         state = "active" if feed.active else "paused"
-        chats = ", ".join(str(c) for c in item.chat_ids) or "no chat"
-        print(f"{feed.id}\t{feed.url}\t{feed.title or '—'}\t{state}\t→ {chats}")
+        shown = ", ".join(labels[c] for c in item.chat_ids) or "no chat"
+        print(f"{feed.id}\t{feed.url}\t{feed.title or '—'}\t{state}\t→ {shown}")
         print(
             f"\tlast poll {_when(feed.last_polled_at)}, next poll {_when(feed.next_poll_at)}, "
             f"errors {feed.error_count}" + (f": {feed.last_error}" if feed.last_error else "")
@@ -292,27 +324,46 @@ async def feeds_enable(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def routes_list(args: argparse.Namespace, settings: Settings) -> int:
-    async with database(settings) as db, db.begin() as conn:
-        found = await routes.list_routes(conn)
+    async with database(settings) as db:
+        async with db.begin() as conn:
+            found = await routes.list_routes(conn)
+        labels = await chat_labels(db, (r.chat_id for r in found))
     if not found:
         print("no routes yet: `chatwire feeds add URL --channel CHAT` makes one")
     for route in found:
         state = "active" if route.active else f"paused: {route.paused_reason or 'by hand'}"
         options = f"\t{route.options}" if route.options else ""
-        print(f"{route.id}\tfeed {route.feed_id} → chat {route.chat_id}\t{state}{options}")
+        print(f"{route.id}\tfeed {route.feed_id} → {labels[route.chat_id]}\t{state}{options}")
     return 0
 
 
 async def routes_resume(args: argparse.Namespace, settings: Settings) -> int:
     async with database(settings) as db:
-        resumed = await resume_chat(db, args.chat)
+        chat_id, label = await _known_chat(db, settings, args.chat)
+        resumed = await resume_chat(db, chat_id)
     if not resumed.routes and not resumed.deliveries:
-        raise CommandError(f"nothing is paused for chat {args.chat} (see `chatwire routes list`)")
+        raise CommandError(f"nothing is paused for {label} (see `chatwire routes list`)")
     print(
-        f"chat {args.chat}: {resumed.routes} route(s) resumed, "
+        f"{label}: {resumed.routes} route(s) resumed, "
         f"{resumed.deliveries} held post(s) queued again"
     )
     return 0
+
+
+async def _known_chat(db: Database, settings: Settings, chat: str) -> tuple[int, str]:
+    """A chat given as id or @name: the name looked up where the bot stored it, else
+    through the Bot API."""
+    value = chat.strip()
+    if re.fullmatch(r"-?\d+", value):
+        chat_id = int(value)
+        return chat_id, (await chat_labels(db, [chat_id]))[chat_id]
+    await manage.resolve_chat_id(value, _shape_only)
+    async with db.begin() as conn:
+        info = await chats.find_chat_by_username(conn, value)
+    if info is not None:
+        return info.id, chat_label(info.id, info.username, info.title)
+    found = await checked_chat(settings, value, check=False)
+    return found.id, found.label()
 
 
 async def feeds_import(args: argparse.Namespace, settings: Settings) -> int:

@@ -201,9 +201,16 @@ def test_feeds_add_with_a_mistyped_channel(tmp_path: Path, httpserver: HTTPServe
         assert "not found" in line.lower()
         good = chatwire("feeds", "add", url, "--channel", "@wire_channel", env=env, cwd=tmp_path)
         assert good.returncode == 0, good.stderr
-        assert f"→ Wire ({CHANNEL})" in good.stdout
+        assert f"→ @wire_channel ({CHANNEL})" in good.stdout
         listed = chatwire("feeds", "list", env=env, cwd=tmp_path)
-        assert "(wire_chanel)" not in listed.stdout
+        assert f"→ @wire_channel ({CHANNEL})" in listed.stdout
+        routes = chatwire("routes", "list", env=env, cwd=tmp_path)
+        assert f"feed 1 → @wire_channel ({CHANNEL})" in routes.stdout
+        resume = chatwire("routes", "resume", "@wire_channel", env=env, cwd=tmp_path)
+        line = one_line(resume, 1)
+        assert line.endswith(
+            f"nothing is paused for @wire_channel ({CHANNEL}) (see `chatwire routes list`)"
+        )
 
 
 def test_run_retries_while_the_bot_api_is_unreachable(tmp_path: Path) -> None:
