@@ -76,9 +76,20 @@ def _feeds_parser(commands_: argparse._SubParsersAction[argparse.ArgumentParser]
         toggle.add_argument("id", type=int, help="feed id from `feeds list`")
         toggle.set_defaults(handler=commands.feeds_enable)
 
-    imp = actions.add_parser("import", help="add every feed of an OPML file")
+    imp = actions.add_parser(
+        "import", help="add every feed of an OPML file (routes from `feeds export` restored)"
+    )
     imp.add_argument("file", help="OPML file")
-    _add_feed_options(imp)
+    imp.add_argument(
+        "--channel",
+        help="also route every feed to this chat (@name or id); needed for plain OPML",
+    )
+    imp.add_argument("--interval", help="poll interval for every feed, e.g. 10m")
+    imp.add_argument("--fulltext", action="store_true", help="fetch article pages for teasers")
+    imp.add_argument(
+        "--backfill", type=int, default=0, metavar="N", help="post each feed's newest N items"
+    )
+    imp.add_argument("--template", help="footer template for the --channel routes")
     imp.set_defaults(handler=commands.feeds_import)
 
     exp = actions.add_parser("export", help="write all feeds as OPML")

@@ -367,18 +367,32 @@ async def _known_chat(db: Database, settings: Settings, chat: str) -> tuple[int,
 
 
 async def feeds_import(args: argparse.Namespace, settings: Settings) -> int:
+    if args.backfill < 0:
+        raise CommandError(f"--backfill must be zero or more (got {args.backfill})")
+    options: dict[str, Any] | None = None
+    if args.template is not None:
+        if args.channel is None:
+            raise CommandError("--template applies to the --channel routes: give --channel")
+        template = args.template.replace("\\n", "\n")
+        RenderOptions(template=template)  # validated before anything is stored
+        options = {"template": template}
     try:
         data = await asyncio.to_thread(Path(args.file).read_bytes)
     except OSError as exc:
         raise CommandError(f"{args.file}: {exc.strerror}") from None
+    chat = None
+    if args.channel is not None:
+        found = await checked_chat(settings, args.channel)
+        chat = found.id
     async with database(settings) as db:
         result = await manage.import_opml(
             db,
             data,
-            chat=args.channel,
+            chat=chat,
             interval=args.interval,
             fulltext=args.fulltext,
-            resolve_chat=lambda name: _resolve_chat(settings, name),
+            backfill=args.backfill,
+            route_options=options,
             default_interval=settings.poll_interval_seconds,
         )
     for added in result.added:
