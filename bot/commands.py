@@ -23,7 +23,6 @@ from bot.analysis.llm import LLMConfig, summarize
 from bot.analysis.quotes import find_quotes
 from bot.analysis.report import format_quotes_json, format_summary_json, quotes_text, summary_text
 from bot.config import ConfigError, Settings
-from bot.content.pipeline import load_article_file
 from bot.deliver.resume import resume_chat
 from bot.ingest import manage
 from bot.ingest.fetch import USER_AGENT
@@ -68,23 +67,35 @@ def llm_config(settings: Settings) -> LLMConfig | None:
     )
 
 
-async def _article_file(path: str) -> Article:
+async def _article_file(path: str, max_bytes: int) -> Article:
+    from bot.content.pipeline import article_from_text, format_for_path
+    from bot.textinput import binary_kind, decode_text
+
     file = Path(path)
     if not await asyncio.to_thread(file.is_file):
         raise CommandError(f"{path}: no such file")
+    if (await asyncio.to_thread(file.stat)).st_size > max_bytes:
+        raise CommandError(f"{path}: larger than {max_bytes:,} bytes (FETCH_MAX_BYTES)")
+    data = await asyncio.to_thread(file.read_bytes)
+    kind = binary_kind(data)
+    if kind is not None:
+        raise CommandError(f"{path}: {kind}, not an article")
     try:
-        return await asyncio.to_thread(load_article_file, file)
-    except (ValueError, UnicodeDecodeError) as exc:
+        fmt = format_for_path(file)
+        return await asyncio.to_thread(article_from_text, decode_text(data), fmt=fmt)
+    except ValueError as exc:
         raise CommandError(f"{path}: {exc}") from None
 
 
 async def preview(args: argparse.Namespace, settings: Settings) -> int:
     async with http_client(settings) as http:
-        return await run_preview(args.source, args.json, sys.stdout, http=http)
+        return await run_preview(
+            args.source, args.json, sys.stdout, http=http, max_bytes=settings.fetch_max_bytes
+        )
 
 
 async def summary(args: argparse.Namespace, settings: Settings) -> int:
-    article = await _article_file(args.file)
+    article = await _article_file(args.file, settings.fetch_max_bytes)
     async with http_client(settings) as http:
         result = await summarize(
             article.content_markdown, article.language, llm=llm_config(settings), http=http
@@ -94,7 +105,7 @@ async def summary(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def quotes(args: argparse.Namespace, settings: Settings) -> int:
-    article = await _article_file(args.file)
+    article = await _article_file(args.file, settings.fetch_max_bytes)
     found = await asyncio.to_thread(find_quotes, article.content_markdown, article.language)
     print(format_quotes_json(found) if args.json else quotes_text(found, article.language))
     return 0
