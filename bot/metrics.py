@@ -1,4 +1,5 @@
-"""Prometheus metrics: polls, errors, deliveries, Telegram send latency, queue depth.
+"""Prometheus metrics: feed polls by outcome, deliveries, parts sent, 429s, Bot API
+latency, queue depth. Each name says exactly what it counts.
 
 One registry per running bot (no module-level state), scraped from /metrics.
 """
@@ -13,6 +14,7 @@ from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 
+from bot.deliver.publisher import PublisherCounts
 from bot.ingest.poller import PollReport
 from storage import stats
 from storage.db import Database
@@ -24,12 +26,34 @@ class Metrics:
         self.registry = CollectorRegistry()
         self.last_tick: dict[str, float] = {}
         r = self.registry
-        self.polls = Counter("chatwire_polls", "Feed polls finished", registry=r)
-        self.poll_errors = Counter("chatwire_poll_errors", "Feed polls that failed", registry=r)
+        self.feed_polls = Counter(
+            "chatwire_feed_polls",
+            "Feed polls finished, by outcome: baseline, new, updated, unchanged, error",
+            ["outcome"],
+            registry=r,
+        )
         self.new_articles = Counter("chatwire_new_articles", "New articles stored", registry=r)
         self.deliveries_started = Counter(
-            "chatwire_deliveries_started", "Deliveries taken from the outbox", registry=r
+            "chatwire_deliveries_started",
+            "Deliveries (one article to one chat) the publisher began sending",
+            registry=r,
         )
+        self.deliveries_completed = Counter(
+            "chatwire_deliveries_completed", "Deliveries with every part sent", registry=r
+        )
+        self.parts_sent = Counter(
+            "chatwire_post_parts_sent",
+            "Messages of posts Telegram accepted (a long post takes several)",
+            registry=r,
+        )
+        self.rate_limited = Counter(
+            "chatwire_telegram_rate_limited",
+            "Bot API answers 429 Too Many Requests, by method",
+            ["method"],
+            registry=r,
+        )
+        self._seen = PublisherCounts()
+        self._publisher: PublisherCounts | None = None
         self.telegram_requests = Counter(
             "chatwire_telegram_requests",
             "Bot API calls by method and HTTP status",
@@ -55,14 +79,27 @@ class Metrics:
         self.last_tick[job] = time.monotonic()
 
     def record_poll(self, report: PollReport) -> None:
-        self.polls.inc(report.polled)
-        self.poll_errors.inc(len(report.errors))
+        for outcome in report.outcomes:
+            self.feed_polls.labels(outcome.status).inc()
         self.new_articles.inc(len(report.new_article_ids))
         self.ticked("poll")
 
-    def record_publish(self, started: int) -> None:
-        self.deliveries_started.inc(started)
+    def watch_publisher(self, counts: PublisherCounts) -> None:
+        """Read the publisher's running totals at each tick and scrape."""
+        self._publisher = counts
+
+    def record_publish(self) -> None:
+        self._sync_publisher()
         self.ticked("publish")
+
+    def _sync_publisher(self) -> None:
+        now, seen = self._publisher, self._seen
+        if now is None:
+            return
+        self.deliveries_started.inc(now.started - seen.started)
+        self.parts_sent.inc(now.parts_sent - seen.parts_sent)
+        self.deliveries_completed.inc(now.completed - seen.completed)
+        self._seen = PublisherCounts(now.started, now.parts_sent, now.completed)
 
     def stale_jobs(self, max_age: dict[str, float]) -> list[str]:
         """Jobs that have not completed a tick within their allowed age."""
@@ -80,6 +117,7 @@ class Metrics:
         self.outbox_pending.set(now.deliveries_pending)
         self.outbox_failed.set(now.deliveries_failed)
         self.feeds_failing.set(now.feeds_failing)
+        self._sync_publisher()
         return generate_latest(self.registry)
 
 
@@ -124,6 +162,8 @@ class InstrumentedRequest(BaseRequest):
                 pool_timeout=pool_timeout,
             )
             status = str(code)
+            if code == 429:
+                self._metrics.rate_limited.labels(api_method).inc()
             return code, payload
         finally:
             self._metrics.telegram_seconds.labels(api_method).observe(time.perf_counter() - start)

@@ -156,8 +156,11 @@ async def runtime(
         if report.updated:
             await apply_updates(database, app.bot, report.updated)
 
+    metrics.watch_publisher(publisher.counts)
+
     async def publish() -> None:
-        metrics.record_publish(await publisher.tick())
+        await publisher.tick()
+        metrics.record_publish()
 
     if with_jobs:
         schedule_jobs(
