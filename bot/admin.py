@@ -18,7 +18,6 @@ from telegram import Bot, ChatMemberAdministrator, ChatMemberOwner, ChatMemberRe
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from bot.content.pipeline import article_from_text
 from bot.deliver.resume import resume_chat
 from bot.feedback import clip
 from bot.ingest.fetch import PAGE_ACCEPT, USER_AGENT
@@ -339,6 +338,8 @@ async def post_url(
     if response.status_code >= 400:
         raise AdminError(f"Could not fetch {url}: HTTP {response.status_code}.")
     final_url = str(response.request.url)
+    from bot.content.pipeline import article_from_text  # lazy: bs4 and lxml are heavy
+
     article = article_from_text(response.text, fmt="html", url=final_url)
     if not article.content_markdown.strip():
         raise AdminError(f"Found no article text at {final_url}.")

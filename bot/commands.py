@@ -15,23 +15,22 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from bot.analysis.llm import LLMConfig, summarize
-from bot.analysis.quotes import find_quotes
-from bot.analysis.report import format_quotes_json, format_summary_json, quotes_text, summary_text
 from bot.config import ConfigError, Settings
-from bot.deliver.resume import resume_chat
 from bot.ingest import manage
 from bot.ingest.fetch import USER_AGENT
-from bot.models import Article
-from bot.render.post import RenderOptions
-from bot.render.preview import run_preview
 from storage import chats, routes
-from storage.backup import BackupError, backup_database
 from storage.db import Database, open_database
+
+if TYPE_CHECKING:
+    from bot.analysis.llm import LLMConfig
+    from bot.models import Article
+
+# Each command imports the stages it uses inside its function: `chatwire run` then
+# never loads the preview, analysis or backup code (and their libraries).
 
 
 class CommandError(Exception):
@@ -56,6 +55,8 @@ def http_client(settings: Settings) -> httpx.AsyncClient:
 
 
 def llm_config(settings: Settings) -> LLMConfig | None:
+    from bot.analysis.llm import LLMConfig
+
     if not (settings.summary_llm_url and settings.summary_llm_model):
         return None
     key = settings.summary_llm_api_key
@@ -89,6 +90,8 @@ async def _article_file(path: str, max_bytes: int) -> Article:
 
 async def preview(args: argparse.Namespace, settings: Settings) -> int:
     async with http_client(settings) as http:
+        from bot.render.preview import run_preview
+
         return await run_preview(
             args.source, args.json, sys.stdout, http=http, max_bytes=settings.fetch_max_bytes
         )
@@ -97,15 +100,22 @@ async def preview(args: argparse.Namespace, settings: Settings) -> int:
 async def summary(args: argparse.Namespace, settings: Settings) -> int:
     article = await _article_file(args.file, settings.fetch_max_bytes)
     async with http_client(settings) as http:
+        from bot.analysis.llm import summarize
+
         result = await summarize(
             article.content_markdown, article.language, llm=llm_config(settings), http=http
         )
+    from bot.analysis.report import format_summary_json, summary_text
+
     print(format_summary_json(result) if args.json else summary_text(result, article.language))
     return 0
 
 
 async def quotes(args: argparse.Namespace, settings: Settings) -> int:
     article = await _article_file(args.file, settings.fetch_max_bytes)
+    from bot.analysis.quotes import find_quotes
+    from bot.analysis.report import format_quotes_json, quotes_text
+
     found = await asyncio.to_thread(find_quotes, article.content_markdown, article.language)
     print(format_quotes_json(found) if args.json else quotes_text(found, article.language))
     return 0
@@ -122,6 +132,8 @@ async def db_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.backup import BackupError, backup_database
+
     target = Path(args.path)
     try:
         await backup_database(settings.stored_database_url(), target)
@@ -241,6 +253,8 @@ def route_options(args: argparse.Namespace) -> dict[str, object] | None:
         options["on_update"] = args.on_update
     if not options:
         return None
+    from bot.render.post import RenderOptions
+
     RenderOptions(
         template=options.get("template"),  # type: ignore[arg-type]
         max_parts=args.max_parts or 8,
@@ -351,6 +365,8 @@ async def routes_list(args: argparse.Namespace, settings: Settings) -> int:
 async def routes_resume(args: argparse.Namespace, settings: Settings) -> int:
     async with database(settings) as db:
         chat_id, label = await _known_chat(db, settings, args.chat)
+        from bot.deliver.resume import resume_chat
+
         resumed = await resume_chat(db, chat_id)
     if not resumed.routes and not resumed.deliveries:
         raise CommandError(f"nothing is paused for {label} (see `chatwire routes list`)")
@@ -385,6 +401,8 @@ async def feeds_import(args: argparse.Namespace, settings: Settings) -> int:
         if args.channel is None:
             raise CommandError("--template applies to the --channel routes: give --channel")
         template = args.template.replace("\\n", "\n")
+        from bot.render.post import RenderOptions
+
         RenderOptions(template=template)  # validated before anything is stored
         options = {"template": template}
     try:

@@ -287,10 +287,17 @@ def build_articles(
     return built
 
 
-def _default_builder() -> ArticleBuilder:
+def _build_article(*args: Any, **kwargs: Any) -> Article:
+    """bot.content.pipeline.build_article, imported at the first article rather than at
+    start: the HTML→Markdown stack (bs4, lxml) is ~8 MiB an idle bot does not need.
+    Module-level so a process pool can pickle it."""
     from bot.content.pipeline import build_article
 
-    return build_article
+    return build_article(*args, **kwargs)
+
+
+def _default_builder() -> ArticleBuilder:
+    return _build_article
 
 
 class Poller:
