@@ -90,6 +90,8 @@ def test_run_logs_only_what_an_operator_needs(tmp_path: Path, httpserver: HTTPSe
     assert "chatwire starting: database sqlite:///" in lines[0]
     assert f"CHATWIRE_HOME {tmp_path}" in lines[0]
     assert lines[-1].endswith("stopped")
-    loggers = {line.split()[3].rstrip(":") for line in lines}
+    info = [line for line in lines if line.split()[2] == "INFO"]
+    loggers = {line.split()[3].rstrip(":") for line in info}
+    # Libraries speak only of problems (a loaded machine may make APScheduler warn).
     assert all(name.startswith(("bot.", "storage.", "handlers.")) for name in loggers), loggers
-    assert len(lines) <= 12, output
+    assert len(info) <= 12, output
