@@ -93,3 +93,22 @@ async def test_notice_after_an_hour_of_failures(
     assert stored.error_count == 2
     [notice] = notices
     assert "2 failure(s)" in notice
+
+
+async def test_a_feed_enabled_by_hand_is_told_again(
+    db: Database, httpserver: HTTPServer, http: httpx.AsyncClient
+) -> None:
+    from bot.ingest.manage import set_feed_active
+
+    clock = Clock()
+    notices: list[str] = []
+    site = Site(items("a"), status=500)
+    feed = await add(db, serve(httpserver, "/feed", site), clock, interval_seconds=60)
+    p = poller(db, http, clock, notices, Config(notice_after=(2, None)))
+    await p.run_until_idle()
+    await next_cycle(p, clock, db, feed.id)
+    assert len(notices) == 1
+    assert await set_feed_active(db, feed.id, True, now=clock.now)
+    await next_cycle(p, clock, db, feed.id)
+    await next_cycle(p, clock, db, feed.id)
+    assert len(notices) == 2

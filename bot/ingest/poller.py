@@ -706,7 +706,8 @@ class Poller:
         options = dict(feed.options)
         since = _since(options.get(FAILING_SINCE_KEY), now) if count > 1 else now
         options[FAILING_SINCE_KEY] = since.isoformat()
-        if count == 1:
+        if count == 1:  # a new spell (after a success, or re-enabled by hand)
+            options.pop(NOTICED_KEY, None)
             log.info("feed #%d failing: %s (%s)", feed.id, message, feed.url)
         notice_failures, notice_seconds = getattr(self.config, "notice_after", DEFAULT_NOTICE_AFTER)
         due = (notice_failures is not None and count >= notice_failures) or (
