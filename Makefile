@@ -24,12 +24,12 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-# The suite runs on SQLite and, where scripts/postgres.sh can start one, PostgreSQL too.
+# The suite runs on SQLite and PostgreSQL: a private server from the pgserver wheel on a free
+# port in a temp folder, stopped and deleted when pytest ends (no root, nothing installed
+# system-wide); each pytest run makes its own database there. Set CHATWIRE_TEST_POSTGRES_URL
+# to use a server of your own instead.
 unit: $(STAMP)
-	@url=$$(scripts/postgres.sh start) || exit 1; \
-	if [ -n "$$url" ]; then echo "tests on SQLite and PostgreSQL ($$url)"; \
-	else echo "tests on SQLite only (no PostgreSQL server could be started)"; fi; \
-	CHATWIRE_TEST_POSTGRES_URL=$$url $(BIN)/python -m pytest -q
+	$(BIN)/python scripts/pg_server.py run -- $(BIN)/python -m pytest -q
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
@@ -19,7 +19,6 @@ from telegram import Bot, ChatMemberAdministrator, ChatMemberOwner, ChatMemberRe
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from bot.content.pipeline import article_from_text
 from bot.deliver.resume import resume_chat
 from bot.feedback import clip
 from bot.ingest.fetch import PAGE_ACCEPT, USER_AGENT
@@ -172,11 +171,14 @@ async def add_feed(
     added_by: int | None = None,
     now: datetime | None = None,
     translation_configured: bool = False,
+    check: Callable[[str], Awaitable[str]] | None = None,
 ) -> str:
     """Add (or reuse) the feed and, with a target, route it there once the bot can post.
 
     `translate=LANG` (and `fallback=`) make the route a translation route; refused in one
-    line when no translation endpoint is configured.
+    line when no translation endpoint is configured. `check` fetches the feed once first
+    (bot/feedcheck.py): a URL that gives no feed is refused with what it gives instead,
+    and nothing is stored.
 
     The feed's options say it came from chat (and from whom), so the poller can
     keep applying the URL guard to it.
@@ -200,6 +202,13 @@ async def add_feed(
         await guard.check(request.url)
     except UnsafeURLError as exc:
         raise AdminError(f"Refused: {exc}.") from None
+    found = ""
+    if check is not None:
+        try:
+            summary = await check(request.url)
+            found = f"\nFound: {summary}" if summary else ""
+        except ValueError as exc:
+            raise AdminError(f"Not added: {exc}") from None
     chat: tuple[int, str] | None = None
     if request.target is not None:
         chat = await _postable(bot, request.target)
@@ -221,9 +230,12 @@ async def add_feed(
     head = f"Added feed #{feed.id}" if created else f"Feed #{feed.id} already existed"
     interval = request.interval or feed.interval_seconds
     if chat is None:
-        return f"{head}: {request.url} (every {interval} s). No channel given: it has no route yet."
+        return (
+            f"{head}: {request.url} (every {interval} s). No channel given: it has no route yet."
+            + found
+        )
     translated = f" Posts are translated into {options['translate']}." if options else ""
-    return f"{head}: {request.url} (every {interval} s) → {chat[1]} ({chat[0]}).{translated}"
+    return f"{head}: {request.url} (every {interval} s) → {chat[1]} ({chat[0]}).{translated}{found}"
 
 
 async def remove_feed(db: Database, feed_id: int) -> str:
@@ -333,6 +345,8 @@ async def _default_target(db: Database) -> int:
 
 def _page_article(response: httpx.Response, url: str) -> Article:
     """Decode and extract the page (CPU-bound: a multi-megabyte page takes seconds)."""
+    from bot.content.pipeline import article_from_text  # lazy: the formatter is heavy
+
     return article_from_text(response.text, fmt="html", url=url)
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import sys
+import traceback
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from bot import commands
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
-from storage.db import DatabaseURLError
+from storage.db import DatabaseUnavailable, DatabaseURLError
 
 EXIT_ERROR = 1
 EXIT_CONFIG = 2
@@ -45,6 +48,11 @@ def _feeds_parser(commands_: argparse._SubParsersAction[argparse.ArgumentParser]
     )
     add.add_argument("--max-parts", type=int, help="most messages one post may take (default 8)")
     add.add_argument("--no-media", action="store_true", help="never send the lead image")
+    add.add_argument(
+        "--no-check",
+        action="store_true",
+        help="store without fetching the feed or checking that the bot can post in the chat",
+    )
     add.add_argument(
         "--on-update",
         choices=["ignore", "edit"],
@@ -84,9 +92,20 @@ def _feeds_parser(commands_: argparse._SubParsersAction[argparse.ArgumentParser]
         toggle.add_argument("id", type=int, help="feed id from `feeds list`")
         toggle.set_defaults(handler=commands.feeds_enable)
 
-    imp = actions.add_parser("import", help="add every feed of an OPML file")
+    imp = actions.add_parser(
+        "import", help="add every feed of an OPML file (routes from `feeds export` restored)"
+    )
     imp.add_argument("file", help="OPML file")
-    _add_feed_options(imp)
+    imp.add_argument(
+        "--channel",
+        help="also route every feed to this chat (@name or id); needed for plain OPML",
+    )
+    imp.add_argument("--interval", help="poll interval for every feed, e.g. 10m")
+    imp.add_argument("--fulltext", action="store_true", help="fetch article pages for teasers")
+    imp.add_argument(
+        "--backfill", type=int, default=0, metavar="N", help="post each feed's newest N items"
+    )
+    imp.add_argument("--template", help="footer template for the --channel routes")
     imp.set_defaults(handler=commands.feeds_import)
 
     exp = actions.add_parser("export", help="write all feeds as OPML")
@@ -99,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="chatwire",
         description="Republish feed articles into Telegram channels and answer readers about them.",
     )
+    parser.add_argument("--version", action="version", version=f"chatwire {_version()}")
     parser.add_argument("--log-format", choices=["text", "json"], help="log line format")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -153,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     resume = route_actions.add_parser(
         "resume", help="resume a chat's routes paused because the bot was removed"
     )
-    resume.add_argument("chat", type=int, help="numeric chat id")
+    resume.add_argument("chat", help="@channelname or numeric chat id")
     resume.set_defaults(handler=commands.routes_resume)
 
     db = sub.add_parser("db", help="database maintenance")
@@ -166,21 +186,65 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("chatwire")
+    except Exception:  # running from a source tree that was never installed
+        return "unknown"
+
+
+def _debug(settings: Settings | None) -> bool:
+    if settings is not None:
+        return settings.log_level == "DEBUG"
+    return os.environ.get("LOG_LEVEL", "").strip().upper() == "DEBUG"
+
+
+def _fail(prefix: str, message: str, code: int, debug: bool) -> int:
+    """One line on stderr (and the traceback too at LOG_LEVEL=DEBUG)."""
+    if debug:
+        traceback.print_exc()
+    print(f"{prefix}: error: {' '.join(str(message).split())}", file=sys.stderr)
+    return code
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output went away (`| head`): stop writing, quietly."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Exit status: 0 done, 1 the command failed, 2 usage or configuration error."""
+    args = build_parser().parse_args(argv)  # usage errors: argparse prints them, exit 2
+    prefix = f"chatwire {args.command}"
+    settings: Settings | None = None
     try:
         settings = load_settings()
-        configure_logging(settings.log_level, args.log_format or settings.log_format)
+        level = settings.log_level
+        if args.command != "run" and level == "INFO":
+            level = "WARNING"  # one-shot commands print their result; INFO lines are noise
+        configure_logging(level, args.log_format or settings.log_format)
         handler: Command = args.handler
         return asyncio.run(handler(args, settings))
     except ConfigError as exc:
-        print(f"chatwire: error: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return _fail("chatwire", str(exc), EXIT_CONFIG, _debug(settings))
     except DatabaseURLError as exc:
-        print(f"chatwire: error: DATABASE_URL is invalid: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    except (commands.CommandError, ValueError) as exc:
-        print(f"chatwire {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return _fail("chatwire", f"DATABASE_URL is invalid: {exc}", EXIT_CONFIG, _debug(settings))
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
     except KeyboardInterrupt:
         return 130
+    except (commands.CommandError, DatabaseUnavailable, ValueError) as exc:
+        return _fail(prefix, str(exc), EXIT_ERROR, _debug(settings))
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(prefix, f"{where}{exc.strerror or exc}", EXIT_ERROR, _debug(settings))
+    except Exception as exc:
+        from bot.errors import describe_error
+
+        code, text = describe_error(exc)
+        return _fail(prefix, text, code, _debug(settings))

@@ -7,6 +7,7 @@ import logging
 import re
 from datetime import UTC, datetime
 
+NOISY_LOGGERS = ("apscheduler", "httpx", "httpcore", "tornado", "telegram", "hpack", "asyncio")
 _TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{20,}")
 
 
@@ -43,5 +44,8 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL at INFO; the URL holds the token.
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+    # Libraries that log every job run or request at INFO (APScheduler ~120,000 lines a day;
+    # httpx's request URLs hold the token) speak only of problems unless LOG_LEVEL=DEBUG.
+    quiet = logging.DEBUG if root.level <= logging.DEBUG else max(logging.WARNING, root.level)
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(quiet)

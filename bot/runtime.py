@@ -100,12 +100,14 @@ async def runtime(
     webhook, or (tests, demo) feeding updates itself.
     """
     own_db = db is None
-    database = db or await open_database(settings.database_url)
+    database = db or await open_database(settings.stored_database_url())
     http = make_http_client(settings.poll_concurrency)
     guarded_http = (
         None
         if settings.allow_private_feed_urls
-        else make_http_client(settings.poll_concurrency, guard=URLGuard())
+        else make_http_client(
+            settings.poll_concurrency, guard=URLGuard(allowed_ports=settings.url_allowed_ports)
+        )
     )
     app: Application[Any, Any, Any, Any, Any, Any] | None = None
 
@@ -158,8 +160,11 @@ async def runtime(
         report = await poller.tick()
         metrics.record_poll(report)  # updated articles' edits are queued in the outbox
 
+    metrics.watch_publisher(publisher.counts)
+
     async def publish() -> None:
-        metrics.record_publish(await publisher.tick())
+        await publisher.tick()
+        metrics.record_publish()
 
     from bot.translate.wiring import translator_jobs
 

@@ -70,6 +70,11 @@ async def set_admin_commands(
     return done
 
 
+FEED_CHECK_KEY = "chatwire.feed_check"
+"""bot_data key: replaces the fetch /addfeed makes before storing (tests without a network)."""
+FeedCheck = Callable[[str], Awaitable[str]]
+
+
 def url_guard(svc: Services, context: Context) -> URLGuard:
     resolver = context.bot_data.get(RESOLVER_KEY, system_resolver)
     return URLGuard(
@@ -116,14 +121,30 @@ def _args(context: Context) -> list[str]:
 
 async def _addfeed(svc: Services, update: Update, context: Context) -> str:
     request = core.parse_addfeed(_args(context))
+    guard = url_guard(svc, context)
+
+    async def fetch_once(url: str) -> str:
+        from bot.feedcheck import check_feed
+        from bot.ingest.fetch import make_http_client
+
+        async with make_http_client(2, guard=guard) as http:
+            found = await check_feed(
+                http,
+                url,
+                time_limit=svc.settings.fetch_timeout_seconds,
+                max_bytes=svc.settings.fetch_max_bytes,
+            )
+        return found.summary()
+
     return await core.add_feed(
         svc.db,
         context.bot,
-        url_guard(svc, context),
+        guard,
         request,
         default_interval=svc.settings.poll_interval_seconds,
         added_by=actor_id(update),
         translation_configured=svc.settings.translation_configured,
+        check=cast(FeedCheck, context.bot_data.get(FEED_CHECK_KEY, fetch_once)),
     )
 
 

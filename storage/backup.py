@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -44,14 +45,20 @@ async def _pg_dump(url: sa.URL, target: Path) -> None:
             "pg_dump is not installed; install PostgreSQL's client tools, or run "
             f"`pg_dump --format=custom --file {target} <your DATABASE_URL>` where they are"
         )
-    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    # The password goes through the environment, never argv (argv shows in `ps`).
+    env = dict(os.environ)
+    if url.password is not None:
+        env["PGPASSWORD"] = str(url.password)
+    dsn = url._replace(drivername="postgresql", password=None).render_as_string(hide_password=False)
     process = await asyncio.create_subprocess_exec(
         pg_dump,
         "--format=custom",
+        "--no-password",
         f"--file={target}",
-        dsn,
+        f"--dbname={dsn}",
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        env=env,
     )
     _, err = await process.communicate()
     if process.returncode != 0:

@@ -24,12 +24,47 @@ class DatabaseURLError(ValueError):
     """DATABASE_URL names no database chatwire can use."""
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached or opened; the message is one line, without a password."""
+
+
+def safe_url(url: str | sa.URL) -> str:
+    """The URL fit for a log line or an error message: the password masked."""
+    try:
+        parsed = sa.make_url(url) if isinstance(url, str) else url
+    except (sa.exc.ArgumentError, ValueError):
+        return "<unparsable URL>"
+    return parsed.render_as_string(hide_password=True)
+
+
+def _reason(exc: BaseException) -> str:
+    """The root cause of a connection failure, in one line."""
+    cause: BaseException = exc
+    while True:
+        inner = getattr(cause, "orig", None) or cause.__cause__
+        if inner is None or inner is cause:
+            break
+        cause = inner
+    text = " ".join(str(cause).split()) or type(cause).__name__
+    return text if len(text) <= 300 else text[:297] + "…"
+
+
+def describe_target(url: sa.URL) -> str:
+    """'SQLite file /x/y.db' or 'PostgreSQL at host:port/db', for error messages."""
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite file {url.database}"
+    return f"PostgreSQL at {url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+
+
 def engine_url(url: str) -> sa.URL:
     """Map the user-facing URL onto the async driver SQLAlchemy needs."""
     try:
         parsed = sa.make_url(url)
-    except sa.exc.ArgumentError as exc:
-        raise DatabaseURLError(f"cannot parse {url!r}") from exc
+    except (sa.exc.ArgumentError, ValueError) as exc:
+        raise DatabaseURLError(
+            "cannot parse it (the form is sqlite:///PATH or "
+            "postgresql://USER:PASSWORD@HOST:PORT/DB)"
+        ) from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         return parsed.set(drivername="sqlite+aiosqlite")
@@ -79,7 +114,12 @@ def create_database(url: str, *, echo: bool = False) -> Database:
     kwargs: dict[str, Any] = {"echo": echo}
     if target.get_backend_name() == "sqlite":
         if target.database and target.database != ":memory:":
-            Path(target.database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(target.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(
+                    f"cannot open {describe_target(target)}: {exc.strerror or exc}"
+                ) from None
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     else:
         kwargs["pool_pre_ping"] = True
@@ -90,8 +130,27 @@ def create_database(url: str, *, echo: bool = False) -> Database:
 
 
 async def open_database(url: str, *, migrate: bool = True) -> Database:
-    """Open the database and bring its schema up to date."""
+    """Open the database and bring its schema up to date.
+
+    Raises DatabaseUnavailable (one line, no password) when it cannot be reached or
+    opened, so callers can retry or report it without a traceback.
+    """
     db = create_database(url)
+    try:
+        async with db.begin() as conn:
+            await conn.execute(sa.text("SELECT 1"))
+    except (OSError, sa.exc.DBAPIError, sa.exc.InterfaceError) as exc:
+        await db.close()
+        raise DatabaseUnavailable(
+            f"cannot open {describe_target(db.engine.url)}: {_reason(exc)}"
+        ) from exc
+    except Exception as exc:  # asyncpg raises its own classes for refused logins and the like
+        await db.close()
+        if type(exc).__module__.split(".")[0] not in ("asyncpg", "sqlite3", "aiosqlite"):
+            raise
+        raise DatabaseUnavailable(
+            f"cannot open {describe_target(db.engine.url)}: {_reason(exc)}"
+        ) from exc
     if migrate:
         applied = await db.migrate()
         if applied:

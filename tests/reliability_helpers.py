@@ -143,8 +143,9 @@ def truncated() -> Behaviour:
     return behave
 
 
-def endless(chunk: bytes = b"<item><title>more</title></item>" * 64) -> Behaviour:
-    """A 200 whose chunked body never ends: only the client's size cap can stop it."""
+def endless(chunk: bytes = b"<item><title>more</title></item>" * 2048) -> Behaviour:
+    """A 200 whose chunked body never ends: only the client's size cap can stop it. Chunks of
+    64 KiB pass any cap within a few writes, so a loaded machine meets the cap, not a timeout."""
 
     async def behave(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writer.write(

@@ -13,7 +13,7 @@ from telegram import BotCommand
 from bot.admin import AdminError, parse_addfeed, parse_chat_ref, parse_interval
 from bot.models import Article
 from bot.urlsafety import Resolver
-from handlers.admin import NETWORK_KEY, RESOLVER_KEY, set_admin_commands
+from handlers.admin import FEED_CHECK_KEY, NETWORK_KEY, RESOLVER_KEY, set_admin_commands
 from storage import articles, deliveries, feeds, routes
 from storage.db import Database
 from tests.test_feedback_support import (
@@ -46,8 +46,14 @@ async def fake_dns(host: str, port: int) -> list[str]:
     return DNS_TABLE[host]
 
 
+async def feed_found(url: str) -> str:
+    """Stands in for the fetch /addfeed makes (tests/test_cli_feedcheck.py tests the real one)."""
+    return ""
+
+
 def use_dns(world: World, resolver: Resolver = fake_dns) -> None:
     world.app.bot_data[RESOLVER_KEY] = resolver
+    world.app.bot_data[FEED_CHECK_KEY] = feed_found  # no network here either
 
 
 @pytest.fixture

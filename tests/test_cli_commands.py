@@ -53,8 +53,7 @@ def test_missing_file_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_feeds_lifecycle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (
-        main(["feeds", "add", "https://example.com/rss", "--channel", "-1001", "--interval", "15m"])
-        == 0
+        main(["feeds", "add", "https://example.com/rss", "--channel", "-1001", "--no-check"]) == 0
     )
     assert "added feed 1: https://example.com/rss → chat -1001" in capsys.readouterr().out
     assert main(["feeds", "list"]) == 0
@@ -94,10 +93,12 @@ def test_feeds_add_refuses_bad_input(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_feeds_add_route_options(capsys: pytest.CaptureFixture[str]) -> None:
     bad = ["feeds", "add", "https://example.com/rss", "--channel", "-1", "--template", "{nope}"]
+    bad.append("--no-check")
     assert main(bad) == 1
     assert "unknown placeholder {nope}" in capsys.readouterr().err
     good = [
         *bad[:5],
+        "--no-check",
         "--template",
         "{source}\\n{link}",
         "--max-parts",
@@ -130,7 +131,8 @@ def test_feeds_add_route_options(capsys: pytest.CaptureFixture[str]) -> None:
 def test_routes_list_and_resume(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["routes", "list"]) == 0
     assert "no routes yet" in capsys.readouterr().out
-    assert main(["feeds", "add", "https://example.com/rss", "--channel", "-1001"]) == 0
+    add = ["feeds", "add", "https://example.com/rss", "--channel", "-1001", "--no-check"]
+    assert main(add) == 0
     assert main(["routes", "resume", "-1001"]) == 1
     assert "nothing is paused for chat -1001" in capsys.readouterr().err
 

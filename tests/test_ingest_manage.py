@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.ingest import manage
-from bot.ingest.opml import OpmlError, Outline, build_opml, parse_opml
+from bot.ingest.opml import OpmlError, Outline, RouteSpec, build_opml, parse_opml
 from bot.urlsafety import URLGuard
 from storage import feeds
 from storage.db import Database
@@ -136,9 +136,18 @@ async def test_opml_import_and_export_round_trip(db: Database) -> None:
     assert [url for url, _ in result.skipped] == ["ftp://files.example.com/feed"]
     assert all(a.feed.interval_seconds == 3600 for a in result.added)
     exported = await manage.export_opml(db)
+    route = (RouteSpec(CHAT),)
     assert parse_opml(exported.encode()) == [
-        Outline("https://news.example.com/rss", "Example News", None),
-        Outline("https://zh.example.cn/feed", "中文", None),
+        Outline(
+            "https://news.example.com/rss",
+            "Example News",
+            "https://news.example.com/",
+            3600,
+            False,
+            True,
+            route,
+        ),
+        Outline("https://zh.example.cn/feed", "中文", None, 3600, False, True, route),
     ]
     again = await manage.import_opml(db, exported.encode(), chat=CHAT)
     assert [a.created for a in again.added] == [False, False]

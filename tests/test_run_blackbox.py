@@ -101,7 +101,7 @@ def test_run_posts_a_feed_item_and_stops_cleanly(tmp_path: Path, httpserver: HTT
     assert status == 200
     assert 'chatwire_telegram_requests_total{method="sendMessage",status="200"} 1.0' in metrics
     assert "chatwire_outbox_pending 0.0" in metrics
-    assert "chatwire_polls_total 1.0" in metrics
+    assert 'chatwire_feed_polls_total{outcome="baseline"} 1.0' in metrics
 
 
 def _free_port() -> int:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import SecretStr
 
 from bot.admin import AdminError, parse_addfeed
-from bot.config import Settings
+from bot.config import ConfigError, SecretStr, Settings
 from bot.translate.options import NOT_CONFIGURED, engine_config, translation_options
 
 
@@ -36,7 +35,7 @@ def test_addfeed_reads_translate_and_fallback_words() -> None:
 
 
 def test_settings_refuse_an_api_key_over_plain_http() -> None:
-    with pytest.raises(ValueError, match="https"):
+    with pytest.raises(ConfigError, match="https"):
         Settings(
             _env_file=None,  # type: ignore[call-arg]
             translate_llm_url="http://llm.example.net/v1",

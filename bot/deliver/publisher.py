@@ -65,6 +65,15 @@ class PublisherSettings:
     max_attempts: int = 8  # rejections (400s at the plainest form) before giving up
 
 
+@dataclass(slots=True)
+class PublisherCounts:
+    """Running totals since start, read by bot/metrics.py."""
+
+    started: int = 0  # deliveries (one article to one chat) begun: first tries only
+    parts_sent: int = 0  # messages of posts Telegram accepted
+    completed: int = 0  # deliveries with every part sent
+
+
 class Publisher:
     """Sends the outbox. `tick()` starts work; `join()` waits for it; `drain()` stops."""
 
@@ -110,6 +119,7 @@ class Publisher:
         self._stopping = False
         self._claim_lock = asyncio.Lock()
         self._stop_event = asyncio.Event()
+        self.counts = PublisherCounts()
 
     @property
     def busy_chats(self) -> frozenset[int]:
@@ -216,6 +226,8 @@ class Publisher:
         if loaded is None:
             return True
         plan, index = loaded
+        if index == 0 and delivery.attempts <= 1:  # its first claim: not a retry or a resumption
+            self.counts.started += 1
         first_chat = chat_id = delivery.chat_id
         finished = False
         while index < len(plan.messages):
@@ -240,12 +252,14 @@ class Publisher:
             index += 1
             last = index == len(plan.messages)
             await self._record(delivery, plan, chat_id, message_id, index, last=last)
+            self.counts.parts_sent += 1
             finished = finished or last
         if not finished:  # every part was recorded before (a crash right after the last)
             async with self._begin() as conn:
                 await deliveries.mark_done(
                     conn, delivery.id, now=await self._now(conn), token=delivery.lease_token
                 )
+        self.counts.completed += 1
         log.info(
             "delivered article %s to chat %s (%d parts, delivery %s)",
             delivery.article_id,

@@ -13,8 +13,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-import trafilatura
-
 from bot.models import FeedItem
 
 log = logging.getLogger(__name__)
@@ -79,6 +77,8 @@ def _date(value: str | None) -> datetime | None:
 
 def extract_page(page: bytes, url: str) -> PageText | None:
     """The page's main text as HTML plus title, byline and date (CPU-bound: run in a thread)."""
+    import trafilatura  # ~25 MiB: loaded by the first full-text route, not by every process
+
     body = trafilatura.extract(
         page,
         url=url,

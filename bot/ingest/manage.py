@@ -10,9 +10,10 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bot.ingest.opml import Outline, build_opml, parse_opml
+from bot.ingest.opml import Outline, RouteSpec, build_opml, parse_opml
 from bot.urlsafety import UnsafeURLError, URLGuard
 from storage import feeds, routes
 from storage.db import Database
@@ -193,26 +194,38 @@ async def import_opml(
     db: Database,
     data: bytes,
     *,
-    chat: str | int,
+    chat: str | int | None,
     interval: str | int | None = None,
     fulltext: bool = False,
+    backfill: int = 0,
+    route_options: dict[str, Any] | None = None,
     resolve_chat: ChatResolver | None = None,
     guard: URLGuard | None = None,
     default_interval: int = DEFAULT_INTERVAL_SECONDS,
     now: datetime | None = None,
 ) -> OpmlImport:
-    """Add every feed of an OPML file, routed to `chat`; bad entries are skipped with a reason."""
+    """Add every feed of an OPML file; bad entries are skipped with a reason.
+
+    Routes, schedule and options that `export_opml` wrote (chatwire's namespace) are
+    restored; `chat` (with `route_options`) adds a route for every feed besides, and is
+    required for plain OPML from other readers, which names no chat.
+    """
     outlines = parse_opml(data)
-    chat_id = await resolve_chat_id(chat, resolve_chat)
+    chat_id = None if chat is None else await resolve_chat_id(chat, resolve_chat)
     result = OpmlImport()
     for outline in outlines:
+        if chat_id is None and not outline.routes:
+            result.skipped.append((outline.url, "no chat to post to: give --channel"))
+            continue
         try:
-            added = await add_feed(
+            added = await _import_outline(
                 db,
-                outline.url,
-                chat=chat_id,
-                interval=interval,
-                fulltext=fulltext,
+                outline,
+                chat_id=chat_id,
+                interval=interval if interval is not None else outline.interval_seconds,
+                fulltext=fulltext or bool(outline.fulltext),
+                backfill=backfill,
+                route_options=route_options,
                 guard=guard,
                 default_interval=default_interval,
                 now=now,
@@ -220,16 +233,83 @@ async def import_opml(
         except ValueError as exc:
             result.skipped.append((outline.url, str(exc)))
             continue
-        if added.created and outline.title and added.feed.title is None:
-            async with db.begin() as conn:
-                await feeds.update_feed(conn, added.feed.id, title=outline.title)
-            added.feed.title = outline.title
         result.added.append(added)
     return result
 
 
+async def _import_outline(
+    db: Database,
+    outline: Outline,
+    *,
+    chat_id: int | None,
+    interval: str | int | None,
+    fulltext: bool,
+    backfill: int,
+    route_options: dict[str, Any] | None,
+    guard: URLGuard | None,
+    default_interval: int,
+    now: datetime | None,
+) -> FeedAdded:
+    first, *others = [
+        *outline.routes,
+        *([RouteSpec(chat_id, route_options or {})] if chat_id is not None else []),
+    ]
+    added = await add_feed(
+        db,
+        outline.url,
+        chat=first.chat_id,
+        interval=interval,
+        fulltext=fulltext,
+        backfill=backfill,
+        guard=guard,
+        default_interval=default_interval,
+        now=now,
+    )
+    async with db.begin() as conn:
+        for spec in (first, *others):
+            route = await routes.add_route(conn, added.feed.id, spec.chat_id, now=now)
+            if spec.options:
+                await routes.set_route_options(conn, route.id, spec.options)
+            if not spec.active:
+                await routes.pause_route(conn, route.id, "paused in the imported OPML")
+            if spec is first:
+                added.route = route
+        if added.created:
+            values: dict[str, object] = {}
+            if outline.title and added.feed.title is None:
+                values["title"] = added.feed.title = outline.title
+            if outline.site_url and added.feed.site_url is None:
+                values["site_url"] = added.feed.site_url = outline.site_url
+            if outline.active is False:
+                values["active"] = added.feed.active = False
+            if values:
+                await feeds.update_feed(conn, added.feed.id, **values)
+    return added
+
+
 async def export_opml(db: Database, *, title: str = "chatwire feeds") -> str:
-    """All feeds as an OPML 2.0 document."""
+    """All feeds as an OPML 2.0 document, with their schedule and routes (chatwire's
+    namespace), so `import_opml` restores where each feed posts."""
     async with db.begin() as conn:
         stored = await feeds.list_feeds(conn)
-    return build_opml((Outline(f.url, f.title, f.site_url) for f in stored), title=title)
+        all_routes = await routes.list_routes(conn)
+    by_feed: dict[int, list[RouteSpec]] = {}
+    for route in all_routes:
+        by_feed.setdefault(route.feed_id, []).append(
+            RouteSpec(route.chat_id, dict(route.options), route.active)
+        )
+    return build_opml(
+        (
+            Outline(
+                f.url,
+                f.title,
+                f.site_url,
+                interval_seconds=f.interval_seconds,
+                fulltext=f.fulltext,
+                active=f.active,
+                routes=tuple(by_feed.get(f.id, [])),
+            )
+            for f in stored
+        ),
+        title=title,
+    )

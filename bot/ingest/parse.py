@@ -48,6 +48,7 @@ _ALTERNATE = re.compile(
     r"""<link\b[^>]*\btype=["']application/(?:rss|atom|feed)\+(?:xml|json)["'][^>]*>""", re.I
 )
 _HREF = re.compile(r"""\bhref=["']([^"']+)["']""", re.I)
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));?")
 _URL_ATTR = re.compile(r"""(\b(?:href|src|poster)\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
 
 
@@ -74,7 +75,7 @@ def parse_feed(data: bytes, base_url: str, headers: Mapping[str, str] | None = N
     except UnsafeXMLError as exc:
         raise FeedParseError(str(exc)) from None
     result = feedparser.parse(
-        safe.encode("utf-8"),
+        _CHAR_REF.sub(_valid_char_ref, safe.encode("utf-8")),
         response_headers={
             "content-location": base_url,
             "content-type": "application/xml; charset=utf-8",
@@ -85,6 +86,19 @@ def parse_feed(data: bytes, base_url: str, headers: Mapping[str, str] | None = N
     if not result.get("version"):
         raise FeedParseError(_not_a_feed_message(data, base_url, result))
     return _parsed(result, base_url)
+
+
+def _valid_char_ref(match: re.Match[bytes]) -> bytes:
+    """A reference to no Unicode character (past U+10FFFF, a surrogate) becomes U+FFFD,
+    as HTML maps it; feedparser's fallback parser would raise on it and lose the feed."""
+    hex_digits, dec_digits = match[1], match[2]
+    digits = (hex_digits or dec_digits).lstrip(b"0")
+    if len(digits) > 8:
+        return b"&#xFFFD;"
+    value = int(digits or b"0", 16 if hex_digits else 10)
+    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        return b"&#xFFFD;"
+    return match[0]
 
 
 def _looks_like_json(data: bytes, headers: Mapping[str, str] | None) -> bool:

@@ -42,6 +42,9 @@ MAX_ITEMS_PER_POLL = 500
 """A feed document with more items than this is cut to its newest ones."""
 MAX_ERROR_CHARS = 500
 BODY_HASH_KEY = "body_sha256"
+FAILING_SINCE_KEY = "failing_since"  # when the current spell of failures began
+NOTICED_KEY = "failure_noticed"  # admins were told of this spell
+DEFAULT_NOTICE_AFTER: tuple[int | None, int | None] = (5, 3600)
 """Key in `feeds.options`: hash of the last parsed body, for servers without validators."""
 BASELINE_BATCH = 100
 """Baseline items stored per transaction (they queue no deliveries)."""
@@ -241,6 +244,17 @@ class _GroupCommit:
                         done.set_result(feed_id in held)
 
 
+def _since(value: object, default: datetime) -> datetime:
+    """The stored start of a failing spell (ISO text), or `default`."""
+    if not isinstance(value, str):
+        return default
+    try:
+        found = datetime.fromisoformat(value)
+    except ValueError:
+        return default
+    return found if found.tzinfo is not None or default.tzinfo is None else default
+
+
 def _host_key(url: str) -> str:
     parts = urlsplit(url)
     return (parts.netloc or url).lower()
@@ -279,10 +293,17 @@ def build_articles(
     return built
 
 
-def _default_builder() -> ArticleBuilder:
+def _build_article(*args: Any, **kwargs: Any) -> Article:
+    """bot.content.pipeline.build_article, imported at the first article rather than at
+    start: the HTML→Markdown stack (bs4, lxml) is ~8 MiB an idle bot does not need.
+    Module-level so a process pool can pickle it."""
     from bot.content.pipeline import build_article
 
-    return build_article
+    return build_article(*args, **kwargs)
+
+
+def _default_builder() -> ArticleBuilder:
+    return _build_article
 
 
 class Poller:
@@ -695,6 +716,12 @@ class Poller:
     ) -> FeedOutcome:
         now = self.clock()
         options = dict(feed.options)
+        options.pop(FAILING_SINCE_KEY, None)
+        options.pop(NOTICED_KEY, None)
+        if feed.error_count:
+            log.info(
+                "feed #%d recovered after %d failures: %s", feed.id, feed.error_count, feed.url
+            )
         if parsed is not None and result.content is not None:
             options[BODY_HASH_KEY] = _body_hash(result.content)
             if parsed.ttl_minutes:
@@ -760,6 +787,19 @@ class Poller:
         delay = schedule.backoff_delay(count, feed.interval_seconds, retry_after=retry_after)
         next_poll = schedule.jittered(now, delay, self.rng)
         message = message[:MAX_ERROR_CHARS]
+        options = dict(feed.options)
+        since = _since(options.get(FAILING_SINCE_KEY), now) if count > 1 else now
+        options[FAILING_SINCE_KEY] = since.isoformat()
+        if count == 1:  # a new spell (after a success, or re-enabled by hand)
+            options.pop(NOTICED_KEY, None)
+            log.info("feed #%d failing: %s (%s)", feed.id, message, feed.url)
+        notice_failures, notice_seconds = getattr(self.config, "notice_after", DEFAULT_NOTICE_AFTER)
+        due = (notice_failures is not None and count >= notice_failures) or (
+            notice_seconds is not None and (now - since).total_seconds() >= notice_seconds
+        )
+        tell = due and not deactivate and not options.get(NOTICED_KEY)
+        if tell:
+            options[NOTICED_KEY] = True
         held = await self._states.write(
             feed.id,
             feed.lease_token,
@@ -769,14 +809,23 @@ class Poller:
                 "last_polled_at": now,
                 "next_poll_at": next_poll,
                 "active": not deactivate,
+                "options": options,
             },
         )
         if not held:
             return self._lost(feed, _Stored())
+        if tell:
+            await self._notify(
+                f"Feed #{feed.id} is failing: {count} failure(s) since "
+                f"{since:%Y-%m-%d %H:%M} UTC.\n{feed.url}\nLast error: {message}\n"
+                f"It is retried with backoff and deactivated after "
+                f"{self.config.feed_max_failures} failures in a row."
+            )
         if deactivate:
             reason = (
                 "the server says it is gone (HTTP 410)" if gone else f"{count} failures in a row"
             )
+            log.warning("feed #%d deactivated: %s; last error: %s", feed.id, reason, message)
             await self._notify(
                 f"Feed #{feed.id} deactivated: {reason}.\n{feed.url}\nLast error: {message}\n"
                 f"Re-enable it once fixed (it is kept with its articles)."

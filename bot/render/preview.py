@@ -55,11 +55,13 @@ def is_feed(data: bytes) -> bool:
     return any(marker in lowered for marker in _FEED_MARKERS)
 
 
-async def _read(source: str, http: httpx.AsyncClient | None) -> _Source:
+async def _read(source: str, http: httpx.AsyncClient | None, max_bytes: int = MAX_BYTES) -> _Source:
     if source.startswith(("http://", "https://")):
-        return await _fetch(source, http)
+        return await _fetch(source, http, max_bytes)
     path = Path(source)
     try:
+        if (await asyncio.to_thread(path.stat)).st_size > max_bytes:
+            raise PreviewError(f"{source}: larger than {max_bytes:,} bytes (FETCH_MAX_BYTES)")
         data = await asyncio.to_thread(path.read_bytes)
     except FileNotFoundError:
         raise PreviewError(f"{source}: no such file") from None
@@ -68,7 +70,7 @@ async def _read(source: str, http: httpx.AsyncClient | None) -> _Source:
     return _Source(data, path.name, None, "")
 
 
-async def _fetch(url: str, http: httpx.AsyncClient | None) -> _Source:
+async def _fetch(url: str, http: httpx.AsyncClient | None, max_bytes: int = MAX_BYTES) -> _Source:
     client = http or httpx.AsyncClient(follow_redirects=True, timeout=TIMEOUT)
     try:
         async with client.stream("GET", url, follow_redirects=True) as response:
@@ -78,8 +80,8 @@ async def _fetch(url: str, http: httpx.AsyncClient | None) -> _Source:
             size = 0
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
-                if size > MAX_BYTES:
-                    raise PreviewError(f"{url}: larger than {MAX_BYTES // 1024 // 1024} MB")
+                if size > max_bytes:
+                    raise PreviewError(f"{url}: larger than {max_bytes:,} bytes (FETCH_MAX_BYTES)")
                 chunks.append(chunk)
             final = str(response.url)
             ctype = response.headers.get("content-type", "")
@@ -92,14 +94,18 @@ async def _fetch(url: str, http: httpx.AsyncClient | None) -> _Source:
 
 
 def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+    from bot.textinput import decode_text  # BOMs, UTF-8, then CJK or Latin by the bytes
+
+    return decode_text(data)
 
 
 def _articles(src: _Source) -> tuple[list[Article], bool]:
     """The article(s) in `src`, and whether it was a feed."""
+    from bot.textinput import binary_kind
+
+    kind = binary_kind(src.data)
+    if kind is not None:
+        raise PreviewError(f"{src.url or src.name}: {kind}, not an article or a feed")
     if is_feed(src.data):
         from bot.ingest.parse import parse_feed  # lazy: the ingest stage is optional here
 
@@ -168,11 +174,16 @@ def _human(articles: list[Article], out: TextIO) -> None:
 
 
 async def run_preview(
-    source: str, as_json: bool, out: TextIO, *, http: httpx.AsyncClient | None = None
+    source: str,
+    as_json: bool,
+    out: TextIO,
+    *,
+    http: httpx.AsyncClient | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> int:
     """Print the post(s) SOURCE would become; 0 on success, 1 with one stderr line on bad input."""
     try:
-        src = await _read(source, http)
+        src = await _read(source, http, max_bytes)
         articles, feed = _articles(src)
     except PreviewError as exc:
         print(f"chatwire preview: {exc}", file=sys.stderr)
@@ -180,6 +191,9 @@ async def run_preview(
     except Exception as exc:  # any parse failure is bad input, reported in one line
         print(f"chatwire preview: {source}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    if feed and not articles:
+        print(f"chatwire preview: {source}: no items", file=sys.stderr)
+        return 0
     if as_json:
         docs = [article_json(a, render_post(a)) for a in articles]
         json.dump(docs if feed else docs[0], out, ensure_ascii=False, indent=2)
