@@ -1,0 +1,293 @@
+"""Chinese typography: full-width marks inside Chinese sentences, a space between CJK and Latin.
+
+Readers of Chinese expect `，。：；？！（）` in Chinese sentences and one space between Han
+characters and Latin letters or digits (the pangu convention). Feeds often carry half-width
+marks (`市场普遍相信,…`), so the formatter polishes text spans before rendering.
+
+The rules are about neighbours, never about word lists:
+
+* A half-width mark right after a Han character (or after Chinese punctuation) is Chinese
+  punctuation. After Latin text it is Chinese only when the sentence is Chinese and the Latin
+  run before it is a name or a term (`英伟达 ETF,周一`, `什么是 DeepSeek?`), not an English
+  phrase (`他说 "Hello, world." 然后` keeps its English comma and full stop). An English mark is
+  followed by a space; a Chinese one is not, so `world. 然后` stays English.
+* Never touched: URLs, e-mail addresses, inline code in backticks, numbers (`1,000`, `3.5`,
+  `10:30`), runs of dots (`...`), quote marks.
+* Parentheses convert as a pair when what is outside them, or inside them, is Chinese, so
+  `英伟达(Nvidia)一直` becomes `英伟达（Nvidia）一直` and never `（Nvidia)`.
+* Japanese lines (kana present) are left exactly as they are: Japanese uses `、。` rather than
+  `，`, and Japanese news text does not put spaces between kanji and digits or Latin words.
+  Korean (Hangul) is written with spaces and half-width marks already; it is not CJK here.
+
+`polish_cjk` is idempotent: polishing polished text changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_KANA_CHAR = re.compile(f"[{_KANA}]")
+_HANGUL_CHAR = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+# Chinese (full-width) punctuation that, like a Han character, makes a following mark Chinese.
+_CJK_PUNCT = frozenset("，。、：；！？（）《》〈〉「」『』【】〔〕…—～·")
+_TO_FULL = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+_MARKS = frozenset(",.:;?!")
+_CLOSERS = frozenset("”’」』》〉】）\"'")
+
+_URL = re.compile(
+    r"(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+_DOMAIN = re.compile(r"\b[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:com|net|org|cn|io|gov|edu)\b")
+_CODE = re.compile(r"`[^`\n]+`")
+_URL_TAIL = ".,;:!?'\")"
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+
+
+def _is_han(ch: str) -> bool:
+    return bool(_HAN_CHAR.match(ch))
+
+
+def _is_chinese_context(ch: str) -> bool:
+    return _is_han(ch) or ch in _CJK_PUNCT
+
+
+def _is_latin_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _protected(line: str) -> list[bool]:
+    """Positions inside a URL, an e-mail address, a domain or inline code."""
+    mask = [False] * len(line)
+    for pattern in (_CODE, _EMAIL, _URL, _DOMAIN):
+        for m in pattern.finditer(line):
+            start, end = m.start(), m.end()
+            if pattern is _URL:
+                while end > start and line[end - 1] in _URL_TAIL:
+                    end -= 1
+            for i in range(start, end):
+                mask[i] = True
+    return mask
+
+
+def _is_japanese(line: str) -> bool:
+    """Kana in a line make it Japanese (a Chinese line quoting one katakana name stays Chinese)."""
+    kana = len(_KANA_CHAR.findall(line))
+    if kana < 2:
+        return False
+    han = len(_HAN_CHAR.findall(line))
+    return kana * 10 >= han
+
+
+def _english_phrase(run: str) -> bool:
+    """Whether Latin text before a mark reads as English words rather than a name or a term."""
+    if re.search(r"[,.;:!?]\s", run):
+        return True
+    words = _LATIN_WORD.findall(run)
+    lower = sum(1 for w in words if len(w) > 1 and w[0].islower())
+    return lower >= 2 or len(words) >= 5
+
+
+def _prev_index(line: str, i: int) -> int:
+    j = i - 1
+    while j >= 0 and line[j] in " \t\u00a0":
+        j -= 1
+    return j
+
+
+def _next_index(line: str, i: int) -> int:
+    j = i + 1
+    while j < len(line) and line[j] in " \t\u00a0":
+        j += 1
+    return j
+
+
+def _latin_run(line: str, i: int, mask: list[bool]) -> tuple[str, bool]:
+    """The text between the last Chinese character and position i; and whether the sentence
+    before it (up to a sentence end) holds any Chinese at all."""
+    j = i - 1
+    while j >= 0 and not _is_chinese_context(line[j]):
+        j -= 1
+    run = "".join(" " if mask[k] else line[k] for k in range(j + 1, i))
+    return run, j >= 0
+
+
+_MATCHING = {"”": "“", "’": "‘", "」": "「", "』": "『", "》": "《", "】": "【", "）": "（"}
+
+
+def _quote_is_chinese(line: str, close: int) -> bool:
+    """Whether the quotation closing at `close` sits in Chinese text or quotes Chinese."""
+    mark = line[close]
+    opener = _MATCHING.get(mark, mark)
+    start = line.rfind(opener, 0, close)
+    if start < 0:
+        return False
+    if _HAN_CHAR.search(line[start + 1 : close]):
+        return True
+    p = _prev_index(line, start)
+    return p >= 0 and _is_chinese_context(line[p])
+
+
+def _mark_is_chinese(line: str, i: int, mask: list[bool]) -> bool:
+    ch = line[i]
+    before = line[i - 1] if i > 0 else ""
+    after = line[i + 1] if i + 1 < len(line) else ""
+    if ch == "." and (before == "." or after == "."):
+        return False  # an ellipsis or a path, not a full stop
+    if before.isdigit() and after.isdigit():
+        return False  # 1,000  3.5  10:30
+    if ch == "." and (_is_latin_alnum(after) or before.isdigit()):
+        return False  # file.txt, 微信.WeChat, a list number `1.窗户`
+    if ch in ":" and after == "/":
+        return False
+    p = _prev_index(line, i)
+    n = _next_index(line, i)
+    left = line[p] if p >= 0 else ""
+    right = line[n] if n < len(line) else ""
+    if left and _is_chinese_context(left):
+        return True
+    if not left:
+        return False
+    if left in _CLOSERS and _quote_is_chinese(line, p):
+        return True
+    # After Latin text or a quote: Chinese only if the sentence is Chinese and the Latin run is
+    # a name/term, and the mark is glued to what follows (English puts a space after its marks).
+    run, chinese_before = _latin_run(line, i, mask)
+    if _english_phrase(run):
+        return False
+    if right and (_is_han(right) or right in _CJK_PUNCT):
+        return n == i + 1 or (chinese_before and left not in _CLOSERS)
+    if not right:  # end of the line: a Chinese sentence ending in a Latin word
+        return chinese_before and left not in _CLOSERS
+    return False
+
+
+def _pair_parens(line: str, mask: list[bool]) -> dict[int, int]:
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for i, ch in enumerate(line):
+        if mask[i]:
+            continue
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            pairs[stack.pop()] = i
+    return pairs
+
+
+def _parens_are_chinese(line: str, start: int, end: int) -> bool:
+    inner = line[start + 1 : end]
+    if _HAN_CHAR.search(inner):
+        return True
+    p = _prev_index(line, start)
+    n = _next_index(line, end)
+    left = line[p] if p >= 0 else ""
+    right = line[n] if n < len(line) else ""
+    if left and _is_latin_alnum(left) and p == start - 1:
+        return False  # f(x), print(x): a call, not an aside
+    return bool((left and _is_chinese_context(left)) or (right and _is_chinese_context(right)))
+
+
+def _is_korean(line: str) -> bool:
+    """Hangul text (with or without Hanja) is spaced and punctuated the Western way."""
+    hangul = len(_HANGUL_CHAR.findall(line))
+    return hangul > 0 and hangul >= len(_HAN_CHAR.findall(line))
+
+
+def _polish_line(line: str) -> str:
+    if not _HAN_CHAR.search(line) or _is_japanese(line) or _is_korean(line):
+        return line
+    # A converted mark can make the next one Chinese (`31岁女,变态?`): repeat to a fixed point,
+    # which makes polishing idempotent. Each round only turns half-width marks full-width.
+    for _ in range(8):
+        polished = _polish_once(line)
+        if polished == line:
+            break
+        line = polished
+    return line
+
+
+def _polish_once(line: str) -> str:
+    mask = _protected(line)
+    convert: set[int] = set()
+    pairs = _pair_parens(line, mask)
+    paired = set(pairs) | set(pairs.values())
+    for start, end in pairs.items():
+        if _parens_are_chinese(line, start, end):
+            convert.update((start, end))
+    for i, ch in enumerate(line):
+        if mask[i] or i in paired:
+            continue
+        if ch in _MARKS or ch in "()":
+            if ch in "()":
+                p = _prev_index(line, i)
+                n = _next_index(line, i)
+                near = line[p] if p >= 0 and ch == "(" else (line[n] if n < len(line) else "")
+                if near and _is_chinese_context(near):
+                    convert.add(i)
+            elif _mark_is_chinese(line, i, mask):
+                convert.add(i)
+    if convert:
+        out: list[str] = []
+        drop_space = False
+        for i, ch in enumerate(line):
+            if i in convert:
+                while out and out[-1] in " \t\u00a0":
+                    out.pop()
+                out.append(_TO_FULL[ch])
+                drop_space = True
+                continue
+            if drop_space and ch in " \t\u00a0":
+                continue
+            drop_space = False
+            out.append(ch)
+        line = "".join(out)
+        mask = _protected(line)
+    return _space_line(line, mask)
+
+
+def _space_line(line: str, mask: list[bool]) -> str:
+    out: list[str] = []
+    for i, ch in enumerate(line):
+        if out and i > 0 and needs_space(line[i - 1], ch) and not (mask[i] and mask[i - 1]):
+            out.append(" ")
+        out.append(ch)
+    return "".join(out)
+
+
+def needs_space(left: str, right: str) -> bool:
+    """Whether one space belongs between two adjacent characters (pangu: `中文 GPU`, `GPU 中文`).
+
+    For joining inline spans too (`中文` + bold `GPU`). Kana never asks for a space: Japanese
+    text is not spaced.
+    """
+    if not left or not right:
+        return False
+    a, b = left[-1], right[0]
+    if _is_han(a):
+        return b.isascii() and (b.isalnum() or b == "$")
+    if _is_han(b):
+        return a.isascii() and (a.isalnum() or a == "%")
+    return False
+
+
+def polish_cjk(text: str, *, language: str | None = None) -> str:
+    """Full-width punctuation inside Chinese sentences and pangu spacing; other text unchanged.
+
+    `language` is the article's (from `detect_language`): Japanese and Korean articles are
+    returned as they are, since a kanji-only line (`3/9(木) 18:45配信`) cannot tell by itself.
+    """
+    if not _HAN_CHAR.search(text):
+        return text
+    if language and language.split("-")[0].lower() in ("ja", "ko"):
+        return text
+    if _is_japanese(text):
+        return text
+    return "\n".join(_polish_line(line) for line in text.split("\n"))
+
+
+__all__ = ["needs_space", "polish_cjk"]
