@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 
-import lxml.html
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -118,16 +118,92 @@ def test_seed_gains_full_width_punctuation() -> None:
     assert polish_cjk(polished) == polished
 
 
+_BLOCKS = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "td",
+        "th",
+        "tr",
+        "br",
+        "blockquote",
+        "figcaption",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "ul",
+        "ol",
+        "table",
+        "pre",
+        "dt",
+        "dd",
+        "title",
+    ]
+)
+
+
+class _Blocks(HTMLParser):
+    """Visible text of an HTML page, one block element per entry (script/style skipped)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self._current: list[str] = []
+        self._skip = 0
+
+    def _flush(self) -> None:
+        text = " ".join("".join(self._current).split())
+        if text:
+            self.blocks.append(text)
+        self._current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "noscript"):
+            self._skip += 1
+        elif tag in _BLOCKS:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "noscript"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCKS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self._current.append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
 @cache
-def _html_text(path: Path) -> str:
+def html_blocks(path: Path) -> tuple[str, ...]:
+    """The text blocks of a corpus HTML file (UTF-8, else the page's own GBK/EUC-KR guess)."""
     raw = path.read_bytes()
-    try:
-        doc = lxml.html.fromstring(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        doc = lxml.html.fromstring(raw)
-    for node in doc.xpath("//script|//style"):
-        node.drop_tree()
-    return "\n".join(s.strip() for s in doc.itertext() if s.strip())
+    for encoding in ("utf-8", "gb18030", "euc-kr", "latin-1"):
+        try:
+            html = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    parser = _Blocks()
+    parser.feed(html)
+    parser.close()
+    return tuple(parser.blocks)
+
+
+def _html_text(path: Path) -> str:
+    return "\n".join(html_blocks(path))
 
 
 def _corpus_texts() -> list[tuple[str, str]]:
