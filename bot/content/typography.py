@@ -43,13 +43,25 @@ _URL = re.compile(
 )
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _DOMAIN = re.compile(r"\b[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:com|net|org|cn|io|gov|edu)\b")
+_TLD = re.compile(r"\.(?:com|net|org|cn|io|gov|edu)\b")
 _CODE = re.compile(r"`[^`\n]+`")
 _URL_TAIL = ".,;:!?'\")"
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+_MARK = re.compile(r"[,.:;?!()]")
+_PAREN = re.compile(r"[()]")
+_BLANKS = " \t\u00a0"
+_SPACE_AFTER_HAN = re.compile(f"([{_HAN}])(?=[A-Za-z0-9$])")
+_SPACE_BEFORE_HAN = re.compile(f"([A-Za-z0-9%])(?=[{_HAN}])")
 
 
 def _is_han(ch: str) -> bool:
-    return bool(_HAN_CHAR.match(ch))
+    o = ord(ch)
+    return (
+        0x4E00 <= o <= 0x9FFF
+        or 0x3400 <= o <= 0x4DBF
+        or 0xF900 <= o <= 0xFAFF
+        or 0x20000 <= o <= 0x2FA1F
+    )
 
 
 def _is_chinese_context(ch: str) -> bool:
@@ -60,17 +72,24 @@ def _is_latin_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _protected(line: str) -> list[bool]:
-    """Positions inside a URL, an e-mail address, a domain or inline code."""
-    mask = [False] * len(line)
-    for pattern in (_CODE, _EMAIL, _URL, _DOMAIN):
+def _protected(line: str) -> bytearray:
+    """Positions (1) inside a URL, an e-mail address, a domain or inline code."""
+    mask = bytearray(len(line))
+    lower = line.lower()
+    for pattern, hint in (
+        (_CODE, "`" in line),
+        (_EMAIL, "@" in line),
+        (_URL, "://" in line or "www." in lower),
+        (_DOMAIN, _TLD.search(lower) is not None),
+    ):
+        if not hint:
+            continue
         for m in pattern.finditer(line):
             start, end = m.start(), m.end()
             if pattern is _URL:
                 while end > start and line[end - 1] in _URL_TAIL:
                     end -= 1
-            for i in range(start, end):
-                mask[i] = True
+            mask[start:end] = b"\x01" * (end - start)
     return mask
 
 
@@ -106,7 +125,7 @@ def _next_index(line: str, i: int) -> int:
     return j
 
 
-def _latin_run(line: str, i: int, mask: list[bool]) -> tuple[str, bool]:
+def _latin_run(line: str, i: int, mask: bytearray) -> tuple[str, bool]:
     """The text between the last Chinese character and position i; and whether the sentence
     before it (up to a sentence end) holds any Chinese at all."""
     j = i - 1
@@ -132,7 +151,7 @@ def _quote_is_chinese(line: str, close: int) -> bool:
     return p >= 0 and _is_chinese_context(line[p])
 
 
-def _mark_is_chinese(line: str, i: int, mask: list[bool]) -> bool:
+def _mark_is_chinese(line: str, i: int, mask: bytearray) -> bool:
     ch = line[i]
     before = line[i - 1] if i > 0 else ""
     after = line[i + 1] if i + 1 < len(line) else ""
@@ -166,10 +185,12 @@ def _mark_is_chinese(line: str, i: int, mask: list[bool]) -> bool:
     return False
 
 
-def _pair_parens(line: str, mask: list[bool]) -> dict[int, int]:
+def _pair_parens(line: str, mask: bytearray) -> dict[int, int]:
     pairs: dict[int, int] = {}
     stack: list[int] = []
-    for i, ch in enumerate(line):
+    for m in _PAREN.finditer(line):
+        i = m.start()
+        ch = line[i]
         if mask[i]:
             continue
         if ch == "(":
@@ -203,60 +224,72 @@ def _polish_line(line: str) -> str:
         return line
     # A converted mark can make the next one Chinese (`31岁女,变态?`): repeat to a fixed point,
     # which makes polishing idempotent. Each round only turns half-width marks full-width.
-    for _ in range(8):
-        polished = _polish_once(line)
-        if polished == line:
-            break
-        line = polished
-    return line
+    if _MARK.search(line):
+        for _ in range(8):
+            converted = _convert_marks(line)
+            if converted == line:
+                break
+            line = converted
+    return _space_line(line, _protected(line))
 
 
-def _polish_once(line: str) -> str:
+def _convert_marks(line: str) -> str:
     mask = _protected(line)
     convert: set[int] = set()
-    pairs = _pair_parens(line, mask)
+    pairs = _pair_parens(line, mask) if "(" in line else {}
     paired = set(pairs) | set(pairs.values())
     for start, end in pairs.items():
         if _parens_are_chinese(line, start, end):
             convert.update((start, end))
-    for i, ch in enumerate(line):
+    for m in _MARK.finditer(line):
+        i = m.start()
+        ch = line[i]
         if mask[i] or i in paired:
             continue
-        if ch in _MARKS or ch in "()":
-            if ch in "()":
-                p = _prev_index(line, i)
-                n = _next_index(line, i)
-                near = line[p] if p >= 0 and ch == "(" else (line[n] if n < len(line) else "")
-                if near and _is_chinese_context(near):
-                    convert.add(i)
-            elif _mark_is_chinese(line, i, mask):
+        if ch in "()":  # a bracket without its pair: Chinese if the text it faces is
+            p = _prev_index(line, i)
+            n = _next_index(line, i)
+            near = line[p] if p >= 0 and ch == "(" else (line[n] if n < len(line) else "")
+            if near and _is_chinese_context(near):
                 convert.add(i)
-    if convert:
-        out: list[str] = []
-        drop_space = False
-        for i, ch in enumerate(line):
-            if i in convert:
-                while out and out[-1] in " \t\u00a0":
-                    out.pop()
-                out.append(_TO_FULL[ch])
-                drop_space = True
-                continue
-            if drop_space and ch in " \t\u00a0":
-                continue
-            drop_space = False
-            out.append(ch)
-        line = "".join(out)
-        mask = _protected(line)
-    return _space_line(line, mask)
+        elif _mark_is_chinese(line, i, mask):
+            convert.add(i)
+    if not convert:
+        return line
+    # Full-width marks carry their own spacing: spaces around a converted mark go.
+    chars = list(line)
+    for i in convert:
+        chars[i] = _TO_FULL[line[i]]
+        j = i - 1
+        while j >= 0 and line[j] in _BLANKS:
+            chars[j] = ""
+            j -= 1
+        j = i + 1
+        while j < len(line) and line[j] in _BLANKS:
+            chars[j] = ""
+            j += 1
+    return "".join(chars)
 
 
-def _space_line(line: str, mask: list[bool]) -> str:
-    out: list[str] = []
-    for i, ch in enumerate(line):
-        if out and i > 0 and needs_space(line[i - 1], ch) and not (mask[i] and mask[i - 1]):
-            out.append(" ")
-        out.append(ch)
-    return "".join(out)
+def _space_line(line: str, mask: bytearray) -> str:
+    """Pangu spacing outside protected spans, and where text meets a protected span."""
+    if not any(mask):
+        return _SPACE_AFTER_HAN.sub(r"\1 ", _SPACE_BEFORE_HAN.sub(r"\1 ", line))
+    pieces: list[str] = []
+    start = 0
+    while start < len(line):
+        kind = mask[start]
+        end = start
+        while end < len(line) and mask[end] == kind:
+            end += 1
+        piece = line[start:end]
+        if not kind:
+            piece = _SPACE_AFTER_HAN.sub(r"\1 ", _SPACE_BEFORE_HAN.sub(r"\1 ", piece))
+        if pieces and needs_space(pieces[-1][-1], piece[0]):
+            pieces.append(" ")
+        pieces.append(piece)
+        start = end
+    return "".join(pieces)
 
 
 def needs_space(left: str, right: str) -> bool:
