@@ -34,7 +34,8 @@ def _f(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-# (reason, pattern, longest block it may match, as `_weight`). Patterns see the text with its
+# (reason, pattern anchored at the start, longest block it may match, as `_weight`). Patterns
+# see the text with its
 # wrapping brackets stripped and whitespace collapsed. Chinese keywords get tighter limits:
 # a Chinese sentence can open with 订阅 or 关注 and still be news.
 _RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
@@ -60,7 +61,6 @@ _RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
             r"^(?:sign up (?:for|to) (?:our|the|a)\b|subscribe$|subscribe (?:to|now|for|here)\b"
             r"|get (?:our|the) .{0,40}newsletter|newsletter sign[- ]?up|join our (?:mailing|email)"
             r"|follow us\b|like us on\b|download (?:our|the) app|get the app\b)"
-            r"|\b(?:sign up for (?:our|the) .{0,40}newsletter|subscribe to our newsletter)\b"
         ),
         200,
     ),
@@ -84,10 +84,9 @@ _RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
     (
         "copyright",
         _f(
-            r"^(?:(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}|by\b))|all rights reserved"
-            r"|^(?:版权所有|版权声明|免责声明|声明[:：])|版权所有|转载请注明"
+            r"^(?:(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}|by\b))"
+            r"|^(?:版权所有|版权声明|免责声明|声明[:：])"
             r"|^本文(?:系|为|来自).{0,20}(?:原创|转载|授权)"
-            r"|未经.{0,10}(?:许可|授权|同意).{0,20}(?:转载|使用|复制|摘编)"
         ),
         300,
     ),
@@ -119,7 +118,6 @@ _RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
         _f(
             r"^(?:this|the) (?:article|story|post|piece|essay|interview) (?:was |is )?"
             r"(?:first |originally )(?:appeared|published)|^originally published (?:in|on|at|by)\b"
-            r"|\boriginally published in .{1,100} on medium\b"
             r"|^a version of this (?:article|story|post) (?:originally |first )?(?:appeared|ran)"
             r"|^本文(?:首发|原载|原发|最初发表|首刊)(?:于|在)|^原文(?:首发|刊载)于"
         ),
@@ -136,7 +134,6 @@ _RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
             r"^(?:report (?:a|an) (?:typo|error|correction|problem)|spotted (?:a|an) (?:typo|error)"
             r"|found (?:a|an) (?:typo|error)|send (?:us )?a correction|submit a correction"
             r"|纠错|我要纠错|报错|有错别字|举报(?:电话|邮箱|入口))"
-            r"|\b(?:report (?:a|an) (?:typo|error)|spotted (?:a|an) (?:typo|error))\b"
         ),
         160,
     ),
@@ -156,11 +153,34 @@ _RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ),
     ("breadcrumb", _f(r"^(?:您的位置|你的位置|当前位置|所在位置|位置)[:：]"), 120),
 )
+# Phrases that mark a short block wherever they stand in it (the rules above are anchored).
+_ANYWHERE: tuple[tuple[str, re.Pattern[str], int], ...] = (
+    (
+        "subscribe",
+        _f(r"\b(?:sign up for (?:our|the) .{0,40}newsletter|subscribe to our newsletter)\b"),
+        200,
+    ),
+    (
+        "copyright",
+        _f(
+            r"all rights reserved|版权所有|转载请注明"
+            r"|未经.{0,10}(?:许可|授权|同意).{0,20}(?:转载|使用|复制|摘编)"
+        ),
+        300,
+    ),
+    ("originally-published", _f(r"\boriginally published in .{1,100} on medium\b"), 300),
+    (
+        "report-typo",
+        _f(r"\b(?:report (?:a|an) (?:typo|error)|spotted (?:a|an) (?:typo|error))\b"),
+        160,
+    ),
+)
 # At the head or tail only: weaker trailers.
 _EDGE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("editor", _f(r"^编辑\s*[:：/]|^\(编辑\s*[:：]"), 40),
 )
 
+_LONGEST = 320  # no rule applies to a longer block (caps are at most 300, brackets aside)
 _SOCIAL = frozenset(
     {"facebook", "twitter", "x", "linkedin", "pinterest", "reddit", "email", "e-mail", "mail",
      "print", "whatsapp", "telegram", "tumblr", "flipboard", "pocket", "copy", "link", "share",
@@ -192,8 +212,9 @@ def _normal(text: str) -> str:
 
 
 def _weight(text: str) -> int:
-    """Length where a CJK character counts as two (it holds about a word's worth)."""
-    return len(text) + len(_CJK.findall(text))
+    """Length where a CJK character counts as two (it holds about a word's worth): from the
+    UTF-8 size, where a CJK character takes three bytes (an accented letter counts 1.5)."""
+    return len(text) + (len(text.encode("utf-8")) - len(text)) // 2
 
 
 def _is_breadcrumb(text: str) -> bool:
@@ -226,24 +247,29 @@ def boilerplate_reason(text: str, *, link_chars: int = 0, at_edge: bool = False)
     among the first or last few of the article, where navigation and trailers sit.
     """
     normal = _normal(text)
-    if not normal:
-        return None
-    if is_image_filename(normal):
+    if not normal or len(normal) > _LONGEST:
+        return None  # every signal below is for short blocks: body paragraphs cost nothing
+    if len(normal) <= 120 and _IMAGE_FILE.match(normal):
         return "image-file-name"
     core = normal.strip(_WRAP)
     weight = _weight(core)
-    if is_credit(core):
+    if weight <= 160 and _CREDIT.match(core):
         return None
     for reason, pattern, longest in _RULES:
-        if weight <= longest and (pattern.search(core) or pattern.search(normal)):
+        if weight <= longest and (
+            pattern.match(core) or (normal != core and pattern.match(normal))
+        ):
             return reason
-    if _only_share_words(core):
+    for reason, pattern, longest in _ANYWHERE:
+        if weight <= longest and pattern.search(core):
+            return reason
+    if weight <= 120 and _only_share_words(core):
         return "share"
-    if _is_breadcrumb(core):
+    if weight <= 120 and _CRUMB_SEPARATOR.search(core) and _is_breadcrumb(core):
         return "breadcrumb"
     if at_edge:
         for reason, pattern, longest in _EDGE_RULES:
-            if weight <= longest and (pattern.search(core) or pattern.search(normal)):
+            if weight <= longest and (pattern.match(core) or pattern.match(normal)):
                 return reason
         if (
             link_chars
