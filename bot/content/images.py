@@ -25,6 +25,7 @@ import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 _MIN_SIDE = 100
+_BLANK = re.compile(r"\s")
 _MAX_DATA_URI = 4096  # characters: a ~3 KB image is an icon, a placeholder or a QR code
 
 # Host labels and domains of analytics, ad and tracking services.
@@ -208,10 +209,10 @@ def is_junk_image(
 ) -> bool:
     """True for a tracker, icon, logo, avatar, spacer or placeholder; False for a content image."""
     src = src.strip()
-    if not src or src.startswith(("{", "[")) or any(c.isspace() for c in src):
-        return True  # not a URL (a lazy-load JSON blob, a template)
     if src[:5].lower() == "data:":
         return len(src) < _MAX_DATA_URI or src[5:18].lower().startswith("image/svg")
+    if not src or src.startswith(("{", "[")) or _BLANK.search(src):
+        return True  # not a URL (a lazy-load JSON blob, a template)
     if _declared_small(_px(width), _px(height)):
         return True
     parts = urlsplit(src if "//" in src else "//x/" + src.lstrip("/"))
