@@ -69,6 +69,16 @@ needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not
         ("Advertisement", "advertisement"),
         ("12-IMG_3886.jpg", "image-file-name"),
         ("🖼 IMG_0042.JPG", "image-file-name"),
+        ("The post Why X matters appeared first on Example Blog.", "originally-published"),
+        ("本文来自微信公众号：虎嗅APP（ID：huxiu_com），作者：张三", "originally-published"),
+        ("（原标题：央行宣布降准）", "original-title"),
+        ("Advertisement - Continue Reading Below", "advertisement"),
+        ("Story continues below advertisement", "advertisement"),
+        ("Listen to this article", "widget"),
+        ("【字体：大 中 小】", "widget"),
+        ("Media playback is unsupported on your device", "widget"),
+        ("1 / 5", "widget"),
+        ("Follow @jane on Twitter", "subscribe"),
     ],
 )
 def test_boilerplate(text: str, reason: str) -> None:
@@ -95,6 +105,9 @@ def test_boilerplate(text: str, reason: str) -> None:
         "© Provided by Business Insider Inc",
         "∇ × B → − 1 c ∂ E → ∂ t = 4 π c j",
         "x > 3 and y > 4 imply x + y > 7.",
+        "A 3/5 majority voted for the plan.",
+        "Follow the money, he said.",
+        "The post office closed early on Friday, the union said.",
         "",
     ],
 )
@@ -251,14 +264,15 @@ def test_extracted_articles_keep_their_body() -> None:
 
 
 _TRAILER = re.compile(
-    r"^(?:\[|【|\()?(?:责任编辑|编辑|免责声明)|^Share this with|^Media playback is not supported"
+    r"^(?:\[|【|\(|（)?(?:责任编辑|编辑|免责声明|原标题)"
+    r"|^Share this with|^Media playback is not supported"
 )
 
 
 @needs_corpus
 def test_answer_texts_lose_only_their_trailers() -> None:
-    """The answers texts are article bodies: only editor/disclaimer trailers and BBC's
-    share and media-playback lines may be flagged, and those are."""
+    """The answers texts are article bodies: only editor/disclaimer trailers, repost
+    original-title lines and BBC's share and media-playback lines may be flagged."""
     flagged = 0
     for path in sorted((CORPUS / "answers").glob("*/*.txt")):
         if path.name.endswith(".summary.txt"):

@@ -60,7 +60,9 @@ _RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
         _f(
             r"^(?:sign up (?:for|to) (?:our|the|a)\b|subscribe$|subscribe (?:to|now|for|here)\b"
             r"|get (?:our|the) .{0,40}newsletter|newsletter sign[- ]?up|join our (?:mailing|email)"
-            r"|follow us\b|like us on\b|download (?:our|the) app|get the app\b)"
+            r"|follow us\b|like us on\b|download (?:our|the) app|get the app\b"
+            r"|follow (?:@\w+|[A-Z][\w.]*(?: [A-Z][\w.]*){0,3}"
+            r" on (?:twitter|facebook|instagram|x)\b))"
         ),
         200,
     ),
@@ -148,10 +150,35 @@ _RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ),
     (
         "advertisement",
-        _f(r"^(?:advertisement|advertising|sponsored(?: content)?|ad|广告|推广|赞助)$"),
-        30,
+        _f(
+            r"^(?:advertisement|advertising|sponsored(?: content)?|ad|广告|推广|赞助)$"
+            r"|^(?:advertisement|advert)\s*[-–—:|]|^(?:skip|close) (?:advertisement|ad)$"
+            r"|^(?:story|article|text) continues below(?: (?:the )?advertisement)?$"
+            r"|^scroll (?:down )?to continue(?: with content| reading)?$"
+        ),
+        60,
     ),
     ("breadcrumb", _f(r"^(?:您的位置|你的位置|当前位置|所在位置|位置)[:：]"), 120),
+    (
+        "widget",
+        _f(
+            r"^(?:listen to (?:this )?(?:article|story|podcast)\b|text size$|font size$|print$"
+            r"|back to top$|toggle caption$|hide caption$|enlarge this image$|view gallery$"
+            r"|media playback is (?:not supported|unsupported) on (?:this|your) device"
+            r"|(?:字体|字号)\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|打印$|关闭$|返回顶部$|点击图片进入下一页"
+            r"|点击(?:播放|查看大图)$|\d+\s*/\s*\d+$)"
+        ),
+        80,
+    ),
+    (
+        "originally-published",
+        _f(
+            r"^the post .{1,200} (?:appeared|was published) first on .{1,100}$"
+            r"|^本文来自(?:微信)?公众号|^来源\s*[:：].{1,30}(?:公众号|微信号)"
+        ),
+        400,
+    ),
+    ("original-title", _f(r"^(?:原标题|原題|original (?:title|headline))\s*[:：]"), 200),
 )
 # Phrases that mark a short block wherever they stand in it (the rules above are anchored).
 _ANYWHERE: tuple[tuple[str, re.Pattern[str], int], ...] = (
@@ -180,7 +207,7 @@ _EDGE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("editor", _f(r"^编辑\s*[:：/]|^\(编辑\s*[:：]"), 40),
 )
 
-_LONGEST = 320  # no rule applies to a longer block (caps are at most 300, brackets aside)
+_LONGEST = 420  # no rule applies to a longer block (caps are at most 400, brackets aside)
 _SOCIAL = frozenset(
     {"facebook", "twitter", "x", "linkedin", "pinterest", "reddit", "email", "e-mail", "mail",
      "print", "whatsapp", "telegram", "tumblr", "flipboard", "pocket", "copy", "link", "share",
