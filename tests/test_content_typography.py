@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.content.typography import needs_space, polish_cjk
+from bot.content.typography import needs_space, polish_cjk, polish_spans
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SEED = Path(__file__).resolve().parent / "fixtures" / "articles" / "wsj-deepseek-zh.txt"
@@ -267,3 +267,37 @@ def test_idempotent_and_lossless(text: str) -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=0x2FF)))
 def test_text_without_han_is_unchanged(text: str) -> None:
     assert polish_cjk(text) == text
+
+
+_BACK = str.maketrans("，。：；？！（）", ",.:;?!()")
+
+
+def test_polish_spans_examples() -> None:
+    assert polish_spans(["英伟达", "(Nvidia)", "一直处于前沿,市场"]) == [
+        "英伟达",
+        "（Nvidia）",
+        "一直处于前沿，市场",
+    ]
+    assert polish_spans(["什么是 ", "DeepSeek", "?"]) == ["什么是 ", "DeepSeek", "？"]
+    assert polish_spans(["中文", "GPU", "很快,对吧?"]) == ["中文", "GPU", "很快，对吧？"]
+    assert polish_spans(["说 ", ",", " 好"]) == ["说", "，", "好"]
+    assert polish_spans(["English, only."]) == ["English, only."]
+    assert polish_spans([]) == []
+    assert needs_space("中文", "GPU") and not needs_space("中文", "GPU", language="ja")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_polish_spans_match_polish_cjk(data: st.DataObject) -> None:
+    """Any split of a seed line into spans polishes like the whole line; each span keeps its
+    own characters (marks converted, blanks dropped or added inside it)."""
+    lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line]
+    line = data.draw(st.sampled_from(lines))
+    cuts = sorted(data.draw(st.sets(st.integers(0, len(line)), max_size=6)))
+    parts = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+    out = polish_spans(parts)
+    assert len(out) == len(parts)
+    assert "".join(out).replace(" ", "") == polish_cjk(line).replace(" ", "")
+    for before, after in zip(parts, out, strict=True):
+        assert after.translate(_BACK).replace(" ", "") == before.translate(_BACK).replace(" ", "")
+    assert polish_spans(out) == out

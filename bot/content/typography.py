@@ -292,13 +292,15 @@ def _space_line(line: str, mask: bytearray) -> str:
     return "".join(pieces)
 
 
-def needs_space(left: str, right: str) -> bool:
+def needs_space(left: str, right: str, *, language: str | None = None) -> bool:
     """Whether one space belongs between two adjacent characters (pangu: `中文 GPU`, `GPU 中文`).
 
-    For joining inline spans too (`中文` + bold `GPU`). Kana never asks for a space: Japanese
-    text is not spaced.
+    For joining inline spans too (`中文` + bold `GPU`): pass the texts on either side. Kana
+    never asks for a space, nor does a Japanese or Korean article (`language`).
     """
     if not left or not right:
+        return False
+    if language and language.split("-")[0].lower() in ("ja", "ko"):
         return False
     a, b = left[-1], right[0]
     if _is_han(a):
@@ -323,4 +325,38 @@ def polish_cjk(text: str, *, language: str | None = None) -> str:
     return "\n".join(_polish_line(line) for line in text.split("\n"))
 
 
-__all__ = ["needs_space", "polish_cjk"]
+def polish_spans(parts: list[str], *, language: str | None = None) -> list[str]:
+    """`polish_cjk` over adjacent inline spans (plain, bold, link…) read as one text, so a
+    mark is judged by its sentence (`**DeepSeek**` + `?` → `？`), with each span's text
+    returned in place: marks convert inside their span, dropped blanks vanish from theirs,
+    and a space is added only inside a span. Between spans, ask `needs_space`.
+    """
+    joined = "".join(parts)
+    polished = polish_cjk(joined, language=language)
+    if polished == joined:
+        return list(parts)
+    owner = [k for k, part in enumerate(parts) for _ in part]
+    out: list[list[str]] = [[] for _ in parts]
+    i = j = 0
+    while j < len(polished):
+        p = polished[j]
+        if i < len(joined):
+            o = joined[i]
+            if o == p or _TO_FULL.get(o) == p:
+                out[owner[i]].append(p)
+                i += 1
+                j += 1
+                continue
+            if o in _BLANKS:  # a blank dropped beside a full-width mark
+                i += 1
+                continue
+        if p == " " and 0 < i < len(joined):  # pangu spacing
+            if owner[i - 1] == owner[i]:
+                out[owner[i]].append(" ")
+            j += 1
+            continue
+        return [polish_cjk(part, language=language) for part in parts]  # cannot happen
+    return ["".join(chars) for chars in out]
+
+
+__all__ = ["needs_space", "polish_cjk", "polish_spans"]
