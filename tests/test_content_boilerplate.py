@@ -79,6 +79,10 @@ needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not
         ("Media playback is unsupported on your device", "widget"),
         ("1 / 5", "widget"),
         ("Follow @jane on Twitter", "subscribe"),
+        ("責任編輯：陳七", "editor"),  # Traditional Chinese reads the same
+        ("相關報導", "related"),
+        ("版權所有，轉載請註明出處", "copyright"),
+        ("【糾錯】", "report-typo"),
     ],
 )
 def test_boilerplate(text: str, reason: str) -> None:
@@ -158,6 +162,7 @@ def test_repeated_rows() -> None:
 
 def test_is_credit() -> None:
     assert is_credit("图片来源：新华社") and is_credit("Image: Reuters") and is_credit("© AFP")
+    assert is_credit("圖片來源：中央社")
     assert not is_credit("Photo") and not is_credit("© 2024 Example Media")
 
 

@@ -68,6 +68,7 @@ def test_clean_authors(names: list[str], source: str | None, expected: list[str]
         ("编译：王五", "王五"),
         ("译者：赵六", "赵六"),
         ("[翻譯：陳七]", "陳七"),
+        ("譯者：王小明", "王小明"),
         ("（译者：钱八）", "钱八"),
         ("Translated by Jane Doe", "Jane Doe"),
         ("Translation: Jane Doe.", "Jane Doe"),
@@ -106,6 +107,8 @@ def test_translator_of(line: str, expected: str | None) -> None:
         ("Contributing to the decline were rising rates.", None),
         ("Many people contributed to the campaign.", None),
         ("参与报道的记者说，现场很混乱。", None),
+        ("參與報導：陳七、林八", ["陳七", "林八"]),  # Traditional labels, names kept as written
+        ("——陳七對本文亦有貢獻。", ["陳七"]),
     ],
 )
 def test_contributors_of(line: str, expected: list[str] | None) -> None:

@@ -16,6 +16,7 @@ signal, not a list of sentences:
 
 Image credits (`图片来源：…`, `Photo: Getty Images`) are not boilerplate: they are credits.
 Reasons are short English codes (`share`, `subscribe`, `editor`, …) for logs and tests.
+Chinese rules are written in Simplified characters; Traditional text is read through OpenCC.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+
+from bot.content.language import to_simplified
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SPACE = re.compile(r"\s+")
@@ -110,7 +113,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
             r"|recommended (?:for you|reading|stories|articles)\b|you (?:may|might) (?:also )?like"
             r"|(?:more (?:on this|from|stories|coverage)|see also|read next|also read|don't miss"
             r"|trending(?: now)?|recommended|read also|most read|most popular)\s*(?:[:：]|$)"
-            r"|相关(?:阅读|新闻|文章|报道|链接|推荐|专题)|推荐阅读|延伸阅读|热门推荐|热点推荐|猜你喜欢"
+            r"|相关(?:阅读|新闻|文章|报道|报导|链接|推荐|专题)|推荐阅读|延伸阅读|热门推荐|热点推荐|猜你喜欢"
             r"|你可能(?:也)?(?:喜欢|感兴趣)|更多精彩|往期回顾|往期推荐|精彩推荐|热门文章|点击进入专题)"
         ),
         160,
@@ -234,8 +237,10 @@ _IMAGE_FILE = re.compile(
 
 
 def _normal(text: str) -> str:
+    """NFKC, whitespace collapsed, Traditional Chinese read as Simplified (責任編輯 = 责任编辑)."""
     text = unicodedata.normalize("NFKC", text)
-    return _SPACE.sub(" ", text).strip()
+    text = _SPACE.sub(" ", text).strip()
+    return to_simplified(text) if len(text) <= _LONGEST else text
 
 
 def _weight(text: str) -> int:

@@ -82,6 +82,16 @@ def _t2s() -> _Converter:
     return converter
 
 
+def to_simplified(text: str) -> str:
+    """Traditional characters → Simplified (OpenCC `t2s`); text without Han is returned as is.
+
+    Lets one set of Chinese keyword rules (boilerplate, credit lines) read both scripts.
+    """
+    if not _HAN.search(text):
+        return text
+    return _t2s().convert(text)
+
+
 def normalize_language(tag: str | None) -> str | None:
     """A declared language tag → the code `detect_language` uses: "en_US" → "en",
     "zh-CN"/"zh" → "zh-Hans", "zh-TW"/"zh-Hant-HK" → "zh-Hant"; empty → None."""
@@ -166,7 +176,7 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     # a CJK character carries about as much as three Latin letters
     if cjk and cjk * 3 >= letters - cjk:
         if kana >= 2 and kana * 10 >= cjk:
-            return "ja"
+            return "ja"  # Chinese has no kana; a kanji-heavy headline has a few
         if hangul and hangul >= han:
             return "ko"
         if han:
@@ -185,4 +195,4 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     return None
 
 
-__all__ = ["chinese_script", "detect_language", "normalize_language"]
+__all__ = ["chinese_script", "detect_language", "normalize_language", "to_simplified"]

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.content.language import to_simplified
+
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af]")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(
@@ -182,7 +184,7 @@ _CONTRIBUTORS = (
     re.compile(
         r"^(?:(?:contributing|contributors?|also contributing)\s*[:：]"
         r"|(?:additional|with) reporting (?:by\b|[:：])|contributing reporting by\b"
-        r"|(?:参与报道|参与采写|参与采访|协助采访|实习生|通讯员)\s*[:：/])\s*(.+?)\.?$",
+        r"|(?:参与报[道导]|参与采写|参与采访|协助采访|实习生|通讯员)\s*[:：/])\s*(.+?)\.?$",
         re.IGNORECASE,
     ),
     re.compile(
@@ -190,7 +192,7 @@ _CONTRIBUTORS = (
         r"(?:article|report|story|piece))?(?: from .+?)?\.?$",
         re.IGNORECASE,
     ),
-    re.compile(r"^[—–-]{0,2}\s*(.+?)\s*(?:对本文|对此文|对本报道)(?:亦|也)?有?所?贡献。?$"),
+    re.compile(r"^[—–-]{0,2}\s*(.+?)\s*(?:对本文|对此文|对本报[道导])(?:亦|也)?有?所?贡献。?$"),
 )
 # `… in Cape Canaveral, Florida, and …`: where a contributor filed from is not their name.
 _PLACE = re.compile(
@@ -205,15 +207,29 @@ _ROLE = re.compile(
 )
 
 
+def _credited(line: str, patterns: tuple[re.Pattern[str], ...]) -> str | None:
+    """The name part of a credit line, read from the original characters; the label may be
+    Traditional (`翻譯：`, `參與報導：`) since the patterns see the line in Simplified."""
+    simple = to_simplified(line)
+    for pattern in patterns:
+        m = pattern.match(simple)
+        if m:
+            group = next(k for k, g in enumerate(m.groups(), 1) if g)
+            if len(simple) == len(line):
+                return line[m.start(group) : m.end(group)]
+            return m.group(group)
+    return None
+
+
 def translator_of(text: str) -> str | None:
     """The translator named by a credit line (`翻译：ChatGPT o1`, `Translated by Jane Doe`)."""
     line = _normal(text).strip(_BRACKETS)
     if not line or len(line) > 80:
         return None
-    m = next((m for p in _TRANSLATOR if (m := p.match(line))), None)
-    if not m:
+    name = _credited(line, _TRANSLATOR)
+    if name is None:
         return None
-    name = next(g for g in m.groups() if g).strip(" .。")
+    name = name.strip(" .。")
     if not name or len(name) > 60 or _SENTENCE.search(name) or name.endswith(("。", ".")):
         return None
     return name
@@ -225,12 +241,10 @@ def contributors_of(text: str) -> list[str] | None:
     line = _normal(text)
     if not line or len(line) > 200:
         return None
-    for pattern in _CONTRIBUTORS:
-        m = pattern.match(line)
-        if not m:
-            continue
+    credited = _credited(line, _CONTRIBUTORS)
+    if credited is not None:
         names: list[str] = []
-        for part in _pieces(_PLACE.sub("", m.group(1))):
+        for part in _pieces(_PLACE.sub("", credited)):
             name = _clean_one(_ROLE.sub("", part))
             # `Jane Doe, USA TODAY`: an upper-case outlet after a person is an affiliation.
             if names and part.isupper() and not _CJK.search(part):
