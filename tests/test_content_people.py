@@ -53,6 +53,11 @@ needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not
         (["", "  ", "佚名", "搜索", "admin", "12345", "2019-03-01"], None, []),
         (["atom_0.3.feed.entry[0].author.name"], None, []),
         (["Author name)"], None, ["Author name"]),
+        (["作者：张三 来源：新华网"], None, ["张三"]),
+        (["新华社记者张三、李四"], "新华社", ["张三", "李四"]),
+        (["Jane Doe Source: Reuters"], None, ["Jane Doe"]),
+        (["By Jane Doe, Staff Writer"], None, ["Jane Doe"]),
+        (["记者"], None, []),
     ],
 )
 def test_clean_authors(names: list[str], source: str | None, expected: list[str]) -> None:

@@ -28,7 +28,14 @@ _PREFIX = re.compile(
     r"|(?:authors?|文|作者|撰文|记者|記者|来源)\s*[:：/／|｜])\s*",
     re.IGNORECASE,
 )
-_REPORTER = re.compile(r"^(?:本报|本台|本刊|本网|新华社)?(?:特约|实习)?记者\s+(\S.{0,20})$")
+_REPORTER = re.compile(
+    r"^(?:本报|本台|本刊|本网|新华社|中新社|中新网)?(?:特约|实习|首席)?(?:记者|記者)\s*(\S.{0,20})$"
+)
+# A second credit glued into the author field: `张三 来源：新华网`, `Jane Doe Source: Reuters`.
+_OTHER_LABEL = re.compile(
+    r"\s*(?:来源|來源|编辑|編輯|责编|責編|摄影|攝影|图|圖|出处|source|photo|editor)\s*[:：]",
+    re.IGNORECASE,
+)
 _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
     "july|august|september|october|november|december|mon|tue|wed|thu|fri|sat|sun|monday|"
@@ -47,7 +54,8 @@ _PAREN = re.compile(r"\s*[(（]([^()（）]*)[)）]\s*")
 _NOT_NAMES = frozenset(
     {"admin", "administrator", "anonymous", "unknown", "null", "none", "undefined", "n/a",
      "guest", "user", "editor", "staff writer", "search", "login", "home", "menu", "share",
-     "搜索", "登录", "首页", "佚名", "匿名", "未知", "网友", "作者", "编辑", "小编", "admin123"}
+     "搜索", "登录", "首页", "佚名", "匿名", "未知", "网友", "作者", "编辑", "小编", "记者",
+     "admin123"}
 )  # fmt: skip
 _SENTENCE = re.compile(r"[。！？!?]|[a-z]{2,}\.\s+\S")
 _WITH = re.compile(r"^(?:avec|with|con|mit|met|and|et|y|und)\b", re.IGNORECASE)
@@ -124,6 +132,7 @@ def _pieces(raw: str) -> list[str]:
             return f" ({inner}) " if keep else " "
 
         line = _normal(_PAREN.sub(aside, line))
+        line = _OTHER_LABEL.split(line, maxsplit=1)[0]
         if not _CJK.search(line):
             line = re.sub(r"\s+(?:on|at|le|am|el)$", "", _DATE_TAIL.sub("", line), flags=re.I)
         for part in _SPLIT.split(line):
