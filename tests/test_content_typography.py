@@ -56,6 +56,10 @@ ENGLISH_PHRASE = re.compile(r"[A-Za-z]+(?:[,;:]? [A-Za-z]+){2,}[,.;:!?]? [A-Za-z
         ("“We are fine,”他说", "“We are fine,”他说"),
         ("iPhone手机在2024年卖了3亿部", "iPhone 手机在 2024 年卖了 3 亿部"),
         ("I love you, he said. OK?", "I love you, he said. OK?"),
+        ("The word 你好, meaning hello, is common.", "The word 你好, meaning hello, is common."),
+        ("Xi Jinping (习近平) said on Monday.", "Xi Jinping (习近平) said on Monday."),
+        ("见[链接](https://x.com/a)中文", "见[链接](https://x.com/a)中文"),
+        ("在 X(原推特)上", "在 X（原推特）上"),
     ],
 )
 def test_examples(text: str, expected: str) -> None:

@@ -151,6 +151,23 @@ def _quote_is_chinese(line: str, close: int) -> bool:
     return p >= 0 and _is_chinese_context(line[p])
 
 
+def _chinese_word_in_english(line: str, p: int, n: int) -> bool:
+    """`The word 你好, meaning hello`: a Chinese word set in an English sentence (spaced
+    from English before it), its mark followed by a space and English; p is the Han
+    character before the mark, n the first character after the mark's blanks."""
+    if n >= len(line) or not (line[n].isascii() and line[n].isalpha()):
+        return False
+    if line[n - 1] not in _BLANKS:
+        return False
+    j = p
+    while j >= 0 and _is_han(line[j]):
+        j -= 1
+    if j < 0 or line[j] not in _BLANKS:
+        return False
+    k = _prev_index(line, j + 1)
+    return k >= 0 and line[k].isascii() and line[k].isalpha()
+
+
 def _mark_is_chinese(line: str, i: int, mask: bytearray) -> bool:
     ch = line[i]
     before = line[i - 1] if i > 0 else ""
@@ -168,7 +185,7 @@ def _mark_is_chinese(line: str, i: int, mask: bytearray) -> bool:
     left = line[p] if p >= 0 else ""
     right = line[n] if n < len(line) else ""
     if left and _is_chinese_context(left):
-        return True
+        return not _chinese_word_in_english(line, p, n)
     if not left:
         return False
     if left in _CLOSERS and _quote_is_chinese(line, p):
@@ -201,13 +218,16 @@ def _pair_parens(line: str, mask: bytearray) -> dict[int, int]:
 
 
 def _parens_are_chinese(line: str, start: int, end: int) -> bool:
-    inner = line[start + 1 : end]
-    if _HAN_CHAR.search(inner):
-        return True
     p = _prev_index(line, start)
     n = _next_index(line, end)
     left = line[p] if p >= 0 else ""
     right = line[n] if n < len(line) else ""
+    if left == "]":
+        return False  # a Markdown link target: [text](url)
+    if left.isascii() and left.isalpha() and right.isascii() and right.isalpha():
+        return False  # an English sentence around a Chinese aside: `Xi Jinping (习近平) said`
+    if _HAN_CHAR.search(line[start + 1 : end]):
+        return True
     if left and _is_latin_alnum(left) and p == start - 1:
         return False  # f(x), print(x): a call, not an aside
     return bool((left and _is_chinese_context(left)) or (right and _is_chinese_context(right)))
