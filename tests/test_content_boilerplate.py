@@ -78,6 +78,9 @@ needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not
         ("【字体：大 中 小】", "widget"),
         ("Media playback is unsupported on your device", "widget"),
         ("1 / 5", "widget"),
+        ("[图片]", "placeholder"),
+        ("Photo", "placeholder"),
+        ("【視頻】", "placeholder"),
         ("Follow @jane on Twitter", "subscribe"),
         ("責任編輯：陳七", "editor"),  # Traditional Chinese reads the same
         ("相關報導", "related"),

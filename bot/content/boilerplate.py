@@ -181,6 +181,11 @@ _RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
         ),
         400,
     ),
+    (
+        "placeholder",
+        _f(r"^(?:图片|图|视频|音频|动图|image|photo|picture|video|audio|gallery|slideshow)$"),
+        20,
+    ),
     ("original-title", _f(r"^(?:原标题|原題|original (?:title|headline))\s*[:：]"), 200),
 )
 # Phrases that mark a short block wherever they stand in it (the rules above are anchored).
