@@ -29,7 +29,7 @@ async def test_seed_json() -> None:
     assert art["title"] == "DeepSeek 让科技和华尔街天翻地覆的那一天"
     assert art["authors"] == ["Gunjan Banerji", "Asa Fitch", "Karen Langley"]
     assert art["translator"] == "ChatGPT o1"
-    assert art["language"] == "zh"
+    assert art["language"] == "zh-Hans"
     assert art["published"].startswith("2025-01-28T09:04:57")
     assert art["reading_minutes"] == [11, 14]
     assert set(art) == {"title", "url", "authors", "translator", "source", "published",

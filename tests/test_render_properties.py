@@ -10,10 +10,12 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.content.clean import polish_title
 from bot.content.pipeline import article_from_text, build_article
 from bot.models import Article, FeedItem, OutgoingMessage
 from bot.render.entities import markdown_to_rich
-from bot.render.post import RenderOptions, render_post
+from bot.render.footer import words
+from bot.render.post import RenderOptions, body_rich, render_post
 from bot.render.rich import Rich, Span
 from bot.render.split import Budget, split_ranges
 from tests.test_render_checks import check_post
@@ -75,7 +77,7 @@ document = st.lists(block_html, min_size=1, max_size=8).map("".join)
 limits = st.sampled_from([200, 333, 1024, 4096])
 
 
-def _body_of(messages: list[OutgoingMessage], title: str, footer: str) -> str:
+def _body_of(messages: list[OutgoingMessage], title: str, footer: str, part: str) -> str:
     """Strip title, part markers and footer: what is left is the split body."""
     texts = [m.text for m in messages]
     n = len(texts)
@@ -85,7 +87,7 @@ def _body_of(messages: list[OutgoingMessage], title: str, footer: str) -> str:
     texts[-1] = texts[-1][: -len(footer)]
     if n > 1:
         for i in range(n):
-            marker = f"({i + 1}/{n})"
+            marker = part.format(n=i + 1, count=n)
             stripped = texts[i].rstrip()
             assert stripped.endswith(marker), (i, texts[i][-40:])
             texts[i] = stripped[: -len(marker)]
@@ -101,13 +103,14 @@ def _check_article(article: Article, max_length: int) -> None:
                             with_media=False)  # fmt: skip
     messages = render_post(article, options)
     check_post(messages, max_length)
-    footer = (
-        "💬 回复本帖发表评论"
-        if (article.language or "").startswith("zh")
-        else ("💬 Reply to this post to comment")
+    w = words(article.language)
+    body = body_rich(article, options, None).text  # the whole body, rendered from the model
+    title = polish_title(article.title, article.language)
+    assert _squash(_body_of(messages, title, w.comment, w.part)) == _squash(body)
+    # the stored Markdown copy says the same as the model
+    assert _squash(markdown_to_rich(article.content_markdown).text) == _squash(
+        body_rich(article, RenderOptions(typography=False, with_media=False), None).text
     )
-    body = markdown_to_rich(article.content_markdown).text
-    assert _squash(_body_of(messages, article.title, footer)) == _squash(body)
 
 
 @SETTINGS

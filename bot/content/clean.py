@@ -1,10 +1,16 @@
-"""Sanitize feed HTML with nh3 down to the tags the formatter understands."""
+"""Cleaning: editorial rules as transforms on the document model (and the nh3 sanitizer).
+
+The model transforms below drop what a reader never wants (trackers, share bars, boilerplate
+lines, junk images) and mark what the feed cut short. `sanitize_html` is kept for callers
+that need safe HTML (the formatter itself parses raw HTML into the model, which is safe).
+"""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-import nh3
+from bot.content.model import Block, slice_text, strip_block, walk
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {
@@ -53,6 +59,8 @@ def sanitize_html(html: str) -> str:
     """Untrusted feed HTML → HTML holding only formatting tags, safe links and images."""
     if not html:
         return ""
+    import nh3  # only callers that want sanitized HTML pay for it
+
     clean = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
@@ -95,3 +103,260 @@ def limit_depth(html: str) -> str:
         last = m.end()
     out.append(html[last:])
     return "".join(out)
+
+
+# -- editorial cleaning on the document model -----------------------------------------------
+
+_TRACKER_HOST = re.compile(
+    r"(?:^|\.)(?:doubleclick\.net|googleadservices\.com|googlesyndication\.com|"
+    r"feedsportal\.com|pixel\.[\w.-]+|ad\.[\w.-]+|ads\.[\w.-]+|adserver\.[\w.-]+|"
+    r"click\.[\w.-]+|track(?:ing)?\.[\w.-]+|mf\.feeds\.reuters\.com|feedads\.[\w.-]+|"
+    r"rss\.buysellads\.com|srv\.buysellads\.com)$",
+    re.IGNORECASE,
+)
+_TRACKER_PATH = re.compile(r"/~(?:r|ff|a|at)/|/(?:ad|ads|adclick|clk|pixel|beacon)/", re.I)
+_SHARE = re.compile(
+    r"(?:twitter\.com/(?:intent|share)|x\.com/intent|facebook\.com/shar|"
+    r"service\.weibo\.com/share|share\.v\.t\.qq\.com|connect\.qq\.com|linkedin\.com/share|"
+    r"plus\.google\.com/share|pinterest\.com/pin/create|reddit\.com/submit|"
+    r"api\.whatsapp\.com/send|getpocket\.com/save|t\.me/share)",
+    re.IGNORECASE,
+)
+_TEASER_END = re.compile(r"(?:\.\.\.|…|\[\s*(?:\.\.\.|…)\s*\]|\(\s*(?:\.\.\.|…)\s*\))\s*$")
+_READ_MORE = re.compile(
+    r"\s*(?:\[?\s*(?:read|continue reading|read more|more|阅读全文|閱讀全文|查看全文|"
+    r"阅读更多|继续阅读|繼續閱讀|全文)\s*(?:»|›|→|>>)?\s*\]?)\s*$",
+    re.IGNORECASE,
+)
+EDGE = 3
+ROW_MAX = 200
+
+
+def is_tracker_url(url: str | None) -> bool:
+    """Ad and click-tracking redirects, and share buttons: links a reader never wants."""
+    if not url:
+        return False
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return True
+    host = parts.hostname or ""
+    return bool(
+        _TRACKER_HOST.search(host) or _TRACKER_PATH.search(parts.path) or _SHARE.search(url)
+    )
+
+
+def _is_junk_image(url: str) -> bool:
+    from bot.content.images import is_junk_image
+
+    return is_junk_image(url)
+
+
+def split_lines(blocks: list[Block], *, every_line: bool) -> list[Block]:
+    """Paragraphs split at blank lines (two <br>), or at every line in line-based text."""
+    out: list[Block] = []
+    for b in blocks:
+        if b.kind == "quote":
+            b.children = split_lines(b.children, every_line=False)
+        if b.kind != "paragraph" or "\n" not in b.text:
+            out.append(b)
+            continue
+        sep = "\n" if every_line else "\n\n"
+        if sep not in b.text:
+            out.append(b)
+            continue
+        pos = 0
+        for piece in b.text.split(sep):
+            text, spans = slice_text(b, pos, pos + len(piece))
+            pos += len(piece) + len(sep)
+            part = Block("paragraph", text, spans)
+            strip_block(part)
+            if part.text:
+                out.append(part)
+    return out
+
+
+def drop_tracker_links(blocks: list[Block]) -> list[Block]:
+    """Tracker and share links lose their link (the words stay); tracker images go."""
+    out: list[Block] = []
+    for b in blocks:
+        if b.spans:
+            b.spans = [s for s in b.spans if not (s.kind == "link" and is_tracker_url(s.url))]
+        if b.children:
+            b.children = drop_tracker_links(b.children)
+        if b.kind == "figure" and (is_tracker_url(b.url) or _is_junk_image(b.url or "")):
+            continue
+        out.append(b)
+    return out
+
+
+def _link_chars(b: Block) -> int:
+    """Characters of `b` inside links (spaces not counted)."""
+    ranges = sorted((s.start, s.end) for s in b.spans if s.kind == "link")
+    total = end = 0
+    for a, z in ranges:
+        a = max(a, end)
+        if z > a:
+            piece = b.text[a:z]
+            total += len(piece) - piece.count(" ")
+            end = z
+    return total
+
+
+def _share_only(b: Block) -> bool:
+    links = [s for s in b.spans if s.kind == "link"]
+    return bool(links) and all(_SHARE.search(s.url or "") for s in links) and len(b.text) < 120
+
+
+def remove_boilerplate(blocks: list[Block]) -> list[Block]:
+    """Share bars, "continue reading", credits, breadcrumbs, repeated rows, file-name lines."""
+    from bot.content.boilerplate import boilerplate_reason, is_image_filename, repeated_rows
+
+    n = len(blocks)
+    texts = [  # repeated navigation rows are short: long blocks need no comparing
+        t if len(t) <= ROW_MAX else ""
+        for t in (b.plain() if b.kind in ("paragraph", "heading", "list") else "" for b in blocks)
+    ]
+    repeated = repeated_rows(texts)
+    out: list[Block] = []
+    for i, b in enumerate(blocks):
+        if i in repeated:
+            continue
+        at_edge = i < EDGE or i >= n - EDGE
+        if b.kind in ("paragraph", "heading"):
+            if _share_only(b) or boilerplate_reason(
+                b.text, link_chars=_link_chars(b), at_edge=at_edge
+            ):
+                continue
+            if is_image_filename(b.text):
+                continue
+        elif b.kind == "list" and at_edge:
+            items = [c for item in b.children for c in item.children]
+            text = sum(len(c.text) for c in items)
+            links = sum(_link_chars(c) for c in items)
+            if items and text and links >= 0.8 * text and text < 60 * len(items):
+                continue  # a list of links at the edge: related stories, navigation
+        elif b.kind in ("figure", "embed"):
+            if b.text and is_image_filename(b.text):
+                b.text, b.spans = "", []
+            if b.info and is_image_filename(b.info):
+                b.info = None
+        elif b.kind == "quote":
+            b.children = remove_boilerplate(b.children)
+            if not b.children:
+                continue
+        out.append(b)
+    return out
+
+
+def mark_teaser(blocks: list[Block]) -> bool:
+    """A body the feed cut short ends with "…" (a "Read more" tail goes); True when it was cut."""
+    last = next((b for b in reversed(blocks) if b.kind == "paragraph"), None)
+    if last is None or blocks[-1] is not last:
+        return False
+    text = last.text
+    m = _READ_MORE.search(text)
+    if m and m.start() > 0 and _TEASER_END.search(text[: m.start()]):
+        text = text[: m.start()]
+    m = _TEASER_END.search(text)
+    if not m:
+        return False
+    body = text[: m.start()].rstrip()
+    if not body:
+        return False
+    last.text = body + "…"
+    last.spans = [s for s in last.spans if s.start < len(body)]
+    for s in last.spans:
+        s.end = min(s.end, len(body))
+    return True
+
+
+def append_enclosures(
+    blocks: list[Block], enclosures: list[Any], *, lead: str | None
+) -> list[Block]:
+    """Audio and video enclosures become embed lines at the end (unless the body links them)."""
+    from bot.content.parse import media_kind, safe_url
+
+    linked = {s.url for b in walk(blocks) for s in b.spans if s.kind == "link"}
+    linked.update(b.url for b in walk(blocks) if b.url)
+    out = list(blocks)
+    for enc in enclosures:
+        url = safe_url(enc.url, None)
+        mime = (enc.mime_type or "").lower()
+        if not url or url in linked or url == lead or mime.startswith("image/"):
+            continue
+        kind = media_kind("", url, mime)
+        if kind == "embed" and not mime:
+            continue
+        out.append(Block("embed", url=url, info=kind))
+        linked.add(url)
+    return out
+
+
+_FULL = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+_POLISHED = frozenset({"paragraph", "heading", "cell", "figure"})
+
+
+def _align(old: str, new: str) -> list[int] | None:
+    """Offsets in `new` of each offset in `old` when `new` only widened marks and moved spaces."""
+    mapping = [0] * (len(old) + 1)
+    i = j = 0
+    while i < len(old):
+        if j < len(new) and (old[i] == new[j] or _FULL.get(old[i]) == new[j]):
+            mapping[i] = j
+            i += 1
+            j += 1
+        elif j < len(new) and new[j] == " ":
+            j += 1
+        elif old[i] == " ":
+            mapping[i] = j
+            i += 1
+        else:
+            return None
+    if new[j:].strip():
+        return None
+    mapping[len(old)] = len(new)
+    return mapping
+
+
+def _polish_leaf(block: Block, language: str | None) -> None:
+    from bot.content.typography import polish_cjk
+
+    text = block.text
+    if any(s.kind == "code" for s in block.spans):
+        return  # inline code is kept verbatim: leave such a block as it is
+    new = polish_cjk(text, language=language)
+    if new == text:
+        return
+    mapping = _align(text, new)
+    if mapping is None:
+        return
+    block.text = new
+    for s in block.spans:
+        s.start, s.end = mapping[s.start], mapping[min(s.end, len(text))]
+        while s.end > s.start and new[s.end - 1] == " ":
+            s.end -= 1
+
+
+def polish_blocks(blocks: list[Block], language: str | None) -> list[Block]:
+    """Chinese typography on a copy of `blocks` (code left alone); other languages untouched."""
+    if not (language or "").lower().startswith("zh"):
+        return blocks
+    from bot.content.model import from_json, to_json
+
+    copy = from_json(to_json(blocks))
+    for b in walk(copy):
+        if b.kind in _POLISHED and b.text:
+            _polish_leaf(b, language)
+    return copy
+
+
+def polish_title(title: str, language: str | None) -> str:
+    """The headline with Chinese typography (for zh articles)."""
+    if not (language or "").lower().startswith("zh"):
+        return title
+    from bot.content.typography import polish_cjk
+
+    return polish_cjk(title, language=language)
