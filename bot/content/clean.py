@@ -8,6 +8,7 @@ that need safe HTML (the formatter itself parses raw HTML into the model, which 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from bot.content.model import Block, slice_text, strip_block, walk
@@ -248,6 +249,55 @@ def remove_boilerplate(blocks: list[Block]) -> list[Block]:
             if not b.children:
                 continue
         out.append(b)
+    return out
+
+
+def _symbols_only(text: str) -> bool:
+    """Only punctuation and math signs: `___`, `<<`, `>`, `* * *` (emoji are words here)."""
+    return bool(text) and all(
+        ch.isspace() or unicodedata.category(ch)[0] == "P" or unicodedata.category(ch) == "Sm"
+        for ch in text
+    )
+
+
+def _pager_cell(text: str) -> bool:
+    return len(text) <= 3 and (text.isdigit() or _symbols_only(text))
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def drop_noise(blocks: list[Block]) -> list[Block]:
+    """Lines of bare symbols, pagers (`< 1 2 3 >`), and a line repeating the one before it
+    (a caption printed twice): page furniture, never text."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        if b.kind == "paragraph":
+            j = i
+            while j < len(blocks) and blocks[j].kind == "paragraph" and _pager_cell(blocks[j].text):
+                j += 1
+            if j - i >= 3:  # a run of page numbers and arrows
+                i = j
+                continue
+            if _symbols_only(b.text):
+                i += 1
+                continue
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and prev.kind in ("paragraph", "figure", "heading")
+                and (
+                    _same(prev.text, b.text)
+                    or (prev.kind == "figure" and _same(prev.info or "", b.text))
+                )
+            ):
+                i += 1
+                continue
+        out.append(b)
+        i += 1
     return out
 
 

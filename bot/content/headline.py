@@ -44,7 +44,8 @@ _CAPTION_WORDS = frozenset(
 _SCRIPT = re.compile(
     r"function\s*\(|=>|\bvar\s+\w+\s*=|document\.|window\.|\{[^}]*;[^}]*\}|</?\w+>", re.I
 )
-_TITLE_SEPARATORS = re.compile(r"\s+[|｜–—-]\s+|\s*_\s*|\s+::\s+|\s*[|｜]\s*")
+_TITLE_SEPARATORS = re.compile(r"\s+[|｜–—-]\s+|\s*(?:_|--+|::|[|｜·])\s*")
+_SITE_TAIL = re.compile(r"^(.{6,}?)\s*[-–—]\s*([\u3400-\u9fff\w.]{2,12})$")
 
 
 def clean_title(title: str | None) -> str:
@@ -83,6 +84,9 @@ def trim_site(title: str, site: str | None) -> str:
     """`Story – Site` → `Story` (the longest part, when the page title carries the site's name)."""
     parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if p.strip()]
     if len(parts) < 2:
+        m = _SITE_TAIL.match(title)  # `报道标题-新华网`: a short name glued on with a hyphen
+        if m and re.search(r"[\u3400-\u9fff]", m.group(2)) and not re.search(r"\d", m.group(2)):
+            return m.group(1).strip()
         return title
     if site:
         kept = [p for p in parts if not same_text(p, site)]
@@ -119,9 +123,17 @@ def _repeats_opening(title: str, blocks: list[Block]) -> bool:
 
 
 def choose_headline(
-    title: str | None, page_title: str | None, site: str | None, blocks: list[Block]
+    title: str | None,
+    page_title: str | None,
+    site: str | None,
+    blocks: list[Block],
+    page_h1: str | None = None,
 ) -> tuple[str | None, list[Block]]:
-    """The headline and the body without a leading repeat of it."""
+    """The headline and the body without a leading repeat of it.
+
+    Order: the feed's title; a leading heading of the body; the page's <h1> when its
+    <title> carries it (so `Story - Section - Site` yields `Story`); the page's title with
+    the site's name trimmed."""
     given = clean_title(title)
     if given and not is_fake_headline(given):
         body = drop_repeated_title(given, blocks)
@@ -133,6 +145,9 @@ def choose_headline(
         lead = clean_title(first.text)
         if lead and not is_fake_headline(lead):
             return lead, drop_repeated_title(lead, blocks[1:])
+    h1 = clean_title(page_h1)
+    if h1 and page_title and _norm(h1) in _norm(page_title) and not is_fake_headline(h1):
+        return h1, drop_repeated_title(h1, blocks)
     page = trim_site(clean_title(page_title), site) if page_title else ""
     if page and not is_fake_headline(page):
         return page, drop_repeated_title(page, blocks)

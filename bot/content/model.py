@@ -65,6 +65,7 @@ class Doc:
     authors: list[str] = field(default_factory=list)
     language: str | None = None
     site: str | None = None
+    h1: str | None = None  # the page's first <h1>, wherever it stood
     line_text: bool = False  # text where nothing but line breaks marks structure
 
 

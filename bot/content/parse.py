@@ -300,9 +300,11 @@ class _Walker:
             self.children(node, depth)
             return
         start = self.n
+        blocks_before = len(self.stack[-1])
         self.open_span("link", url)
         self.children(node, depth)
-        if self.n == start and self.parts[-1:] != ["\n"]:
+        wrapped_image = len(self.stack[-1]) > blocks_before
+        if self.n == start and self.parts[-1:] != ["\n"] and not wrapped_image:
             shown = url.removeprefix("mailto:")
             self.text(shown if self.last in " \n" else " " + shown)
         self.close_span()

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from bot.content.clean import (
     append_enclosures,
+    drop_noise,
     drop_tracker_links,
     mark_teaser,
     remove_boilerplate,
@@ -73,6 +74,8 @@ def parse_html(html: str, *, base_url: str | None) -> Doc:
 
     tree = LexborHTMLParser(html)
     meta = page_meta(tree)
+    h1_node = tree.css_first("h1")
+    h1 = " ".join(h1_node.text(deep=True).split()) if h1_node is not None else None
     main = main_content(tree)
     doc = walk_html(main, base_url, is_junk_image)
     doc.title = meta.get("og_title") or meta.get("title")
@@ -80,6 +83,7 @@ def parse_html(html: str, *, base_url: str | None) -> Doc:
     doc.authors = [meta["author"]] if meta.get("author") else []
     doc.language = meta.get("lang")
     doc.site = meta.get("site")
+    doc.h1 = h1
     return doc
 
 
@@ -139,8 +143,9 @@ def _assemble(
     """Clean the model, lift its metadata, pick the headline, and fill the Article."""
     blocks = split_lines(doc.blocks, every_line=plain_text or doc.line_text)
     blocks = drop_tracker_links(blocks)
+    blocks = drop_noise(blocks)
     blocks = remove_boilerplate(blocks)
-    headline, blocks = choose_headline(title, doc.title, doc.site, blocks)
+    headline, blocks = choose_headline(title, doc.title, doc.site, blocks, doc.h1)
     leaf = [b.text if b.kind in ("paragraph", "heading") else "" for b in blocks]
     dropped, meta = extract_metadata(leaf)
     gone = set(dropped)

@@ -50,8 +50,12 @@ class _Out:
         self.spans: list[Span] = []
         self.keep: set[int] = set()
         self.last = ""
+        self.glued = False
 
     def sep(self, s: str) -> None:
+        if self.glued:  # the next block continues this line (a list marker)
+            self.glued = False
+            return
         if self.n and len(s) > len(self.pending):
             self.pending = s
 
@@ -212,11 +216,15 @@ class TextRenderer:
                 rest = children
                 if first is not None and first.kind != "list":
                     out.write(" ")
+                    out.glued = True
             self._nest += 1
             for child in rest:
-                out.sep("\n")
-                if child.kind == "paragraph":
-                    self.inline(child, "  " * self._nest)
+                if not out.glued:
+                    out.sep("\n")
+                if child.kind in ("paragraph", "heading"):
+                    start, end = self.inline(child, "  " * self._nest)
+                    if child.kind == "heading":
+                        out.span("bold", start, end)
                 else:
                     self.block(child)
             self._nest -= 1
