@@ -56,17 +56,37 @@ _INLINE_TAGS = frozenset(
 _ANY_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>")
 
 
-def sanitize_html(html: str) -> str:
-    """Untrusted feed HTML → HTML holding only formatting tags, safe links and images."""
+MEDIA_TAGS: frozenset[str] = frozenset({"iframe", "video", "audio", "source", "picture"})
+MEDIA_ATTRIBUTES: dict[str, set[str]] = {
+    "img": {"src", "alt", "title", "width", "height", "class", "srcset", "data-src",
+            "data-original"},
+    "iframe": {"src", "title", "width", "height"},
+    "video": {"src", "poster", "title"},
+    "audio": {"src", "title"},
+    "source": {"src", "type", "srcset"},
+}  # fmt: skip
+
+
+def sanitize_html(html: str, *, media: bool = False) -> str:
+    """Untrusted feed HTML → HTML holding only formatting tags, safe links and images.
+
+    With `media`, players (iframe, video, audio) and the image attributes that tell a photo
+    from a tracker (size, class, lazy-load source) are kept: what the formatter needs to
+    turn players into link lines and to drop junk images. Stored feed HTML is cleaned so."""
     if not html:
         return ""
     import nh3  # only callers that want sanitized HTML pay for it
 
+    tags = set(ALLOWED_TAGS) | (set(MEDIA_TAGS) if media else set())
+    attributes = {k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()}
+    if media:
+        for tag, names in MEDIA_ATTRIBUTES.items():
+            attributes.setdefault(tag, set()).update(names)
     clean = nh3.clean(
         html,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(DROPPED_WITH_CONTENT),
-        attributes=ALLOWED_ATTRIBUTES,
+        tags=tags,
+        clean_content_tags=set(DROPPED_WITH_CONTENT) - tags,
+        attributes=attributes,
         url_schemes=set(URL_SCHEMES),
         link_rel=None,
         strip_comments=True,

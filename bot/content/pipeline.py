@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from html import unescape
 from pathlib import Path
 from typing import Any, Literal
 
@@ -194,7 +195,7 @@ def build_article(
         doc = parse_html(html, base_url=base)
         plain_text = False
     else:
-        doc = Doc(blocks=text_blocks(html), line_text=True)
+        doc = Doc(blocks=text_blocks(unescape(html)), line_text=True)  # HTML with no tags
         plain_text = True
     doc.blocks = append_enclosures(doc.blocks, item.enclosures, lead=item.lead_image)
     title = item.title if item.title and item.title.strip() else None
