@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from bot.content.model import Block, Doc, Span, strip_block
 
@@ -86,7 +86,7 @@ def safe_url(url: str | None, base: str | None) -> str | None:
     if not url or url.startswith("#"):
         return None
     if _ABSOLUTE.match(url):  # the common case, without urljoin/urlsplit
-        return url.replace(" ", "%20")
+        return _encoded(url)
     if base:
         try:
             url = urljoin(base, url)
@@ -98,10 +98,25 @@ def safe_url(url: str | None, base: str | None) -> str | None:
         return None
     scheme = parts.scheme.lower()
     if scheme in _WEB and parts.netloc:
-        return url.replace(" ", "%20")
+        return _encoded(url)
     if scheme == "mailto" and "@" in url:
         return url
     return None
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
+_URL_SAFE = "-._~:/?#[]@!$&'()*+,;=%"
+
+
+def _encoded(url: str) -> str:
+    """Spaces, `<>"`, and non-ASCII in path, query and fragment percent-encoded (the host is
+    left as written), so Telegram never refuses an entity URL."""
+    if not _UNSAFE.search(url):
+        return url
+    scheme, rest = url.split("://", 1)
+    cut = min((i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0),
+              default=len(rest))  # fmt: skip
+    return f"{scheme}://{rest[:cut]}{quote(rest[cut:], safe=_URL_SAFE)}"
 
 
 def provider(url: str) -> str:
@@ -304,7 +319,9 @@ class _Walker:
         self.open_span("link", url)
         self.children(node, depth)
         wrapped_image = len(self.stack[-1]) > blocks_before
-        if self.n == start and self.parts[-1:] != ["\n"] and not wrapped_image:
+        if self.n == start and url.startswith("mailto:") and not wrapped_image:
+            # an empty mail link shows its address; an empty web link (an icon, a share
+            # button styled in CSS) shows nothing rather than a raw URL
             shown = url.removeprefix("mailto:")
             self.text(shown if self.last in " \n" else " " + shown)
         self.close_span()
