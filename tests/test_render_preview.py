@@ -130,3 +130,19 @@ async def test_feed_file(tmp_path: Path) -> None:
     assert docs[0]["article"]["authors"] == ["Ann Lee"]
     assert docs[0]["article"]["source"] == "Example Wire"
     assert docs[0]["article"]["language"] == "en"
+
+
+async def test_format_html_prints_what_preview_json_prints(tmp_path: Path) -> None:
+    from bot import format_html
+
+    here = Path(__file__).parent
+    corpus = here.parent.parent / "shared" / "corpus" / "articles"
+    pages = [here / "fixtures" / "articles" / "en-features.html"]
+    if (corpus / "gne_qq_qq.source.html").exists():
+        pages.append(corpus / "gne_qq_qq.source.html")
+    for page in pages:
+        out = io.StringIO()
+        assert await run_preview(str(page), True, out) == 0
+        printed = json.loads(out.getvalue())["messages"]
+        html = page.read_text(encoding="utf-8-sig")
+        assert format_html(html, title="", url="", source="") == printed, page.name

@@ -204,7 +204,7 @@ def build_article(
         title=title,
         plain_text=plain_text,
         url=safe_url(item.url, None),
-        source=source,
+        source=source or doc.site,
         language_hint=_hint(item.language, feed_language),
         authors=list(item.authors),
     )
@@ -239,8 +239,9 @@ def article_from_text(
         from bot.content.mdparse import markdown_to_blocks
 
         doc = Doc(blocks=markdown_to_blocks(text.strip(), base_url=url))
-    elif fmt == "html":
-        doc = parse_html(text, base_url=url)
+    elif fmt == "html":  # exactly what a feed item with this HTML becomes
+        item = FeedItem(guid=None, url=url, title=title, content_html=text)
+        return build_article(item, source=source)
     else:
         raise ValueError(f"unknown article format {fmt!r}; use txt, md or html")
     article, _ = _assemble(
