@@ -252,7 +252,7 @@ def article_from_text(
         source=source or doc.site,
         language_hint=doc.language,
     )
-    article.content_html = text if fmt == "html" else None
+    article.content_html = None  # text and Markdown files keep no HTML
     article.lead_image = _lead_image(None, [], doc.image, doc.blocks)
     return article
 
