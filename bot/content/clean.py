@@ -135,6 +135,7 @@ _TRACKER_HOST = re.compile(
     r"rss\.buysellads\.com|srv\.buysellads\.com)$",
     re.IGNORECASE,
 )
+_HOST_PATH = re.compile(r"(?i)https?://(?:[^/?#@]*@)?([^/?#:]+)[^/?#]*([^?#]*)")
 _TRACKER_PATH = re.compile(r"/~(?:r|ff|a|at)/|/(?:ad|ads|adclick|clk|pixel|beacon)/", re.I)
 _SHARE = re.compile(
     r"(?:twitter\.com/(?:intent|share)|x\.com/intent|facebook\.com/shar|"
@@ -151,28 +152,18 @@ _READ_MORE = re.compile(
 )
 EDGE = 3
 ROW_MAX = 200
+BLOCK_MAX = 1200  # boilerplate lines are short; a body paragraph this long needs no check
 
 
 def is_tracker_url(url: str | None) -> bool:
     """Ad and click-tracking redirects, and share buttons: links a reader never wants."""
     if not url:
         return False
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return True
-    host = parts.hostname or ""
-    return bool(
-        _TRACKER_HOST.search(host) or _TRACKER_PATH.search(parts.path) or _SHARE.search(url)
-    )
-
-
-def _is_junk_image(url: str) -> bool:
-    from bot.content.images import is_junk_image
-
-    return is_junk_image(url)
+    m = _HOST_PATH.match(url)
+    if m is None:
+        return False  # not a web URL: nothing to track with
+    host, path = m.group(1).lower(), m.group(2)
+    return bool(_TRACKER_HOST.search(host) or _TRACKER_PATH.search(path) or _SHARE.search(url))
 
 
 def split_lines(blocks: list[Block], *, every_line: bool) -> list[Block]:
@@ -207,7 +198,7 @@ def drop_tracker_links(blocks: list[Block]) -> list[Block]:
             b.spans = [s for s in b.spans if not (s.kind == "link" and is_tracker_url(s.url))]
         if b.children:
             b.children = drop_tracker_links(b.children)
-        if b.kind == "figure" and (is_tracker_url(b.url) or _is_junk_image(b.url or "")):
+        if b.kind == "figure" and is_tracker_url(b.url):  # (junk images went at parse time)
             continue
         out.append(b)
     return out
@@ -247,11 +238,11 @@ def remove_boilerplate(blocks: list[Block]) -> list[Block]:
             continue
         at_edge = i < EDGE or i >= n - EDGE
         if b.kind in ("paragraph", "heading"):
-            if _share_only(b) or boilerplate_reason(
-                b.text, link_chars=_link_chars(b), at_edge=at_edge
+            # (boilerplate_reason also flags a line that is only an image file's name)
+            if _share_only(b) or (
+                len(b.text) <= BLOCK_MAX
+                and boilerplate_reason(b.text, link_chars=_link_chars(b), at_edge=at_edge)
             ):
-                continue
-            if is_image_filename(b.text):
                 continue
         elif b.kind == "list" and at_edge:
             items = [c for item in b.children for c in item.children]
@@ -274,10 +265,15 @@ def remove_boilerplate(blocks: list[Block]) -> list[Block]:
 
 def _symbols_only(text: str) -> bool:
     """Only punctuation and math signs: `___`, `<<`, `>`, `* * *` (emoji are words here)."""
-    return bool(text) and all(
+    if not text or _WORDISH.search(text):
+        return False
+    return all(
         ch.isspace() or unicodedata.category(ch)[0] == "P" or unicodedata.category(ch) == "Sm"
         for ch in text
     )
+
+
+_WORDISH = re.compile(r"[^\W_]")
 
 
 def _pager_cell(text: str) -> bool:
@@ -285,7 +281,9 @@ def _pager_cell(text: str) -> bool:
 
 
 def _same(a: str, b: str) -> bool:
-    return bool(a) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    if not a or abs(len(a) - len(b)) > len(a) // 4 + 4:
+        return False
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def drop_noise(blocks: list[Block]) -> list[Block]:

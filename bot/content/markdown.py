@@ -19,8 +19,13 @@ _LINE_START = re.compile(r"(?m)^(\s*)([#>+=-]|\d{1,9}[.)])")
 _TABLE_PIPE = re.compile(r"\|")
 
 
+_NEEDS_ESCAPE = re.compile(r"[\\`*_\[\]<>~&|]|^\s*(?:[#>+=-]|\d{1,9}[.)])", re.M)
+
+
 def escape_markdown(text: str, *, in_table: bool = False) -> str:
     """Escape plain text so markdown-it reads it back verbatim."""
+    if not _NEEDS_ESCAPE.search(text):
+        return text  # the common case: one scan instead of three substitutions
     text = _INLINE_ESCAPE.sub(r"\\\1", text)
     text = _ENTITY_LIKE.sub(r"\\&", text)
     text = _LINE_START.sub(_escape_marker, text)

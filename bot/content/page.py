@@ -21,6 +21,7 @@ _NEGATIVE = re.compile(
 _POSITIVE = re.compile(r"article|content|post|entry|main|story|body|text|detail|news", re.I)
 _CLAUSE = re.compile(r"[,，、。；;]")
 _PARAGRAPHS = "p, pre, td, blockquote, li"
+LEADERS = 5
 
 
 def page_meta(tree: Any) -> dict[str, str]:
@@ -97,7 +98,9 @@ def main_content(tree: Any) -> Any:
             scores[key] += score * share
             parent = parent.parent
     best, best_score = None, 0.0
-    for key, total in scores.items():
+    # link density (a walk over each candidate's text) only for the few best candidates
+    leaders = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:LEADERS]
+    for key, total in leaders:
         node = nodes[key]
         text_len = len(node.text(deep=True)) or 1
         link_len = sum(len(a.text(deep=True)) for a in node.css("a"))

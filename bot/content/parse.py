@@ -169,6 +169,10 @@ class _Walker:
             return
         if raw.isprintable() and "  " not in raw:
             s = raw  # the common case: nothing to collapse
+        elif raw.isspace():  # the indentation between tags: one space at most
+            if self.last in " \n":
+                return
+            s = " "
         else:
             if "\n" in raw:
                 raw = _CJK_BREAK.sub("", raw)
