@@ -10,7 +10,9 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.content.clean import polish_title
+from bot.content.clean import polish_blocks, polish_title
+from bot.content.model import from_json, to_json, walk
+from bot.content.parse import parse_fragment
 from bot.content.pipeline import article_from_text, build_article
 from bot.models import Article, FeedItem, OutgoingMessage
 from bot.render.entities import markdown_to_rich
@@ -156,3 +158,36 @@ def test_split_ranges_cover_the_text(
 def test_generated_line_html(lines: list[str], max_length: int) -> None:
     item = FeedItem(guid=None, url=None, title="T", content_html="<br>".join(lines))
     _check_article(build_article(item), max_length)
+
+
+_CJK_PHRASE = st.sampled_from(
+    ["市场普遍相信,", "英伟达(Nvidia)", "什么是 DeepSeek?", "股价暴跌.", "AI 热潮", "1,000 美元",
+     "https://e.com/a,b", "“引用,”他说.", "字"]
+)  # fmt: skip
+
+
+@SETTINGS
+@given(st.lists(st.tuples(_CJK_PHRASE, st.sampled_from(["", "b", "i", "a"])), min_size=1,
+                max_size=12))  # fmt: skip
+def test_typography_keeps_every_span_on_its_words(parts: list[tuple[str, str]]) -> None:
+    html = "".join(
+        escape(t) if not tag else
+        (f'<a href="https://e.com/{len(t)}">{escape(t)}</a>' if tag == "a"
+         else f"<{tag}>{escape(t)}</{tag}>")
+        for t, tag in parts
+    )  # fmt: skip
+    blocks = parse_fragment(f"<p>{html}</p>").blocks
+    assert from_json(to_json(blocks)) == blocks  # the stored model is the model
+    polished = polish_blocks(blocks, "zh-Hans")
+    for before, after in zip(walk(blocks), walk(polished), strict=True):
+        assert [s.kind for s in before.spans] == [s.kind for s in after.spans]
+        for s, t in zip(before.spans, after.spans, strict=True):
+            old = before.text[s.start : s.end]
+            new = after.text[t.start : t.end]
+            assert _squash(_narrow(new)) == _squash(_narrow(old)), (old, new)
+        assert _squash(_narrow(after.text)) == _squash(_narrow(before.text))
+
+
+def _narrow(text: str) -> str:
+    """Full-width marks back to half-width: what typography may change, and nothing else."""
+    return text.translate(str.maketrans("，。：；？！（）", ",.:;?!()"))
