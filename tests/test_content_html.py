@@ -78,7 +78,7 @@ def test_lists_tables_and_plain_links(post: list[OutgoingMessage]) -> None:
     assert all(not (e.url or "").startswith(("mailto:", "tel:")) for e in post[0].entities)
     assert "👩‍💻 🇯🇵 1️⃣ ❤️" in text
     assert "中文、日本語のテキスト、한국어, русский, العربية, ελληνικά" in text
-    assert "🖼 Chart of things" in text
+    assert "🖼 Figure 1: a chart." in text  # the caption, not the alt, names the image
 
 
 def test_without_media_the_lead_image_is_a_link(article: Article) -> None:
@@ -135,7 +135,7 @@ def test_plain_text_feed_content_is_treated_as_text() -> None:
     body = "第一段很长的文字。" * 8 + "\n小标题\n" + "第二段同样很长的文字。" * 8
     article = build_article(FeedItem(guid=None, url=None, title="标题", content_html=body))
     assert "## 小标题" in article.content_markdown
-    assert article.language == "zh"
+    assert article.language == "zh-Hans"
 
 
 def test_full_page_html_uses_title_and_main_text() -> None:

@@ -43,8 +43,9 @@ def test_english_wsj_like_article() -> None:
     check_post(post)
     (m,) = post
     assert m.text.endswith(
-        "wsj.com · By Gunjan Banerji, Asa Fitch and Karen Langley\n"
-        "1 min read · Original article\n💬 Reply to this post to comment"
+        "wsj.com · By Gunjan Banerji, Asa Fitch and Karen Langley · With Tom Dotan and Jack "
+        "Pitcher · Image: Jane Painter/WSJ\n1 min read · Original article\n"
+        "💬 Reply to this post to comment"
     )
 
 
@@ -179,6 +180,7 @@ def test_english_plain_text_article() -> None:
     (m,) = render_post(article)
     check_post([m])
     assert m.text.endswith(
-        "WSJ · By Gunjan Banerji, Asa Fitch and Karen Langley\n"
-        "11–14 min read · Original article\n💬 Reply to this post to comment"
+        "WSJ · By Gunjan Banerji, Asa Fitch and Karen Langley · With Tom Dotan and Jack Pitcher"
+        " · Image: Jane Painter/WSJ\n11–14 min read · Original article\n"
+        "💬 Reply to this post to comment"
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.pipeline import article_from_text, load_article_file
+from bot.content.typography import polish_cjk
 from bot.models import Article, OutgoingMessage
 from bot.render.post import RenderOptions, render_post
 from tests.test_render_checks import check_post, entity_text
@@ -16,6 +17,7 @@ from tests.test_render_checks import check_post, entity_text
 SEED = Path(__file__).parent / "fixtures" / "articles" / "wsj-deepseek-zh.txt"
 URL = "https://cn.wsj.com/articles/deepseek-ai-nvidia"
 HEADINGS = ("什么是 DeepSeek?", "一场不断滚大的交易", "对市场泡沫的担忧")
+SHOWN_HEADINGS = tuple(polish_cjk(h) for h in HEADINGS)  # as posted: full-width marks
 AUTHORS = ["Gunjan Banerji", "Asa Fitch", "Karen Langley"]
 
 
@@ -45,7 +47,7 @@ def test_fields(seed: Article) -> None:
     assert seed.title == "DeepSeek 让科技和华尔街天翻地覆的那一天"
     assert seed.authors == AUTHORS
     assert seed.translator == "ChatGPT o1"
-    assert seed.language == "zh"
+    assert seed.language == "zh-Hans"
     assert seed.published == datetime(2025, 1, 28, 9, 4, 57, tzinfo=UTC)
     extra = seed.extra
     assert extra["reading_minutes"] == [11, 14]
@@ -86,7 +88,7 @@ def test_title_first_bold_and_linked(post: list[OutgoingMessage]) -> None:
 def test_headings_bold_on_their_own_line(post: list[OutgoingMessage]) -> None:
     bold = [t for m in post for t in entity_text(m, "bold")]
     text = "\n".join(m.text for m in post)
-    for heading in HEADINGS:
+    for heading in SHOWN_HEADINGS:
         assert heading in bold
         assert f"\n\n{heading}\n\n" in text
 
@@ -95,7 +97,7 @@ def test_parts_are_valid_and_marked(post: list[OutgoingMessage]) -> None:
     assert len(post) >= 2
     check_post(post)
     for i, m in enumerate(post, 1):
-        assert f"({i}/{len(post)})" in m.text
+        assert f"（{i}/{len(post)}）" in m.text  # the marker in the article's language
 
 
 def test_no_metadata_in_body(post: list[OutgoingMessage]) -> None:
@@ -125,8 +127,8 @@ def test_footer(post: list[OutgoingMessage]) -> None:
 def test_every_quotation_intact(post: list[OutgoingMessage]) -> None:
     quotes = re.findall(r"“[^”]*”", SEED.read_text(encoding="utf-8").split("——Tom")[0])
     assert len(quotes) > 10
-    for quote in quotes:
-        assert any(quote in m.text for m in post), quote
+    for quote in quotes:  # every word kept; only the marks inside turn full-width
+        assert any(polish_cjk(quote) in m.text for m in post), quote
 
 
 @pytest.mark.parametrize("max_length", [4096, 2000, 900, 400])
@@ -135,7 +137,7 @@ def test_smaller_windows_stay_valid(seed: Article, max_length: int) -> None:
     check_post(post, max_length)
     joined = "".join("".join(m.text.split()) for m in post)
     for quote in re.findall(r"“[^”]{0,60}”", seed.content_markdown):
-        assert "".join(quote.split()) in joined
+        assert "".join(polish_cjk(quote).split()) in joined
 
 
 def test_load_article_file_reads_the_seed() -> None:
@@ -178,7 +180,20 @@ def test_seed_as_line_html_from_a_channel_feed() -> None:
     post = render_post(article)
     check_post(post)
     bold = [t for m in post for t in entity_text(m, "bold")]
-    for heading in HEADINGS:
+    for heading in SHOWN_HEADINGS:
         assert bold.count(heading) == 1, heading
     everything = "\n".join(m.text for m in post)
     assert "Mobot" not in everything and "@" not in everything
+
+
+_HALF_IN_CHINESE = re.compile(r"[\u4e00-\u9fff][,.:;?!()](?=[\u4e00-\u9fff“])")
+
+
+def test_seed_gains_full_width_punctuation(seed: Article, post: list[OutgoingMessage]) -> None:
+    assert len(_HALF_IN_CHINESE.findall(seed.content_markdown)) > 20  # the source has them
+    for m in post:
+        assert not _HALF_IN_CHINESE.search(m.text), _HALF_IN_CHINESE.search(m.text)
+    everything = "".join(m.text for m in post)
+    assert "英伟达（Nvidia）" in everything and "，" in everything
+    plain = render_post(seed, RenderOptions(typography=False))
+    assert _HALF_IN_CHINESE.search("".join(m.text for m in plain))  # off per route

@@ -16,7 +16,7 @@ async def test_demo_shows_the_channel_and_the_answers() -> None:
     assert "A small harbour town bets its winters on tidal power" in channel
     assert "Night trains are back, and this time they are full" in channel
     assert channel.count("DeepSeek 让科技和华尔街天翻地覆的那一天") == 1
-    assert "(1/2)" in channel and "(2/2)" in channel
+    assert "（1/2）" in channel and "（2/2）" in channel  # part markers in Chinese
     assert "翻译：ChatGPT o1" in channel and "💬 回复本帖发表评论" in channel
     for leaked in ("gunjan.banerji@wsj.com", "Mobot", "频道推荐", "Illustration:"):
         assert leaked not in channel

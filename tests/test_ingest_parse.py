@@ -59,7 +59,8 @@ def test_atom_xhtml_content_and_xml_base() -> None:
     assert hello.content_html is not None
     assert "<strong>paragraph</strong>" in hello.content_html
     assert 'href="https://blog.example.org/about"' in hello.content_html
-    assert 'src="https://blog.example.org/images/pic.jpg"' in hello.content_html
+    # relative URLs resolve against the item's own link first (then xml:base, then the feed)
+    assert 'src="https://blog.example.org/posts/images/pic.jpg"' in hello.content_html
     assert hello.summary_html == "<p>A short summary.</p>"
     assert text.content_html == "<p>Line one &lt;not a tag&gt;</p><p>Line two</p>"
     assert text.summary_html is None
@@ -167,7 +168,8 @@ def test_json_feed_10() -> None:
     assert second.authors == ["Feed Author"]
     assert second.published == datetime(2025, 1, 28, 10, 0, tzinfo=UTC)
     assert first.url == "https://elsewhere.example.org/story"
-    assert first.content_html == '<p>Hello <a href="https://json.example.com/x">x</a></p>'
+    # relative URLs resolve against the item's own link first
+    assert first.content_html == '<p>Hello <a href="https://elsewhere.example.org/x">x</a></p>'
     assert first.authors == ["Item Author"]
     assert first.published == datetime(2025, 1, 27, 15, 0, tzinfo=UTC)
     assert first.enclosures[0].length == 1000

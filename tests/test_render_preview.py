@@ -29,7 +29,7 @@ async def test_seed_json() -> None:
     assert art["title"] == "DeepSeek 让科技和华尔街天翻地覆的那一天"
     assert art["authors"] == ["Gunjan Banerji", "Asa Fitch", "Karen Langley"]
     assert art["translator"] == "ChatGPT o1"
-    assert art["language"] == "zh"
+    assert art["language"] == "zh-Hans"
     assert art["published"].startswith("2025-01-28T09:04:57")
     assert art["reading_minutes"] == [11, 14]
     assert set(art) == {"title", "url", "authors", "translator", "source", "published",
@@ -130,3 +130,19 @@ async def test_feed_file(tmp_path: Path) -> None:
     assert docs[0]["article"]["authors"] == ["Ann Lee"]
     assert docs[0]["article"]["source"] == "Example Wire"
     assert docs[0]["article"]["language"] == "en"
+
+
+async def test_format_html_prints_what_preview_json_prints(tmp_path: Path) -> None:
+    from bot import format_html
+
+    here = Path(__file__).parent
+    corpus = here.parent.parent / "shared" / "corpus" / "articles"
+    pages = [here / "fixtures" / "articles" / "en-features.html"]
+    if (corpus / "gne_qq_qq.source.html").exists():
+        pages.append(corpus / "gne_qq_qq.source.html")
+    for page in pages:
+        out = io.StringIO()
+        assert await run_preview(str(page), True, out) == 0
+        printed = json.loads(out.getvalue())["messages"]
+        html = page.read_text(encoding="utf-8-sig")
+        assert format_html(html, title="", url="", source="") == printed, page.name

@@ -10,10 +10,14 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.content.clean import polish_blocks, polish_title
+from bot.content.model import from_json, to_json, walk
+from bot.content.parse import parse_fragment
 from bot.content.pipeline import article_from_text, build_article
 from bot.models import Article, FeedItem, OutgoingMessage
 from bot.render.entities import markdown_to_rich
-from bot.render.post import RenderOptions, render_post
+from bot.render.footer import words
+from bot.render.post import RenderOptions, body_rich, render_post
 from bot.render.rich import Rich, Span
 from bot.render.split import Budget, split_ranges
 from tests.test_render_checks import check_post
@@ -75,7 +79,7 @@ document = st.lists(block_html, min_size=1, max_size=8).map("".join)
 limits = st.sampled_from([200, 333, 1024, 4096])
 
 
-def _body_of(messages: list[OutgoingMessage], title: str, footer: str) -> str:
+def _body_of(messages: list[OutgoingMessage], title: str, footer: str, part: str) -> str:
     """Strip title, part markers and footer: what is left is the split body."""
     texts = [m.text for m in messages]
     n = len(texts)
@@ -85,7 +89,7 @@ def _body_of(messages: list[OutgoingMessage], title: str, footer: str) -> str:
     texts[-1] = texts[-1][: -len(footer)]
     if n > 1:
         for i in range(n):
-            marker = f"({i + 1}/{n})"
+            marker = part.format(n=i + 1, count=n)
             stripped = texts[i].rstrip()
             assert stripped.endswith(marker), (i, texts[i][-40:])
             texts[i] = stripped[: -len(marker)]
@@ -101,13 +105,14 @@ def _check_article(article: Article, max_length: int) -> None:
                             with_media=False)  # fmt: skip
     messages = render_post(article, options)
     check_post(messages, max_length)
-    footer = (
-        "💬 回复本帖发表评论"
-        if (article.language or "").startswith("zh")
-        else ("💬 Reply to this post to comment")
+    w = words(article.language)
+    body = body_rich(article, options, None).text  # the whole body, rendered from the model
+    title = polish_title(article.title, article.language)
+    assert _squash(_body_of(messages, title, w.comment, w.part)) == _squash(body)
+    # the stored Markdown copy says the same as the model
+    assert _squash(markdown_to_rich(article.content_markdown).text) == _squash(
+        body_rich(article, RenderOptions(typography=False, with_media=False), None).text
     )
-    body = markdown_to_rich(article.content_markdown).text
-    assert _squash(_body_of(messages, article.title, footer)) == _squash(body)
 
 
 @SETTINGS
@@ -153,3 +158,36 @@ def test_split_ranges_cover_the_text(
 def test_generated_line_html(lines: list[str], max_length: int) -> None:
     item = FeedItem(guid=None, url=None, title="T", content_html="<br>".join(lines))
     _check_article(build_article(item), max_length)
+
+
+_CJK_PHRASE = st.sampled_from(
+    ["市场普遍相信,", "英伟达(Nvidia)", "什么是 DeepSeek?", "股价暴跌.", "AI 热潮", "1,000 美元",
+     "https://e.com/a,b", "“引用,”他说.", "字"]
+)  # fmt: skip
+
+
+@SETTINGS
+@given(st.lists(st.tuples(_CJK_PHRASE, st.sampled_from(["", "b", "i", "a"])), min_size=1,
+                max_size=12))  # fmt: skip
+def test_typography_keeps_every_span_on_its_words(parts: list[tuple[str, str]]) -> None:
+    html = "".join(
+        escape(t) if not tag else
+        (f'<a href="https://e.com/{len(t)}">{escape(t)}</a>' if tag == "a"
+         else f"<{tag}>{escape(t)}</{tag}>")
+        for t, tag in parts
+    )  # fmt: skip
+    blocks = parse_fragment(f"<p>{html}</p>").blocks
+    assert from_json(to_json(blocks)) == blocks  # the stored model is the model
+    polished = polish_blocks(blocks, "zh-Hans")
+    for before, after in zip(walk(blocks), walk(polished), strict=True):
+        assert [s.kind for s in before.spans] == [s.kind for s in after.spans]
+        for s, t in zip(before.spans, after.spans, strict=True):
+            old = before.text[s.start : s.end]
+            new = after.text[t.start : t.end]
+            assert _squash(_narrow(new)) == _squash(_narrow(old)), (old, new)
+        assert _squash(_narrow(after.text)) == _squash(_narrow(before.text))
+
+
+def _narrow(text: str) -> str:
+    """Full-width marks back to half-width: what typography may change, and nothing else."""
+    return text.translate(str.maketrans("，。：；？！（）", ",.:;?!()"))

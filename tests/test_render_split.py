@@ -131,7 +131,7 @@ def test_rerender_with_smaller_max_length(max_length: int) -> None:
     check_post(post, max_length)
     n = len(post)
     if n > 1:
-        assert [m.text.count(f"({i}/{n})") for i, m in enumerate(post, 1)] == [1] * n
+        assert [m.text.count(f"（{i}/{n}）") for i, m in enumerate(post, 1)] == [1] * n
 
 
 def test_parts_are_balanced() -> None:

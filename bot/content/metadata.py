@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.content.people import contributors_of, translator_of
+
 HEAD_SCAN = 8
 TAIL_SCAN = 24
 SIGNATURE_SCAN = 6
@@ -143,6 +145,8 @@ def _head_line(text: str, meta: Metadata) -> bool:
         meta.image_credit = m.group(1).strip()
     elif (m := _TRANSLATOR.match(text)) and len(m.group(1)) <= 60:
         meta.translator = m.group(1).strip()
+    elif name := translator_of(text):
+        meta.translator = name
     elif (m := _BYLINE.match(text)) and (names := split_names(m.group(1))):
         meta.authors = names
     elif m := _READING.match(text) or _READ_SHORT.match(text):
@@ -186,6 +190,8 @@ class _Tail:
         elif (m := _CONTRIB_ZH.match(text) or _CONTRIB_EN.match(text)) and split_names(m.group(1)):
             kind = "contributors"
             text = m.group(1)
+        elif contributors_of(text):  # `A and B contributed to this report.`, `参与报道：甲、乙`
+            kind = "contributors"
         elif _EMAIL.match(text):
             kind = "email"
             self.seen_email = True
@@ -213,7 +219,7 @@ class _Tail:
             elif kind == "promo":
                 meta.promo.append(text)
             elif kind == "contributors":
-                meta.contributors.extend(split_names(text) or [])
+                meta.contributors.extend(split_names(text) or contributors_of(text) or [])
             elif kind == "name":
                 name = text
             elif kind == "email":

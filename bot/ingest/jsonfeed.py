@@ -101,12 +101,12 @@ def _attachments(raw: Mapping[str, Any], base: str) -> list[Enclosure]:
 def _item(raw: Mapping[str, Any], base: str, feed_authors: list[str]) -> FeedItem:
     content_html = _string(raw.get("content_html"))
     content_text = _string(raw.get("content_text"))
-    if content_html is not None:
-        content_html = resolve_relative_html(content_html, base)
-    elif content_text is not None:
-        content_html = _text_to_html(content_text)
     summary = _string(raw.get("summary"))
     url = _url(raw.get("url"), base) or _url(raw.get("external_url"), base)
+    if content_html is not None:  # relative URLs: against the item's own link first
+        content_html = resolve_relative_html(content_html, url or base)
+    elif content_text is not None:
+        content_html = _text_to_html(content_text)
     return FeedItem(
         guid=_string(raw.get("id")),
         url=url,

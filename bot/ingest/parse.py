@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from bot.content.clean import sanitize_html
 from bot.ingest.encoding import decode_document
 from bot.ingest.xmlsafety import UnsafeXMLError, safe_xml_text
 from bot.models import Enclosure, FeedItem
@@ -80,8 +81,10 @@ def parse_feed(data: bytes, base_url: str, headers: Mapping[str, str] | None = N
             "content-location": base_url,
             "content-type": "application/xml; charset=utf-8",
         },
-        resolve_relative_uris=True,
-        sanitize_html=True,
+        # Relative URLs are resolved per item (its own link first, see _item), and the HTML is
+        # sanitized there too, keeping iframe/video/audio (they become link lines in posts).
+        resolve_relative_uris=False,
+        sanitize_html=False,
     )
     if not result.get("version"):
         raise FeedParseError(_not_a_feed_message(data, base_url, result))
@@ -185,6 +188,16 @@ def _as_html(value: str, kind: str | None) -> str:
     return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
 
 
+def _content_base(entry: Any) -> str | None:
+    """The base feedparser recorded for the entry's content: its xml:base, else the feed URL."""
+    contents = entry.get("content") or []
+    for detail in [*contents, entry.get("summary_detail") or {}]:
+        base = detail.get("base") if hasattr(detail, "get") else None
+        if isinstance(base, str) and base.strip():
+            return base.strip()
+    return None
+
+
 def _content(entry: Any) -> tuple[str | None, str | None, str | None]:
     """(content_html, summary_html, content language)."""
     contents = entry.get("content") or []
@@ -244,9 +257,17 @@ def _lead_image(entry: Any, enclosures: list[Enclosure], base_url: str) -> str |
 def _item(entry: Any, base_url: str) -> FeedItem:
     content_html, summary_html, content_language = _content(entry)
     enclosures = _enclosures(entry, base_url)
+    url = _absolute(entry.get("link"), base_url)
+    # relative URLs in the body: against the item's own link, then xml:base, then the feed URL
+    base = url if url and url.startswith(("http://", "https://")) else None
+    base = base or _content_base(entry) or base_url
+    if content_html:
+        content_html = sanitize_html(resolve_relative_html(content_html, base), media=True)
+    if summary_html:
+        summary_html = sanitize_html(resolve_relative_html(summary_html, base), media=True)
     return FeedItem(
         guid=_clean(entry.get("id")),
-        url=_absolute(entry.get("link"), base_url),
+        url=url,
         title=_title(entry),
         authors=_authors(entry),
         published=_date(entry),

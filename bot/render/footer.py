@@ -46,12 +46,20 @@ SEGMENT_SEP = " · "
 
 DEFAULT_TEMPLATES: Mapping[str, str] = {
     "zh": (
-        "{source} · 文/ {authors} · 翻译：{translator}\n"
+        "{source} · 文/ {authors} · 翻译：{translator} · 参与：{contributors}"
+        " · 图：{image_credit}\n"
         "{date} · 阅读时长 {reading_time} · {link}\n"
         "{comment}"
     ),
+    "zh-Hant": (
+        "{source} · 文/ {authors} · 翻譯：{translator} · 參與：{contributors}"
+        " · 圖：{image_credit}\n"
+        "{date} · 閱讀時長 {reading_time} · {link}\n"
+        "{comment}"
+    ),
     "en": (
-        "{source} · By {authors} · Translated by {translator}\n"
+        "{source} · By {authors} · Translated by {translator} · With {contributors}"
+        " · Image: {image_credit}\n"
         "{date} · {reading_time} read · {link}\n"
         "{comment}"
     ),
@@ -66,10 +74,24 @@ class _Words:
     minutes: str
     and_: str
     list_sep: str
+    video: str
+    audio: str
+    embed: str
+    part: str  # "({n}/{count})"
+
+    def media_labels(self) -> dict[str, str]:
+        return {"video": self.video, "audio": self.audio, "embed": self.embed}
 
 
 _WORDS: Mapping[str, _Words] = {
-    "zh": _Words("阅读原文", "继续阅读原文 →", "💬 回复本帖发表评论", "分钟", " 和 ", "、"),
+    "zh": _Words(
+        "阅读原文", "继续阅读原文 →", "💬 回复本帖发表评论", "分钟", " 和 ", "、",
+        "视频", "音频", "嵌入内容", "（{n}/{count}）",
+    ),
+    "zh-Hant": _Words(
+        "閱讀原文", "繼續閱讀原文 →", "💬 回覆本帖發表評論", "分鐘", " 和 ", "、",
+        "影片", "音訊", "嵌入內容", "（{n}/{count}）",
+    ),
     "en": _Words(
         "Original article",
         "Continue reading →",
@@ -77,13 +99,21 @@ _WORDS: Mapping[str, _Words] = {
         "min",
         " and ",
         ", ",
+        "Video",
+        "Audio",
+        "Embed",
+        "({n}/{count})",
     ),
-}
+}  # fmt: skip
+_HANT_REGIONS = ("-hant", "-tw", "-hk", "-mo")
 
 
 def footer_language(language: str | None) -> str:
-    """Footer language: Chinese for zh*, English otherwise."""
-    return "zh" if (language or "").lower().startswith("zh") else "en"
+    """Footer language: "zh" (Simplified), "zh-Hant" (Traditional) or "en" for the rest."""
+    tag = (language or "").lower().replace("_", "-")
+    if not tag.startswith("zh"):
+        return "en"
+    return "zh-Hant" if any(r in tag for r in _HANT_REGIONS) else "zh"
 
 
 def words(language: str | None) -> _Words:

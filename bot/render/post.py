@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.content.clean import polish_blocks, polish_title
+from bot.content.pipeline import article_blocks
 from bot.content.readingtime import estimate_minutes
 from bot.models import Article, OutgoingMessage
-from bot.render.entities import is_web_url, markdown_to_rich
 from bot.render.footer import build_footer, validate_template, words
 from bot.render.rich import Rich, Span, Utf16Map, join, to_message, utf16_len
 from bot.render.split import Budget, find_cut, split_ranges
+from bot.render.text import is_web_url, render_blocks
 
 CAPTION_LIMIT = 1024
 ENTITY_LIMIT = 100
@@ -25,6 +27,7 @@ class RenderOptions:
     max_parts: int = 8
     max_length: int = 4096
     with_media: bool = True
+    typography: bool = True  # Chinese typography (full-width marks, pangu spacing)
 
     def __post_init__(self) -> None:
         if self.template is not None:
@@ -109,7 +112,7 @@ class _Composer:
             pieces = [title] if i == 0 else []
             pieces.append(self.body.slice(a, b))
             if count > 1:
-                pieces.append(Rich(f"({i + 1}/{count})"))
+                pieces.append(Rich(words(self.article.language).part.format(n=i + 1, count=count)))
             if i == count - 1:
                 pieces.append(self.footer)
             out.append(join(pieces))
@@ -161,12 +164,27 @@ class _Composer:
         return _truncate(join([title, lead, more, self.footer]), limit)
 
 
+def body_rich(article: Article, options: RenderOptions, photo: str | None) -> Rich:
+    """The article's body as styled text (the lead photo left out, sent as media instead)."""
+    blocks = article_blocks(article)
+    if options.typography:
+        blocks = polish_blocks(blocks, article.language)
+    w = words(article.language)
+    body = render_blocks(blocks, skip_images=[photo] if photo else [], labels=w.media_labels())
+    if article.extra.get("teaser") and is_web_url(article.url):
+        more = Rich(w.more, [Span("text_link", 0, len(w.more), article.url)])
+        body = join([body, more])
+    return body
+
+
 def render_post(
     article: Article, options: RenderOptions = RenderOptions()
 ) -> list[OutgoingMessage]:
     """All messages of one post, each within Telegram's length and entity limits."""
     photo = lead_photo(article) if options.with_media else None
-    body = markdown_to_rich(article.content_markdown, skip_images=[photo] if photo else [])
+    body = body_rich(article, options, photo)
+    if options.typography and article.title:
+        article = replace(article, title=polish_title(article.title, article.language))
     footer = build_footer(
         article, options.template, reading_minutes=_reading_minutes(article, body)
     )
@@ -180,9 +198,27 @@ def render_post(
         return [to_message(p) for p in parts]
     if _fits(parts[0], caption_limit):
         return [to_message(parts[0], photo)] + [to_message(p) for p in parts[1:]]
-    caption = title if title.text else Rich(words(article.language).link)
+    if title.text:
+        rest = composer.parts(Rich())
+        return [to_message(_truncate(title, caption_limit), photo)] + [to_message(p) for p in rest]
+    # no headline: the photo's caption carries the first lines, the rest follows
+    first = split_ranges(
+        body,
+        first=Budget(caption_limit - 2, ENTITY_LIMIT),
+        rest=Budget(caption_limit - 2, ENTITY_LIMIT),
+        last_reserve=Budget(0, 0),
+        max_parts=1,
+    )
+    end = first[0][1] if first else 0
+    caption = body.slice(*first[0]) if first else Rich()
+    remaining = body.slice(end, len(body.text))
+    composer = _Composer(article, options, remaining, footer, options.max_length)
     rest = composer.parts(Rich())
-    return [to_message(_truncate(caption, caption_limit), photo)] + [to_message(p) for p in rest]
+    if not caption.text.strip():
+        return [to_message(_truncate(rest[0], caption_limit), photo)] + [
+            to_message(p) for p in rest[1:]
+        ]
+    return [to_message(caption, photo)] + [to_message(p) for p in rest if p.text.strip()]
 
 
 def plain_fallback(messages: list[OutgoingMessage]) -> list[OutgoingMessage]:

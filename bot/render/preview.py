@@ -19,6 +19,7 @@ import httpx
 
 from bot.content.pipeline import article_from_text, build_article, format_for_path
 from bot.models import Article, OutgoingMessage
+from bot.render.messages import message_json
 from bot.render.post import render_post
 from bot.render.rich import utf16_len
 from bot.render.terminal import render_ansi
@@ -144,20 +145,6 @@ def article_json(article: Article, messages: list[OutgoingMessage]) -> dict[str,
         },
         "messages": [message_json(m) for m in messages],
     }
-
-
-def message_json(message: OutgoingMessage) -> dict[str, Any]:
-    out: dict[str, Any] = {"text": message.text, "entities": []}
-    for e in message.entities:
-        entity: dict[str, Any] = {"type": e.type, "offset": e.offset, "length": e.length}
-        if e.url is not None:
-            entity["url"] = e.url
-        if e.language is not None:
-            entity["language"] = e.language
-        out["entities"].append(entity)
-    if message.photo:
-        out["photo"] = message.photo
-    return out
 
 
 def _human(articles: list[Article], out: TextIO) -> None:
