@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -129,12 +131,33 @@ def create_database(url: str, *, echo: bool = False) -> Database:
     return Database(engine)
 
 
+def _probe_sqlite(path: str) -> None:
+    """Open the file and read its header (creating it when missing, as the engine would)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
+
+
 async def open_database(url: str, *, migrate: bool = True) -> Database:
     """Open the database and bring its schema up to date.
 
     Raises DatabaseUnavailable (one line, no password) when it cannot be reached or
     opened, so callers can retry or report it without a traceback.
     """
+    target = engine_url(url)
+    if target.get_backend_name() == "sqlite" and target.database not in (None, "", ":memory:"):
+        # Probe with the plain driver first: a failed aiosqlite connect leaves a worker
+        # thread that may print a traceback at exit, after our one-line error.
+        try:
+            await asyncio.to_thread(_probe_sqlite, str(target.database))
+        except (OSError, sqlite3.Error) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            if isinstance(exc, (FileExistsError, NotADirectoryError)):
+                reason = "part of its folder path is a file, not a folder"
+            raise DatabaseUnavailable(f"cannot open {describe_target(target)}: {reason}") from None
     db = create_database(url)
     try:
         async with db.begin() as conn:
