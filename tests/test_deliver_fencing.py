@@ -217,3 +217,19 @@ async def test_upgrade_keeps_parts_sent_twice_and_discussion_copies(empty_db: Da
     assert copy is not None and copy.delivery_id is None and copy.article_id == 1
     assert delivery.lease_token is None and delivery.rendered is None
     assert not delivery.edit_pending
+
+
+async def test_a_stalled_transaction_cannot_hold_the_other_workers(
+    db: Database, healthy: Bot
+) -> None:
+    """PostgreSQL ends a publisher transaction left idle (its process frozen inside it)."""
+    if db.dialect != "postgresql":
+        pytest.skip("PostgreSQL only")
+    publisher = _publisher(db, healthy)  # a short lease: idle transactions end after 5 s
+    with pytest.raises(sa.exc.DBAPIError):
+        async with publisher._begin() as conn:
+            await conn.execute(sa.text("SELECT 1"))
+            await asyncio.sleep(6)  # frozen, as far as the server can tell
+            await conn.execute(sa.text("SELECT 1"))
+    async with db.begin() as conn:  # other transactions are not affected
+        assert (await conn.execute(sa.text("SELECT 1"))).scalar_one() == 1

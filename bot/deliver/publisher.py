@@ -113,7 +113,9 @@ class Publisher:
         self._clock = clock or SystemClock()
         self._settings = settings or PublisherSettings()
         lease = self._settings.lease.total_seconds()
-        self._idle_ms = int(1000 * max(1.0, min(lease / 2, 10.0)))
+        # How long PostgreSQL lets a transaction of ours sit idle (see `_begin`): far longer
+        # than a healthy worker ever pauses inside one, short enough not to stall the rest.
+        self._idle_ms = int(1000 * max(5.0, min(lease / 2, 10.0)))
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._chat_ready: dict[int, float] = {}  # chat → monotonic time of its next send
         self._stopping = False
