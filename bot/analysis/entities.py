@@ -11,11 +11,14 @@ import re
 from dataclasses import dataclass, field
 
 from bot.analysis.lexicon import (
+    CJK_SURNAMES_ALL,
+    CJK_VERBS as _CJK_VERBS_PATTERN,
     CJK_ROLE_END,
     CJK_ROLES,
     EN_ROLE_WORDS,
     HONORIFIC,
     HONORIFIC_GENDER,
+    HONORIFIC_WORDS,
     NOT_NAME_START,
     ORG_WORDS,
     SPEECH_VERB,
@@ -34,6 +37,26 @@ _NAME_TOKEN = re.compile(r"(?:[A-Z]\.|(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:[-'’][A
 _PAREN = re.compile(r"[(（][^()（）]*[)）]")
 _CLAUSE_DELIM = re.compile(r"[,，、;；:：。！？!?“”\"「」『』]")
 _CJK_ROLE = re.compile(f"(?:{CJK_ROLES})(?=[\u4e00-\u9fff])")
+_CJK_DOT_NAME = re.compile(r"(?:[A-Z][·•・‧])?[\u4e00-\u9fff]{1,8}(?:[·•・‧][\u4e00-\u9fff]{1,8})+")
+_DOT_CUT = "的是在和与與及为為由对對向从從被把将將了让讓给給据據称稱说說表示在于於"
+_CJK_HONORIFIC_NAME = re.compile(
+    r"([\u4e00-\u9fff])(先生|女士|小姐|老师|老師|教授|博士|医生|醫生|阿姨|大爷|大爺|师傅|師傅|奶奶|爷爷|爺爺)"
+)
+CJK_HONORIFIC_GENDER = {
+    "先生": "m",
+    "女士": "f",
+    "小姐": "f",
+    "阿姨": "f",
+    "奶奶": "f",
+    "大爷": "m",
+    "大爺": "m",
+    "爷爷": "m",
+    "爺爺": "m",
+}
+_CJK_BEFORE_VERB = re.compile(
+    rf"([\u4e00-\u9fff]{{2,6}})(?=(?:周.|昨天|今天|日前|也|还|還|则|則|曾|又|当时|當時|随后|隨後)?"
+    rf"(?:{_CJK_VERBS_PATTERN}))"
+)
 _GLOSS = re.compile(r"([\u4e00-\u9fff]{2,12})[(（]([A-Z][A-Za-z0-9&.'’ -]{1,40})[)）]")
 _GENERIC_TAILS = words(
     "公司 集团 银行 基金 研究 科技 机构 大学 学院 协会 中心 交易所 市场 指数 股份 "
@@ -196,6 +219,11 @@ def latin_mentions(text: str) -> list[Mention]:
         while tokens and tokens[0] in NOT_NAME_START:
             start = text.index(tokens[1], start + len(tokens[0])) if len(tokens) > 1 else m.end()
             tokens = tokens[1:]
+        title = None
+        while tokens and tokens[0].rstrip(".").lower() in HONORIFIC_WORDS:
+            title = tokens[0].rstrip(".").lower()
+            start = text.index(tokens[1], start + len(tokens[0])) if len(tokens) > 1 else m.end()
+            tokens = tokens[1:]
         if not tokens:
             continue
         prefix, name = split_role_prefix(tokens)
@@ -204,8 +232,9 @@ def latin_mentions(text: str) -> list[Mention]:
         if not name:
             continue
         end = start + len(" ".join(name))
-        hon = HONORIFIC.search(text[max(0, start - 8) : start])
-        title = hon.group(1).lower() if hon else None
+        if title is None:
+            hon = HONORIFIC.search(text[max(0, start - 8) : start])
+            title = hon.group(1).lower() if hon else None
         role = " ".join(prefix) if prefix else TITLE_ROLES.get(title or "")
         out.append(Mention(start, end, name, role, title))
     return out
@@ -277,8 +306,63 @@ def cjk_name_after_role(text: str, start: int, full_text: str) -> str | None:
     return cand[:3] if len(cand) >= 3 and not SPEECH_VERB.search(cand[:3]) else None
 
 
+def dot_name_at(text: str, start: int) -> str | None:
+    """A transliterated name joined by a middle dot right at `start` ("戴夫·汉森…")."""
+    m = _CJK_DOT_NAME.match(text, start)
+    return m.group(0) if m else None
+
+
+def _trim_dot_name(name: str) -> str:
+    """Cut what precedes a dotted name: "德国的迈克尔•布兰德" → "迈克尔•布兰德"."""
+    first, rest = re.split(r"[·•・‧]", name, maxsplit=1)[0], name
+    if len(first) == 1 and first.isascii():
+        return name
+    cut = re.sub(f"^.*(?:{CJK_ROLES}|[{_DOT_CUT}])", "", first)
+    cut = cut[-5:] if len(cut) > 5 else cut
+    return (cut or first[-2:]) + rest[len(first) :]
+
+
+def short_name(name: str) -> str:
+    """The form an article repeats: the last part of a dotted name, else the name."""
+    parts = re.split(r"[·•・‧]", name)
+    return parts[-1] if len(parts) > 1 and len(parts[-1]) >= 2 else name
+
+
+def _scan_cjk_people(reg: Registry, index: int, visible: str) -> None:
+    """Dotted foreign names, surname + honorific (温先生) and names right before a verb."""
+    for m in _CJK_DOT_NAME.finditer(visible):
+        name = _trim_dot_name(m.group(0))
+        at = m.end() - len(name)
+        evidence = _verb_adjacent(visible, at, m.end())
+        person = _add_person(reg, name, (index, at), None, evidence)
+        person.surname = short_name(name)
+    for m in _CJK_HONORIFIC_NAME.finditer(visible):
+        if m.group(1) in CJK_SURNAMES_ALL:
+            person = _add_person(reg, m.group(0), (index, m.start()), None, True)
+            person.surname = m.group(0)
+            person.gender = person.gender or CJK_HONORIFIC_GENDER.get(m.group(2))
+    for m in _CJK_BEFORE_VERB.finditer(visible):
+        run = re.sub(f"^.*[{_DOT_CUT}，,。、：:；;]", "", m.group(1))
+        run = re.sub(r"^(?:而|但|则|則|另外|此外|随后|隨後|同时|同時|然而|并|並)", "", run)
+        if 2 <= len(run) <= 3 and run[0] in CJK_SURNAMES_ALL and run not in reg.people:
+            if not any(run in p.name for p in reg.people.values() if is_cjk_char(p.name[0])):
+                if not re.search(f"[{_DOT_CUT}]|{CJK_ROLES}", run):
+                    person = _add_person(
+                        reg, run, (index, m.start(1) + len(m.group(1)) - len(run)), None, True
+                    )
+                    person.surname = run
+
+
 def _scan_cjk(reg: Registry, index: int, text: str, visible: str, full_text: str) -> None:
+    _scan_cjk_people(reg, index, visible)
     for m in _CJK_ROLE.finditer(visible):
+        dotted = dot_name_at(visible, m.end())
+        if dotted:
+            person = _add_person(
+                reg, dotted, (index, m.end()), cjk_role_before(text[: m.end()]), True
+            )
+            person.surname = short_name(dotted)
+            continue
         name = cjk_name_after_role(visible, m.end(), full_text)
         if name is None:
             continue
@@ -289,9 +373,10 @@ def _scan_cjk(reg: Registry, index: int, text: str, visible: str, full_text: str
             _add_person(reg, name, (index, m.end()), role, True)
     for person in list(reg.people.values()):
         if is_cjk_char(person.name[0]):
-            for m in re.finditer(re.escape(person.name), visible):
-                if (index, m.start()) not in person.mentions:
-                    person.mentions.append((index, m.start()))
+            for form in dict.fromkeys((person.name, person.surname)):
+                for m in re.finditer(re.escape(form), visible):
+                    if (index, m.start()) not in person.mentions:
+                        person.mentions.append((index, m.start()))
 
 
 def _scan_glosses(reg: Registry, full_text: str, index: int, text: str) -> None:

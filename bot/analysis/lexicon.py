@@ -27,6 +27,7 @@ _EN_VERBS = (
     r"announced|tweeted|posted|quipped|cautioned|claimed|contended|maintained|responded|"
     r"answered|according to)\b"
 )
+CJK_VERBS = _CJK_VERBS
 SPEECH_VERB = re.compile(f"(?:{_CJK_VERBS})|(?:{_EN_VERBS})", re.IGNORECASE)
 
 CJK_ROLES = (
@@ -82,6 +83,8 @@ TITLE_ROLES = {
     "pres": "President",
     "judge": "Judge",
 }
+# Titles before a surname: never a name on their own ("Mr: ..." is no speaker).
+HONORIFIC_WORDS = words("mr mrs ms miss mx dr prof gov sen rep gen pres judge")
 HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 PRONOUNS = {"他": "m", "她": "f", "he": "m", "she": "f"}  # gender only rules candidates out
 ORG_REFERENCE = re.compile(
@@ -120,4 +123,9 @@ CJK_SURNAMES = frozenset(
     "叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎"
     "贺顾毛郝龚邵万钱严覃武戴莫孔向汤欧阳司马上官诸葛"
     "陳楊黃趙吳劉鄭謝韓馮鄧蕭蔣葉蘇呂盧鍾譚陸範賈韋鄒孫馬許張羅龍賀顧龔萬錢嚴湯歐陽諸"
+)
+# Wider set for the name tracker: a name right before a verb of saying is a person.
+CJK_SURNAMES_ALL = CJK_SURNAMES | frozenset(
+    "施康贺倪严洪武温柏伍岳柳翟殷艾童祝甘蓝易卓骆蒲牛邢詹左鲁单包苗俞华鲍管宁葛庞安关丛符"
+    "霍戚柯滕凌欧齐尚房纪舒屈项祁毕聂阮谷佟申景魏章纪边缪裴娄耿文蔺钟靳汪晏曲"
 )

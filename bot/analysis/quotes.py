@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.analysis.entities import (
     LATIN_SEQ,
+    Person,
     Pos,
     Registry,
     build_registry,
@@ -45,6 +46,18 @@ PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
 _STOPS = re.compile(r"[。！？!?；;]|\.(?=\s|$)")
 _END_PUNCT = ",，.。!！?？…;；:："
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_CLAUSE_START = re.compile(r"[.!?。！？,，;；:：“”\"「」]")
+_REPORT_VERB = re.compile(
+    rf"{SPEECH_VERB.pattern}|\b(?:believes?|believed|thinks?|thought|recalls?|recalled|"
+    r"remembers?|remembered|feels?|felt|hopes?|hoped|fears?|feared|wonders?|wondered|"
+    r"describes?|described|admits?|insists?|explains?|adds?)\b|觉得|覺得|回忆|回憶|希望|坦言|感慨",
+    re.IGNORECASE,
+)
+_SUBJECT_OPENERS = re.compile(
+    r"^(?:(?:but|and|as|then|so|while|when|yet|later|meanwhile|随后|隨後|而|但|则|則|并|並|据|據|"
+    r"其中|此外|另外|同时|同時|当时|當時|后来|後來)\s*)+",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -93,9 +106,12 @@ def _clean_phrase(phrase: str) -> str:
 class _Resolver:
     """Turns a speaker phrase at a position into a full name and role."""
 
-    def __init__(self, reg: Registry, sentence_starts: dict[int, list[int]]) -> None:
+    def __init__(
+        self, reg: Registry, sentence_starts: dict[int, list[int]], texts: dict[int, str]
+    ) -> None:
         self.reg = reg
         self.sentence_starts = sentence_starts
+        self.texts = texts
 
     def person_by_surname(self, surname: str, pos: Pos) -> Speaker | None:
         best = None
@@ -107,14 +123,28 @@ class _Resolver:
         return Speaker(best[1].name, best[1].role) if best else None
 
     def pronoun(self, gender: str, pos: Pos) -> Speaker | None:
-        best = None
+        """The nearest compatible person, preferring one last seen as a subject."""
+        best: tuple[tuple[bool, bool, Pos], Person] | None = None
         for person in self.reg.people.values():
-            if not person.evidence or (person.gender and person.gender != gender):
+            if person.gender and gender and person.gender != gender:
                 continue
             earlier = [m for m in person.mentions if m < pos and m[0] >= pos[0] - PRONOUN_WINDOW]
-            if earlier and (best is None or max(earlier) > best[0]):
-                best = (max(earlier), person)
+            if not earlier:
+                continue
+            subject = [m for m in earlier if self._is_subject(m)]
+            key = (person.evidence, bool(subject), max(subject or earlier))
+            if best is None or key > best[0]:
+                best = (key, person)
         return Speaker(best[1].name, best[1].role) if best else None
+
+    def _is_subject(self, pos: Pos) -> bool:
+        """A mention that opens its clause ("Cleary 又让…", "But Smith said")."""
+        text = self.texts.get(pos[0], "")
+        before = _CLAUSE_START.split(text[: pos[1]])[-1]
+        before = _SUBJECT_OPENERS.sub("", before.strip())
+        if text_weight(before) <= 2:
+            return True
+        return bool(cjk_role_before(before) or en_role_before(before)) and text_weight(before) <= 24
 
     def org_reference(self, pos: Pos) -> Speaker | None:
         """ "该公司" / "the company": the first organisation of the nearest earlier sentence."""
@@ -263,26 +293,63 @@ def _joins(rest: str, part: str) -> bool:
 class _Finder:
     def __init__(self, paras: list[tuple[int, str]]) -> None:
         starts = {i: _sentence_starts(t) for i, t in paras}
-        self.resolver = _Resolver(build_registry(paras), starts)
+        self.resolver = _Resolver(build_registry(paras), starts, dict(paras))
         self.paras = paras
 
     def run(self) -> list[Quote]:
         found: list[_Found] = []
-        prev_text: str | None = None
-        prev_index = -2
+        prev: tuple[int, str] | None = None
+        prev_speaker: Speaker | None = None  # last speaker quoted in the previous paragraph
         for index, text in self.paras:
             colon_phrase = None
-            if (
-                prev_text is not None
-                and prev_index == index - 1
-                and prev_text.rstrip()[-1:] in ":："
-            ):
-                colon_phrase = _before(prev_text, len(prev_text.rstrip()) - 1, 0)
-            found.extend(self._paragraph(index, text, colon_phrase))
-            prev_text, prev_index = text, index
+            context: Speaker | None = prev_speaker
+            if prev is not None:
+                if prev[1].rstrip()[-1:] in ":：︰":
+                    colon_phrase = _before(prev[1], len(prev[1].rstrip()) - 1, 0)
+                if context is None:
+                    context = self._reported_subject(prev[0], prev[1], len(prev[1]))
+            items = self._paragraph(index, text, colon_phrase, context)
+            found.extend(items)
+            prev_speaker = next((f.speaker for f in reversed(items) if f.speaker), None)
+            prev = (index, text)
         return _assemble(found)
 
-    def _paragraph(self, index: int, text: str, colon_phrase: str | None) -> list[_Found]:
+    def _reported_subject(self, index: int, text: str, end: int) -> Speaker | None:
+        """Who the last reported speech before `end` is about ("Mr Jones says it…")."""
+        for verb in reversed(list(_REPORT_VERB.finditer(text, 0, end))):
+            phrase = _before(text, verb.end(), 0)
+            if phrase is None:
+                stop = max([0, *(m.end() for m in _STOPS.finditer(text, 0, verb.start()))])
+                phrase = text[stop : verb.start()]
+            found = self.resolver.resolve(phrase, (index, verb.start()))
+            if found:
+                return found
+            break
+        return None
+
+    def _clause_subject(self, index: int, text: str, start: int) -> Speaker | None:
+        """The person who opens the sentence a quotation ends ("温先生松了口气,“…”")."""
+        stop = max([0, *(m.end() for m in _STOPS.finditer(text, 0, start))])
+        clause = re.split(r"[,，;；]", text[stop:start])[0]
+        clause = _SUBJECT_OPENERS.sub("", PHRASE_PREFIX.sub("", clause.strip())).strip()
+        if not clause:
+            return None
+        head = re.match(r"(?:他们|她们|他|她|[Hh]e|[Ss]he)(?![\u4e00-\u9fff]{0,1}们)", clause)
+        if head:
+            return self.resolver.resolve(head.group(0), (index, stop))
+        pos = (index, stop)
+        for person in self.resolver.reg.people.values():
+            for form in dict.fromkeys((person.name, person.surname)):
+                if len(form) >= 2 and clause.startswith(form) and is_cjk_char(form[0]):
+                    return Speaker(person.name, person.role)
+        mentions = latin_mentions(clause)
+        if mentions and mentions[0].start == 0:
+            return self.resolver.resolve(clause[: mentions[0].end], pos)
+        return None
+
+    def _paragraph(
+        self, index: int, text: str, colon_phrase: str | None, context: Speaker | None
+    ) -> list[_Found]:
         spans = top_level(text)
         out: list[_Found] = []
         last_speaker: Speaker | None = None
@@ -299,8 +366,9 @@ class _Finder:
                 item.speaker = out[-1].speaker
             else:
                 item.speaker = self._attribute(text, spans, k, after, colon_phrase, index)
-            if item.speaker is None and last_speaker and item.parts[0][-1] in _END_PUNCT:
-                item.speaker = last_speaker
+            whole = item.parts[0][-1:] in _END_PUNCT or text[span.end : span.end + 1] in "。."
+            if item.speaker is None and whole:
+                item.speaker = self._from_context(index, text, span, last_speaker, context)
             if after and item.speaker:
                 item.joins_next = k + 1 < len(spans) and _joins(after[1], item.parts[-1])
             if joined:
@@ -315,6 +383,24 @@ class _Finder:
             else:
                 carry = []
         return out
+
+    def _from_context(
+        self,
+        index: int,
+        text: str,
+        span: Span,
+        last_speaker: Speaker | None,
+        context: Speaker | None,
+    ) -> Speaker | None:
+        """A quotation with no verb of its own: speaker from the sentence or paragraph before."""
+        lead = text[: span.start].rstrip(" \u200e\u200f")
+        if not lead.strip():
+            return context
+        if lead[-1] in ",，:：︰—–":
+            return self._clause_subject(index, text, span.start) or last_speaker
+        if lead[-1] in "。.!?！？”\"’'」』":
+            return last_speaker or self._reported_subject(index, text, span.start)
+        return None
 
     def _attribute(
         self,
