@@ -79,6 +79,19 @@ _EN_ROLE_COMMA = re.compile(
     r"(?:^|[.;:“”\"]\s*|,\s*)(?:(?:its|his|her|their|the|a|an)\s+)?([A-Za-z][^,.;“”\"]{1,60}),\s*$",
     re.IGNORECASE,
 )
+_HONORIFIC_DISPLAY = {
+    "mr": "Mr",
+    "mrs": "Mrs",
+    "ms": "Ms",
+    "miss": "Miss",
+    "dr": "Dr",
+    "prof": "Prof",
+}
+# "Darren Turner was brought in…": a subject followed by a verb acts like a person
+_PERSON_VERB_AFTER = re.compile(
+    r",?\s+(?:was|is|has|had|will|would|could|can|did|does|who|wrote|told|won|went|"
+    r"(?!(?:red|bed|shed|need|feed|seed|speed|weed|breed)\b)[a-z]{3,}ed)\b"
+)
 _ROLE_REACH = 160  # characters around a name searched for its role
 _EN_APPOSITIVE = re.compile(r"^,\s*(?:the |a |an )?([^,;\"“”]{3,80}?)(?=,|;|\.(?:\s|$)|$)")
 
@@ -215,6 +228,8 @@ def latin_mentions(text: str) -> list[Mention]:
     out: list[Mention] = []
     for m in LATIN_SEQ.finditer(text):
         tokens = m.group(0).split()
+        if tokens and re.search(r"['’]s?$", tokens[-1]) and len(tokens[-1]) > 2:
+            tokens[-1] = re.sub(r"['’]s?$", "", tokens[-1])  # possessive: "Ms Jackson's"
         start = m.start()
         while tokens and tokens[0] in NOT_NAME_START:
             start = text.index(tokens[1], start + len(tokens[0])) if len(tokens) > 1 else m.end()
@@ -271,7 +286,12 @@ def _scan_latin(reg: Registry, index: int, text: str, visible: str) -> list[Ment
         pos = (index, m.start)
         role = m.role or role_near(text, m.start, m.end)
         if is_person_shape(m.tokens):
-            evidence = bool(role or m.honorific or _verb_adjacent(visible, m.start, m.end))
+            evidence = bool(
+                role
+                or m.honorific
+                or _verb_adjacent(visible, m.start, m.end)
+                or _PERSON_VERB_AFTER.match(visible, m.end)
+            )
             person = _add_person(reg, " ".join(m.tokens), pos, role, evidence)
             if m.honorific in HONORIFIC_GENDER:
                 person.gender = HONORIFIC_GENDER[m.honorific]
@@ -418,6 +438,14 @@ def _link_surnames(reg: Registry, singles: list[tuple[int, Mention]]) -> None:
                 if m.honorific in HONORIFIC_GENDER:
                     person.gender = HONORIFIC_GENDER[m.honorific]
                 break
+        else:
+            if m.honorific and len(m.tokens) == 1 and m.honorific in _HONORIFIC_DISPLAY:
+                # "Mrs May" with no full name earlier: the article's own name for her
+                name = f"{_HONORIFIC_DISPLAY[m.honorific]} {m.tokens[0]}"
+                person = _add_person(reg, name, (index, m.start), None, True)
+                person.surname = m.tokens[0]
+                person.gender = HONORIFIC_GENDER.get(m.honorific)
+                by_surname.setdefault(m.tokens[0], []).append(person)
 
 
 def _org_mentions(reg: Registry, index: int, visible: str) -> None:

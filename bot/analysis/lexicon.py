@@ -72,7 +72,11 @@ ORG_WORDS = words(
     "Airlines Energy Media Network Networks Software Semiconductor Electronics Health "
     "Insurance Financial Finance House Valley City County State States Island Islands Bay "
     "River Square Road Avenue Ltd LLC Plc AG SA GmbH Industries Airways Studios "
-    "Entertainment Pictures Records Club League Union Police Army Navy Court Senate Congress"
+    "Entertainment Pictures Records Club League Union Police Army Navy Court Senate Congress "
+    "Academy School Schools Primary Hospital Cathedral Prison Airport Station Museum "
+    "Library Stadium Team Federation Society Authority Service Board Tribunal Parliament "
+    "Assembly Government Cabinet Labour Conservative Conservatives Democrats Republicans NHS "
+    "BBC CNN Council Agency Organisation Organization Centre Network Charity Campaign Alliance"
 )
 HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Prof|Gov|Sen|Rep|Gen|Pres|Judge|Sir)\.?\s+$")
 TITLE_ROLES = {

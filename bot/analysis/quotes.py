@@ -25,6 +25,7 @@ from bot.analysis.entities import (
 )
 from bot.analysis.lexicon import (
     CJK_HONORIFIC,
+    HONORIFIC_WORDS,
     CJK_SURNAMES,
     NOT_NAME_START,
     ORG_REFERENCE,
@@ -52,6 +53,23 @@ _REPORT_VERB = re.compile(
     r"remembers?|remembered|feels?|felt|hopes?|hoped|fears?|feared|wonders?|wondered|"
     r"describes?|described|admits?|insists?|explains?|adds?)\b|觉得|覺得|回忆|回憶|希望|坦言|感慨",
     re.IGNORECASE,
+)
+_ROLE_NOUNS = (
+    r"spokes(?:man|woman|person)|representative|official|officer|source|statement|"
+    r"head teacher|headteacher|teacher|doctor|nurse|witness|neighbou?r|friend|relative|"
+    r"resident|student|police|spokesman|prosecutor|judge|lawyer|attorney|analyst|expert|"
+    r"insider|employee|worker|manager|director|minister|secretary|commissioner|chairman|"
+    r"chairwoman|chief|leader|source|woman|man|mother|father|wife|husband|son|daughter"
+)
+_UNNAMED_EN = re.compile(
+    rf"(?:a|an|the|one|another)\s+((?:[\w'’-]+\s+){{0,3}}(?:{_ROLE_NOUNS})"
+    r"(?:\s+(?:for|of|at|from|with|in|on)\s+[^,;:“”\"]{1,60}?)?)",
+    re.IGNORECASE,
+)
+_UNNAMED_ZH = re.compile(
+    r"((?:一位|一名|有|该|這位|这位)?[\u4e00-\u9fff]{0,10}(?:发言人|發言人|负责人|負責人|工作人员|"
+    r"工作人員|民警|网友|網友|业内人士|業內人士|知情人士|相关人士|相關人士|消息人士|村民|居民|"
+    r"家长|家長|医生|醫生|老师|老師|律师|律師))"
 )
 _SUBJECT_OPENERS = re.compile(
     r"^(?:(?:but|and|as|then|so|while|when|yet|later|meanwhile|随后|隨後|而|但|则|則|并|並|据|據|"
@@ -112,6 +130,7 @@ class _Resolver:
         self.reg = reg
         self.sentence_starts = sentence_starts
         self.texts = texts
+        self.unnamed: list[tuple[Pos, Speaker]] = []  # "a spokesman" speakers, in order seen
 
     def person_by_surname(self, surname: str, pos: Pos) -> Speaker | None:
         best = None
@@ -126,7 +145,7 @@ class _Resolver:
         """The nearest compatible person, preferring one last seen as a subject."""
         best: tuple[tuple[bool, bool, Pos], Person] | None = None
         for person in self.reg.people.values():
-            if person.gender and gender and person.gender != gender:
+            if not person.evidence or (person.gender and gender and person.gender != gender):
                 continue
             earlier = [m for m in person.mentions if m < pos and m[0] >= pos[0] - PRONOUN_WINDOW]
             if not earlier:
@@ -135,7 +154,10 @@ class _Resolver:
             key = (person.evidence, bool(subject), max(subject or earlier))
             if best is None or key > best[0]:
                 best = (key, person)
-        return Speaker(best[1].name, best[1].role) if best else None
+        if best is None:
+            near = [(p, sp) for p, sp in self.unnamed if p < pos and p[0] >= pos[0] - 2]
+            return near[-1][1] if near else None
+        return Speaker(best[1].name, best[1].role)
 
     def _is_subject(self, pos: Pos) -> bool:
         """A mention that opens its clause ("Cleary 又让…", "But Smith said")."""
@@ -218,6 +240,13 @@ class _Resolver:
             found = self._resolve_clean(candidate, pos)
             if found:
                 return found
+        first = re.split(r"[,，;；]", phrase)[0].strip()
+        for candidate in dict.fromkeys((clause, phrase, first)):
+            unnamed = _UNNAMED_EN.fullmatch(candidate) or _UNNAMED_ZH.fullmatch(candidate)
+            if unnamed:  # "a spokesman for the council said": the article names no one
+                speaker = Speaker(unnamed.group(1).strip(), None)
+                self.unnamed.append((pos, speaker))
+                return speaker
         return None
 
     def _resolve_clean(self, phrase: str, pos: Pos) -> Speaker | None:
@@ -234,6 +263,8 @@ class _Resolver:
             return found
         head, _, rest = phrase.partition(",")
         head = head.strip()
+        if head.rstrip(".").lower() in HONORIFIC_WORDS:
+            return None  # "Mr:" alone is never a name
         if LATIN_SEQ.fullmatch(head) and head.split()[0] not in NOT_NAME_START:
             org = self.reg.orgs.get(head)  # "Nvidia said", "Smith, a lawyer, said"
             return Speaker(
