@@ -68,8 +68,26 @@ _UNNAMED_EN = re.compile(
 )
 _UNNAMED_ZH = re.compile(
     r"((?:一位|一名|有|该|這位|这位)?[\u4e00-\u9fff]{0,10}(?:发言人|發言人|负责人|負責人|工作人员|"
-    r"工作人員|民警|网友|網友|业内人士|業內人士|知情人士|相关人士|相關人士|消息人士|村民|居民|"
+    r"工作人員|民警|村民|居民|"
     r"家长|家長|医生|醫生|老师|老師|律师|律師))"
+)
+_CJK_TIME = r"(?:\d{1,4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号號])?(?:上午|下午|晚间|晚間|晚上|早上|凌晨|当天|當天)?"
+_CJK_CORE_PREFIX = re.compile(rf"^(?:{_CJK_TIME}|此前|近日|日前|昨天|今天|随后|隨後|对此|對此)+")
+_CJK_CORE_SUFFIX = re.compile(
+    rf"(?:{_CJK_TIME}|[对對向跟和与與给給][^,，。]{{1,12}}|接受[^,，。]{{1,20}}(?:采访|採訪|专访|專訪)时?|"
+    r"在[^,，。]{1,15}(?:上|中|时|時|里|裡|后|後|前)|曾|也|还|還|又|则|則|再次|随后|隨後|当时|當時|"
+    r"此前|近日|日前|昨天|今天|公开|公開|哭诉|哭訴|补充|補充|回应|回應|通报|通報|发布|發布|"
+    r"发文|發文|撰文|透露|解释|解釋|表示|认为|認為|强调|強調|指出|告诉|告訴|回答|回忆|回憶)+$"
+)
+_CJK_SPEAKER_TAIL = re.compile(
+    r"(?:奶奶|爷爷|爺爺|母亲|母親|父亲|父親|妈妈|媽媽|爸爸|家属|家屬|家人|局|部|院|委|厅|廳|署|办|辦|"
+    r"公司|集团|集團|政府|大使馆|大使館|组织|組織|协会|協會|银行|銀行|学校|學校|医院|醫院|法院|警方)$"
+)
+_CJK_BARE = re.compile(r"[\u4e00-\u9fff·•・]{2,10}")
+_NOT_BARE = "的了是在和与與及或但而就都把被让讓给給这這那哪什么麼谁誰吗嗎呢吧啊也还還"
+_CJK_NOT_SPEAKER = frozenset(
+    "报道 報道 报告 報告 文章 数据 數據 消息 声明 聲明 资料 資料 研究 调查 調查 结果 結果 记者 記者 "
+    "有人 大家 人们 人們 网上 網上 外界 媒体 媒體 舆论 輿論 评论 評論 分析 传言 傳言".split()
 )
 _SUBJECT_OPENERS = re.compile(
     r"^(?:(?:but|and|as|then|so|while|when|yet|later|meanwhile|随后|隨後|而|但|则|則|并|並|据|據|"
@@ -130,6 +148,7 @@ class _Resolver:
         self.reg = reg
         self.sentence_starts = sentence_starts
         self.texts = texts
+        self.full_text = "\n".join(texts.values())
         self.unnamed: list[tuple[Pos, Speaker]] = []  # "a spokesman" speakers, in order seen
 
     def person_by_surname(self, surname: str, pos: Pos) -> Speaker | None:
@@ -154,10 +173,10 @@ class _Resolver:
             key = (person.evidence, bool(subject), max(subject or earlier))
             if best is None or key > best[0]:
                 best = (key, person)
-        if best is None:
-            near = [(p, sp) for p, sp in self.unnamed if p < pos and p[0] >= pos[0] - 2]
-            return near[-1][1] if near else None
-        return Speaker(best[1].name, best[1].role)
+        near = [(p, sp) for p, sp in self.unnamed if p < pos and p[0] >= pos[0] - 2]
+        if near and (best is None or near[-1][0] > best[0][2]):
+            return near[-1][1]
+        return Speaker(best[1].name, best[1].role) if best else None
 
     def _is_subject(self, pos: Pos) -> bool:
         """A mention that opens its clause ("Cleary 又让…", "But Smith said")."""
@@ -231,6 +250,29 @@ class _Resolver:
             return Speaker(phrase, None)
         return None
 
+    def cjk_bare(self, phrase: str, pos: Pos) -> Speaker | None:
+        """A short subject the article uses as a name ("小花奶奶", "拉布", "市教育局")."""
+        core = _cjk_core(phrase)
+        if core == phrase or not core:
+            return self._bare(core, pos) if core else None
+        return self._resolve_clean(core, pos) or self._bare(core, pos)
+
+    def _bare(self, core: str, pos: Pos) -> Speaker | None:
+        if not _CJK_BARE.fullmatch(core) or re.search(f"[{_NOT_BARE}]", core):
+            return None
+        if (
+            core in _CJK_NOT_SPEAKER
+            or core[-1] in "们們"
+            or core.endswith(("人士", "网友", "網友"))
+        ):
+            return None
+        if self.full_text.count(core) < 2 and not _CJK_SPEAKER_TAIL.search(core):
+            return None  # a one-off noun ("作用") is not someone the article follows
+        speaker = Speaker(core, None)
+        if not self.unnamed or self.unnamed[-1][0] < pos:
+            self.unnamed.append((pos, speaker))
+        return speaker
+
     def resolve(self, phrase: str, pos: Pos) -> Speaker | None:
         phrase = _clean_phrase(phrase)
         if not phrase or text_weight(phrase) > MAX_PHRASE:
@@ -241,11 +283,12 @@ class _Resolver:
             if found:
                 return found
         first = re.split(r"[,，;；]", phrase)[0].strip()
-        for candidate in dict.fromkeys((clause, phrase, first)):
+        for candidate in dict.fromkeys((clause, phrase, first, _cjk_core(first))):
             unnamed = _UNNAMED_EN.fullmatch(candidate) or _UNNAMED_ZH.fullmatch(candidate)
             if unnamed:  # "a spokesman for the council said": the article names no one
                 speaker = Speaker(unnamed.group(1).strip(), None)
-                self.unnamed.append((pos, speaker))
+                if not self.unnamed or self.unnamed[-1][0] < pos:
+                    self.unnamed.append((pos, speaker))
                 return speaker
         return None
 
@@ -261,6 +304,10 @@ class _Resolver:
         found = self.cjk(phrase, pos)
         if found:
             return found
+        if cjk_count(phrase) and not latin_mentions(phrase):
+            found = self.cjk_bare(phrase, pos)
+            if found:
+                return found
         head, _, rest = phrase.partition(",")
         head = head.strip()
         if head.rstrip(".").lower() in HONORIFIC_WORDS:
@@ -271,6 +318,17 @@ class _Resolver:
                 org.display if org else head, en_role_after(f",{rest}") if rest else None
             )
         return None
+
+
+def _cjk_core(phrase: str) -> str:
+    """Drop dates, addressees and adverbials around a Chinese subject: "6月2日拉布在议会中" → "拉布"."""
+    prev = None
+    core = phrase.strip()
+    while prev != core:
+        prev = core
+        core = _CJK_CORE_PREFIX.sub("", core).strip()
+        core = _CJK_CORE_SUFFIX.sub("", core).strip()
+    return core
 
 
 def _sentence_end(text: str, start: int, limit: int) -> int:
@@ -301,6 +359,11 @@ def _before(text: str, start: int, floor: int) -> str | None:
     """("X 表示:“…”" form) → the speaker phrase before the verb that leads into `start`."""
     stop = max([floor, *(m.end() for m in _STOPS.finditer(text, floor, start))])
     lead = text[stop:start]
+    if stop == floor > 0 and lead[:1].strip() and lead[:1] not in ",，;；":
+        # right after an earlier quotation the first clause ends that one's sentence
+        cut = re.search(r"[,，;；]", lead)
+        if cut and SPEECH_VERB.search(lead, cut.end()):
+            lead = lead[cut.end() :]
     for verb in reversed(list(SPEECH_VERB.finditer(lead))):
         lead_in = lead[verb.end() :]
         if text_weight(lead_in) > MAX_LEAD_IN:
