@@ -47,6 +47,7 @@ PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
 _STOPS = re.compile(r"[。！？!?；;]|\.(?=\s|$)")
 _END_PUNCT = ",，.。!！?？…;；:："
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_SPACE = " \t\u200e\u200f\u00a0"
 _CLAUSE_START = re.compile(r"[.!?。！？,，;；:：“”\"「」]")
 _REPORT_VERB = re.compile(
     rf"{SPEECH_VERB.pattern}|\b(?:believes?|believed|thinks?|thought|recalls?|recalled|"
@@ -114,7 +115,6 @@ class _Found:
     pos: Pos
     parts: list[str]
     speaker: Speaker | None
-    joins_next: bool = False
 
 
 def _is_speech_shaped(text: str, span: Span) -> bool:
@@ -372,16 +372,13 @@ def _before(text: str, start: int, floor: int) -> str | None:
     return None
 
 
-def _joins(rest: str, part: str) -> bool:
+def _joins(rest: str) -> bool:
     """Does the next quotation continue this one after its attribution?
 
-    Yes when only punctuation separates them ("“A,” X said, “B.”"), or when the
-    first part stops mid-sentence and the attribution ends the sentence
-    ("“A,” said X, an analyst. “B.”").
+    Yes when only punctuation separates them: "“A,” X said, “B.”", "“A,” X said. “B.”",
+    or two paragraphs of one quotation.
     """
-    if re.fullmatch(r"[\s,，:：—–-]*", rest):
-        return True
-    return part[-1:] in ",，" and bool(re.fullmatch(r"\s*[.。]\s*", rest))
+    return bool(re.fullmatch(r"[\s,，:：;；.。—–\-\u200e\u200f]*", rest))
 
 
 class _Finder:
@@ -394,6 +391,7 @@ class _Finder:
         found: list[_Found] = []
         prev: tuple[int, str] | None = None
         prev_speaker: Speaker | None = None  # last speaker quoted in the previous paragraph
+        tail: _Found | None = None
         for index, text in self.paras:
             colon_phrase = None
             context: Speaker | None = prev_speaker
@@ -402,9 +400,13 @@ class _Finder:
                     colon_phrase = _before(prev[1], len(prev[1].rstrip()) - 1, 0)
                 if context is None:
                     context = self._reported_subject(prev[0], prev[1], len(prev[1]))
-            items = self._paragraph(index, text, colon_phrase, context)
+            items = self._paragraph(index, text, colon_phrase, context, tail)
             found.extend(items)
             prev_speaker = next((f.speaker for f in reversed(items) if f.speaker), None)
+            if items:
+                tail = items[-1] if self.ends_on_quote(text) else None
+            elif tail is None or not self.ends_on_quote(text):
+                tail = None
             prev = (index, text)
         return _assemble(found)
 
@@ -442,41 +444,60 @@ class _Finder:
         return None
 
     def _paragraph(
-        self, index: int, text: str, colon_phrase: str | None, context: Speaker | None
+        self,
+        index: int,
+        text: str,
+        colon_phrase: str | None,
+        context: Speaker | None,
+        tail: _Found | None = None,
     ) -> list[_Found]:
+        """Quotations of one paragraph; `tail` is a quotation the previous paragraph ended on."""
         spans = top_level(text)
         out: list[_Found] = []
         last_speaker: Speaker | None = None
         carry: list[str] = []  # an unattributed quotation right before the next one
+        open_item = tail if tail and spans and not text[: spans[0].start].strip(_SPACE) else None
         for k, span in enumerate(spans):
             limit = spans[k + 1].start if k + 1 < len(spans) else len(text)
-            joined = bool(out) and out[-1].joins_next
-            if not joined and not _is_speech_shaped(text, span):
+            if not (open_item or _is_speech_shaped(text, span)):
                 carry = []
                 continue
             item = _Found((index, span.start), [span.inner(text).strip()], None)
             after = _after(text, span, limit)
-            if joined:
-                item.speaker = out[-1].speaker
+            own = self._attribute(text, spans, k, after, colon_phrase, index)
+            if open_item is not None and (own is None or own == open_item.speaker):
+                open_item.parts.extend(item.parts)
+                item.speaker = open_item.speaker
             else:
-                item.speaker = self._attribute(text, spans, k, after, colon_phrase, index)
-            whole = item.parts[0][-1:] in _END_PUNCT or text[span.end : span.end + 1] in "。."
-            if item.speaker is None and whole:
-                item.speaker = self._from_context(index, text, span, last_speaker, context)
-            if after and item.speaker:
-                item.joins_next = k + 1 < len(spans) and _joins(after[1], item.parts[-1])
-            if joined:
-                out[-1].parts.extend(item.parts)
-                out[-1].joins_next = item.joins_next
-            elif item.speaker:
-                item.parts = carry + item.parts
-                last_speaker = item.speaker
-                out.append(item)
+                open_item = None
+                item.speaker = own
+                whole = item.parts[0][-1:] in _END_PUNCT or text[span.end : span.end + 1] in "。."
+                if item.speaker is None and whole:
+                    item.speaker = self._from_context(index, text, span, last_speaker, context)
+                if item.speaker:
+                    item.parts = carry + item.parts
+                    last_speaker = item.speaker
+                    out.append(item)
+            current = open_item or (out[-1] if out and item.speaker else None)
+            rest = after[1] if after and item.speaker else text[span.end : limit]
+            open_item = current if current and k + 1 < len(spans) and _joins(rest) else None
             if item.speaker is None and not text[span.end : limit].strip():
                 carry = carry + item.parts
             else:
                 carry = []
         return out
+
+    @staticmethod
+    def ends_on_quote(text: str) -> bool:
+        """Only an attribution (or nothing) follows the paragraph's last quotation."""
+        spans = top_level(text)
+        if not spans:
+            return False
+        rest = text[spans[-1].end :]
+        verb = SPEECH_VERB.search(rest)
+        if verb:
+            rest = rest[: verb.start()] + rest[verb.end() :]
+        return text_weight(rest) <= 8
 
     def _from_context(
         self,
