@@ -92,6 +92,7 @@ _PERSON_VERB_AFTER = re.compile(
     r",?\s+(?:was|is|has|had|will|would|could|can|did|does|who|wrote|told|won|went|"
     r"(?!(?:red|bed|shed|need|feed|seed|speed|weed|breed)\b)[a-z]{3,}ed)\b"
 )
+_NAME_TITLES = frozenset("Sir Dame Lord Lady".split())
 _ROLE_REACH = 160  # characters around a name searched for its role
 _EN_APPOSITIVE = re.compile(r"^,\s*(?:the |a |an )?([^,;\"“”]{3,80}?)(?=,|;|\.(?:\s|$)|$)")
 
@@ -239,6 +240,12 @@ def latin_mentions(text: str) -> list[Mention]:
             title = tokens[0].rstrip(".").lower()
             start = text.index(tokens[1], start + len(tokens[0])) if len(tokens) > 1 else m.end()
             tokens = tokens[1:]
+        owner = next(
+            (j for j, t in enumerate(tokens[:-1]) if re.search(r"['’]s$", t)), None
+        )  # "Ikea's Ingrid Franov": the name follows the possessive
+        if owner is not None:
+            start = text.index(tokens[owner + 1], start + len(" ".join(tokens[: owner + 1])))
+            tokens = tokens[owner + 1 :]
         if not tokens:
             continue
         prefix, name = split_role_prefix(tokens)
@@ -285,6 +292,11 @@ def _scan_latin(reg: Registry, index: int, text: str, visible: str) -> list[Ment
     for m in latin_mentions(visible):
         pos = (index, m.start)
         role = m.role or role_near(text, m.start, m.end)
+        if len(m.tokens) == 2 and m.tokens[0] in _NAME_TITLES:
+            fuller = next((p for p in reg.people.values() if p.name.split()[:2] == m.tokens), None)
+            if fuller is not None:  # "Sir Peter" after "Sir Peter Lampl"
+                fuller.mentions.append(pos)
+                continue
         if is_person_shape(m.tokens):
             evidence = bool(
                 role

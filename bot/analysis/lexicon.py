@@ -50,7 +50,9 @@ EN_ROLE_WORDS = words(
     "investor researcher lawyer attorney adviser advisor trader editor scientist engineer "
     "official ambassador leader owner officer principal commissioner lawmaker representative "
     "chancellor premier dean fellow author consultant expert vice economist scholar "
-    "resident worker student teacher doctor nurse farmer driver novelist historian"
+    "resident worker student teacher doctor nurse farmer driver novelist historian "
+    "general superintendent architect inspector detective sergeant constable captain colonel "
+    "major lieutenant admiral commander justice coach manager"
 )
 # Capitalised words that start sentences or places but never a person's name.
 NOT_NAME_START = words(
@@ -59,7 +61,10 @@ NOT_NAME_START = words(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
     "May June July August September October November December New San Los Las Hong Wall "
     "Silicon United North South East West Saudi Mount Lake Fort Last Next Some Many Most "
-    "Still Yet So Shares Investors Analysts However Meanwhile Also Even Only Like Under Over"
+    "Still Yet So Shares Investors Analysts However Meanwhile Also Even Only Like Under Over "
+    "Although Though Other Another Because Despite During Whilst Whereas Unlike With Without "
+    "Speaking Asked Writing Northwest Northeast Southwest Southeast Central Former Both Each "
+    "Every Dear Thanks Please Yes No Oh Well Now Today Tomorrow Yesterday"
 )
 ORG_WORDS = words(
     "Capital Management Office Research Affiliates Technology Technologies Markets Market "

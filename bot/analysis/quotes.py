@@ -313,6 +313,9 @@ class _Resolver:
         if head.rstrip(".").lower() in HONORIFIC_WORDS:
             return None  # "Mr:" alone is never a name
         if LATIN_SEQ.fullmatch(head) and head.split()[0] not in NOT_NAME_START:
+            named = latin_mentions(head)
+            if named and named[-1].role and len(named[-1].tokens) == 1:
+                head = named[-1].tokens[0]  # "President Assad" → "Assad"
             org = self.reg.orgs.get(head)  # "Nvidia said", "Smith, a lawyer, said"
             return Speaker(
                 org.display if org else head, en_role_after(f",{rest}") if rest else None
