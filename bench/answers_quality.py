@@ -32,8 +32,8 @@ TARGETS = {"precision": 0.93, "recall": 0.90, "speaker": 0.90, "rouge_margin": 0
 
 _QUOTE_MARKS = "“”\"‘’'«»「」『』‹›„‚"
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_ZH_TOKEN = re.compile(rf"[{_CJK}]|[a-z0-9]+(?:['’][a-z0-9]+)*")
-_EN_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z0-9]+)*")
+_ZH_TOKEN = re.compile(rf"[{_CJK}]|[a-z0-9]+")
+_EN_TOKEN = re.compile(r"[a-z0-9]+")  # as the rouge-score package: apostrophes split words
 _SPEAKER_DROP = re.compile(r"[\s.,，。、:：;；'’\"“”()（）\-–—]+")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
@@ -50,7 +50,7 @@ def normalise(text: str) -> str:
 
 def tokens(text: str, language: str) -> list[str]:
     """Chinese: one token per Han character (Latin words and numbers whole); English: words."""
-    norm = normalise(text).replace("’", "'")
+    norm = normalise(text)
     pattern = _ZH_TOKEN if language == "zh" else _EN_TOKEN
     return pattern.findall(norm)
 
