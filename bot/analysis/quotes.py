@@ -25,6 +25,8 @@ from bot.analysis.entities import (
 )
 from bot.analysis.lexicon import (
     CJK_HONORIFIC,
+    CJK_ROLES,
+    CJK_SURNAMES_ALL,
     HONORIFIC_WORDS,
     CJK_SURNAMES,
     NOT_NAME_START,
@@ -77,12 +79,26 @@ _CJK_CORE_PREFIX = re.compile(rf"^(?:{_CJK_TIME}|此前|近日|日前|昨天|今
 _CJK_CORE_SUFFIX = re.compile(
     rf"(?:{_CJK_TIME}|[对對向跟和与與给給][^,，。]{{1,12}}|接受[^,，。]{{1,20}}(?:采访|採訪|专访|專訪)时?|"
     r"在[^,，。]{1,15}(?:上|中|时|時|里|裡|后|後|前)|曾|也|还|還|又|则|則|再次|随后|隨後|当时|當時|"
-    r"此前|近日|日前|昨天|今天|公开|公開|哭诉|哭訴|补充|補充|回应|回應|通报|通報|发布|發布|"
+    r"此前|近日|日前|昨天|今天|公开|公開|哭诉|哭訴|补充|補充|回应|回應|通报|通報|发布|發布|同时|同時|"
+    r"如此|这样|這樣|对外|對外|于|於|当面|當面|当场|當場|亲自|親自|公开|公開|"
     r"发文|發文|撰文|透露|解释|解釋|表示|认为|認為|强调|強調|指出|告诉|告訴|回答|回忆|回憶)+$"
+)
+_INTRODUCED = re.compile(
+    rf"(?:{SPEECH_VERB.pattern}|[回亏虧骂罵批评評喊问問答])\s*[:：︰,，]?\s*$", re.IGNORECASE
+)
+_INTRODUCED_LIST = re.compile(
+    rf"(?:{SPEECH_VERB.pattern}|[回亏虧骂罵喊问問答]|批评|批評)\s*[:：︰,，]?\s*[“「\"]"
+)
+_ROLE_THEN_NAME = re.compile(rf"(?:{CJK_ROLES})([\u4e00-\u9fff][\u4e00-\u9fff·•]{{1,6}})$")
+_NAME_THEN_ADVERB = re.compile(
+    r"^([\u4e00-\u9fff]{2,3})(?:就|也|还|還|则|則|曾|又|便|亦|再|更|一直|随即|隨即|当即|當即|立即)"
 )
 _CJK_SPEAKER_TAIL = re.compile(
     r"(?:奶奶|爷爷|爺爺|母亲|母親|父亲|父親|妈妈|媽媽|爸爸|家属|家屬|家人|局|部|院|委|厅|廳|署|办|辦|"
-    r"公司|集团|集團|政府|大使馆|大使館|组织|組織|协会|協會|银行|銀行|学校|學校|医院|醫院|法院|警方)$"
+    r"公司|集团|集團|政府|大使馆|大使館|组织|組織|协会|協會|银行|銀行|学校|學校|医院|醫院|法院|警方|方面|网友|網友|人士)$"
+)
+_CJK_PLACE_SUFFIX = re.compile(
+    r"在[^,，。在]{1,15}(?:上|中|时|時|里|裡|后|後|前)[\u4e00-\u9fff]{0,4}$"
 )
 _CJK_BARE = re.compile(r"[\u4e00-\u9fff·•・]{2,10}")
 _NOT_BARE = "的了是在和与與及或但而就都把被让讓给給这這那哪什么麼谁誰吗嗎呢吧啊也还還"
@@ -123,9 +139,13 @@ def _is_speech_shaped(text: str, span: Span) -> bool:
     if not inner:
         return False
     full_sentence = inner[-1] in _END_PUNCT or text[span.end : span.end + 1] in ("。", ".")
-    if text_weight(inner) < (4 if full_sentence and inner[-1] in _END_PUNCT else 10):
-        return False
     before = text[: span.start].rstrip()
+    introduced = bool(_INTRODUCED.search(before[-8:])) or (
+        before.endswith("、") and bool(_INTRODUCED_LIST.search(before[-400:]))
+    )
+    floor = 3 if introduced else (4 if full_sentence and inner[-1] in _END_PUNCT else 10)
+    if text_weight(inner) < floor:
+        return False
     after = text[span.end :].lstrip()
     if before.endswith(("(", "（", "《")) and after.startswith((")", "）", "》")):
         return False
@@ -248,6 +268,19 @@ class _Resolver:
                 return Speaker(org.display, None)
         if _CJK_NAME.fullmatch(phrase) and phrase[0] in CJK_SURNAMES and phrase[-1] != "们":
             return Speaker(phrase, None)
+        core = _cjk_core(phrase)
+        tail = _ROLE_THEN_NAME.search(core)
+        if (
+            tail
+            and not re.search(f"[{_NOT_BARE}]", tail.group(1))
+            and not re.search(CJK_ROLES, tail.group(1))
+            and len(re.sub("[·•]", "", tail.group(1))) <= 4
+        ):
+            name = tail.group(1)  # "大禾村村民陈福香": the words after the role are the name
+            return Speaker(name, cjk_role_before(core[: -len(name)]))
+        lead = _NAME_THEN_ADVERB.match(phrase)
+        if lead and lead.group(1)[0] in CJK_SURNAMES_ALL:
+            return Speaker(lead.group(1), None)  # "施志安就引用…的话说"
         return None
 
     def cjk_bare(self, phrase: str, pos: Pos) -> Speaker | None:
@@ -331,6 +364,7 @@ def _cjk_core(phrase: str) -> str:
         prev = core
         core = _CJK_CORE_PREFIX.sub("", core).strip()
         core = _CJK_CORE_SUFFIX.sub("", core).strip()
+        core = _CJK_PLACE_SUFFIX.sub("", core).strip()
     return core
 
 
@@ -354,7 +388,9 @@ def _after(text: str, span: Span, limit: int) -> tuple[str, str] | None:
     if re.search(r"[“”\"「」]", phrase) or text_weight(_clean_phrase(phrase)) > MAX_PHRASE:
         return None
     if cjk_count(phrase) and re.search(r"[,，;；]", _clean_phrase(phrase)):
-        return None  # "“…”这一判断,他表示认同": the verb belongs to a new clause
+        if re.match(r"\s*[这這此该該的一等]", phrase):
+            return None  # "“…”这一判断,他表示认同": the quotation is an object here
+        phrase = re.split(r"[,，;；]", _clean_phrase(phrase))[-1]
     return phrase, text[rest_start:limit]
 
 
@@ -429,7 +465,14 @@ class _Finder:
     def _clause_subject(self, index: int, text: str, start: int) -> Speaker | None:
         """The person who opens the sentence a quotation ends ("温先生松了口气,“…”")."""
         stop = max([0, *(m.end() for m in _STOPS.finditer(text, 0, start))])
-        clause = re.split(r"[,，;；]", text[stop:start])[0]
+        clauses = re.split(r"[,，;；]", text[stop:start])
+        for clause in dict.fromkeys((clauses[-1], clauses[0])):
+            found = self._subject_in(index, stop, clause)
+            if found:
+                return found
+        return None
+
+    def _subject_in(self, index: int, stop: int, clause: str) -> Speaker | None:
         clause = _SUBJECT_OPENERS.sub("", PHRASE_PREFIX.sub("", clause.strip())).strip()
         if not clause:
             return None
