@@ -32,6 +32,7 @@ TARGETS = {"precision": 0.93, "recall": 0.90, "speaker": 0.90, "rouge_margin": 0
 
 _QUOTE_MARKS = "“”\"‘’'«»「」『』‹›„‚"
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(rf"[{_CJK}]")
 _ZH_TOKEN = re.compile(rf"[{_CJK}]|[a-z0-9]+")
 _EN_TOKEN = re.compile(r"[a-z0-9]+")  # as the rouge-score package: apostrophes split words
 _SPEAKER_DROP = re.compile(r"[\s.,，。、:：;；'’\"“”()（）\-–—]+")
@@ -327,19 +328,51 @@ def check_article(article: Article) -> list[str]:
 # --- running the system -------------------------------------------------------------------------
 
 
-def lead(text: str, k: int) -> str:
-    """The first k sentences of the body paragraphs, as the product segments them."""
-    from bot.analysis.sentences import split_paragraph
-    from bot.analysis.text import paragraphs
+_CLOSERS = "”’\"'」』)）"
+_PROSE_END = re.compile(rf"[.!?。！？…][{_CLOSERS}]*$")
+_ZH_STOP = re.compile(rf"[。！？!?][{_CLOSERS}]*")
+_EN_STOP = re.compile(rf"[.!?][{_CLOSERS}]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Capt|Sgt|Gov|Sen|Rep|Rev|St|Jr|Sr|Inc|Ltd|Co|Corp|"
+    r"No|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Maj)|\b[A-Z]|\b(?:[A-Z]\.)+[A-Z])$"
+)
 
+
+def split_sentences(paragraph: str) -> list[str]:
+    """A plain splitter, fixed here so Lead-k does not move when the product's splitter does."""
     out: list[str] = []
-    for p in paragraphs(text):
-        if p.kind != "body":
+    start = 0
+    stops = _ZH_STOP if _CJK_RE.search(paragraph) else _EN_STOP
+    for m in stops.finditer(paragraph):
+        head = paragraph[start : m.start()].rstrip()
+        if stops is _EN_STOP and paragraph[m.start()] == "." and _ABBREV.search(head):
             continue
-        out.extend(split_paragraph(p.text))
+        piece = paragraph[start : m.end()].strip()
+        if piece:
+            out.append(piece)
+        start = m.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def lead(text: str, k: int) -> str:
+    """The first k sentences of the article's prose lines.
+
+    Lines that do not end like a sentence (share bars, headings, bylines, "Media playback is
+    not supported on this device") are skipped, as any sensible Lead baseline would.
+    """
+    out: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or not _PROSE_END.search(line):
+            continue
+        out.extend(split_sentences(line))
         if len(out) >= k:
             break
-    return " ".join(out[:k])
+    sep = "" if _CJK_RE.search("".join(out[:k])) else " "
+    return sep.join(out[:k])
 
 
 @dataclass

@@ -224,6 +224,36 @@ def test_rouge_of_empty_candidate_is_zero() -> None:
     assert aq.rouge("some reference", "", "en") == {"r1": 0.0, "r2": 0.0, "rl": 0.0}
 
 
+# --- Lead-k ------------------------------------------------------------------------------------
+
+
+def test_sentence_splitter_keeps_abbreviations_and_initials() -> None:
+    text = 'Mr. Smith met Gen. Lee in the U.S. on Monday. He said: "It was fine." Then J. Doe left!'
+    assert aq.split_sentences(text) == [
+        "Mr. Smith met Gen. Lee in the U.S. on Monday.",
+        'He said: "It was fine."',
+        "Then J. Doe left!",
+    ]
+
+
+def test_chinese_sentences_end_at_full_stops_and_closing_quotes() -> None:
+    assert aq.split_sentences("他来了。她说：“走吧！”我们走") == [
+        "他来了。",
+        "她说：“走吧！”",
+        "我们走",
+    ]
+
+
+def test_lead_skips_lines_that_are_not_prose() -> None:
+    text = (
+        "Share this withEmailFacebookCopy this link\n\nMedia playback is not supported\n\n"
+        "First sentence here. Second one.\n\nA heading\n\nThird sentence."
+    )
+    assert aq.lead(text, 1) == "First sentence here."
+    assert aq.lead(text, 3) == "First sentence here. Second one. Third sentence."
+    assert aq.lead("标题\n\n第一句。第二句！\n\n第三句。", 2) == "第一句。第二句！"
+
+
 # --- aggregation and report ------------------------------------------------------------------
 
 
