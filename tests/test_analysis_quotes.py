@@ -215,7 +215,6 @@ def test_following_unattributed_quote_belongs_to_the_same_speaker() -> None:
         "Stacy Rasgon 在一份研究报告中指出,这些估算并没有包含研发、实验等前期投入。",
         "Delgado said the vote passed with 78% support and members would return on Wednesday.",
         "“一个时代的终结和另一个时代的开始”这一判断,他表示认同。",
-        "“这波行情还远远没有结束,”分析人士说。",
     ],
 )
 def test_not_a_quotation(text: str) -> None:
@@ -345,3 +344,13 @@ def test_chinese_fixture() -> None:
     joined = "".join(q.quote for q in qs)
     for term in ("看海模式", "逢雨必涝", "呼吸", "城市内涝再敲警钟"):
         assert term not in joined
+
+
+def test_unnamed_description_is_the_speaker() -> None:
+    """When the article names no one, its description is the speaker (labelling rules)."""
+    assert _pairs("“这波行情还远远没有结束,”分析人士说。") == [
+        ("分析人士", "这波行情还远远没有结束")
+    ]
+    assert _pairs('"We will appeal the ruling," a spokesman for the council said.') == [
+        ("spokesman for the council", "We will appeal the ruling")
+    ]

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.analysis.lexicon import (
+    CJK_SURNAMES,
     CJK_SURNAMES_ALL,
     CJK_VERBS as _CJK_VERBS_PATTERN,
     CJK_ROLE_END,
@@ -385,6 +386,25 @@ def _scan_cjk_people(reg: Registry, index: int, visible: str) -> None:
                     person.surname = run
 
 
+def _frequent_names(reg: Registry, full_text: str) -> None:
+    """Three-character runs led by a family name that the article repeats (彭静旋 ×3)."""
+    counts: dict[str, int] = {}
+    for m in re.finditer(r"(?=([\u4e00-\u9fff]{3}))", full_text):
+        run = m.group(1)
+        if run[0] in CJK_SURNAMES and not any(c in _NOT_NAME_CHARS for c in run):
+            counts[run] = counts.get(run, 0) + 1
+    for run, n in counts.items():
+        if n < 3 or run in reg.people or re.search(CJK_ROLES, run) or SPEECH_VERB.search(run):
+            continue
+        if any(run in p.name or p.name in run for p in reg.people.values()):
+            continue
+        before = {full_text[m.start() - 1 : m.start()] for m in re.finditer(run, full_text)}
+        after = {full_text[m.end() : m.end() + 1] for m in re.finditer(run, full_text)}
+        if len(before) >= 2 and len(after) >= 2:  # a name stands in varied contexts
+            person = Person(run, run, evidence=True)
+            reg.people[run] = person
+
+
 def _scan_cjk(reg: Registry, index: int, text: str, visible: str, full_text: str) -> None:
     _scan_cjk_people(reg, index, visible)
     for m in _CJK_ROLE.finditer(visible):
@@ -476,6 +496,7 @@ def build_registry(paras: list[tuple[int, str]]) -> Registry:
     singles: list[tuple[int, Mention]] = []
     for index, text in paras:
         _scan_glosses(reg, full_text, index, text)
+    _frequent_names(reg, full_text)
     for index, text in paras:
         visible = _visible(text)
         singles.extend((index, m) for m in _scan_latin(reg, index, text, visible))

@@ -293,10 +293,8 @@ class _Resolver:
     def _bare(self, core: str, pos: Pos) -> Speaker | None:
         if not _CJK_BARE.fullmatch(core) or re.search(f"[{_NOT_BARE}]", core):
             return None
-        if (
-            core in _CJK_NOT_SPEAKER
-            or core[-1] in "们們"
-            or core.endswith(("人士", "网友", "網友"))
+        if core in _CJK_NOT_SPEAKER or (
+            core[-1] in "们們" and not core.endswith(("网友们", "網友們"))
         ):
             return None
         if self.full_text.count(core) < 2 and not _CJK_SPEAKER_TAIL.search(core):
@@ -517,6 +515,9 @@ class _Finder:
             else:
                 open_item = None
                 item.speaker = own
+                if own is None and out and text[: span.start].rstrip().endswith("、"):
+                    if text[out[-1].pos[1] : span.start].count("“") <= 12:
+                        item.speaker = out[-1].speaker  # “A”、“B”: items of one list
                 whole = item.parts[0][-1:] in _END_PUNCT or text[span.end : span.end + 1] in "。."
                 if item.speaker is None and whole:
                     item.speaker = self._from_context(index, text, span, last_speaker, context)
@@ -525,7 +526,12 @@ class _Finder:
                     last_speaker = item.speaker
                     out.append(item)
             current = open_item or (out[-1] if out and item.speaker else None)
-            rest = after[1] if after and item.speaker else text[span.end : limit]
+            by_after = (
+                after is not None
+                and item.speaker is not None
+                and self.resolver.resolve(after[0], item.pos) == item.speaker
+            )
+            rest = after[1] if by_after and after else text[span.end : limit]
             open_item = current if current and k + 1 < len(spans) and _joins(rest) else None
             if item.speaker is None and not text[span.end : limit].strip():
                 carry = carry + item.parts
