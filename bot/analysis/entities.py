@@ -11,11 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from bot.analysis.lexicon import (
-    CJK_SURNAMES,
-    CJK_SURNAMES_ALL,
-    CJK_VERBS as _CJK_VERBS_PATTERN,
     CJK_ROLE_END,
     CJK_ROLES,
+    CJK_SURNAMES,
+    CJK_SURNAMES_ALL,
     EN_ROLE_WORDS,
     HONORIFIC,
     HONORIFIC_GENDER,
@@ -25,6 +24,9 @@ from bot.analysis.lexicon import (
     SPEECH_VERB,
     TITLE_ROLES,
     words,
+)
+from bot.analysis.lexicon import (
+    CJK_VERBS as _CJK_VERBS_PATTERN,
 )
 from bot.analysis.marks import top_level
 from bot.analysis.text import is_cjk_char
@@ -93,7 +95,7 @@ _PERSON_VERB_AFTER = re.compile(
     r",?\s+(?:was|is|has|had|will|would|could|can|did|does|who|wrote|told|won|went|"
     r"(?!(?:red|bed|shed|need|feed|seed|speed|weed|breed)\b)[a-z]{3,}ed)\b"
 )
-_NAME_TITLES = frozenset("Sir Dame Lord Lady".split())
+_NAME_TITLES = frozenset(["Sir", "Dame", "Lord", "Lady"])
 _ROLE_REACH = 160  # characters around a name searched for its role
 _EN_APPOSITIVE = re.compile(r"^,\s*(?:the |a |an )?([^,;\"“”]{3,80}?)(?=,|;|\.(?:\s|$)|$)")
 
@@ -377,13 +379,16 @@ def _scan_cjk_people(reg: Registry, index: int, visible: str) -> None:
     for m in _CJK_BEFORE_VERB.finditer(visible):
         run = re.sub(f"^.*[{_DOT_CUT}，,。、：:；;]", "", m.group(1))
         run = re.sub(r"^(?:而|但|则|則|另外|此外|随后|隨後|同时|同時|然而|并|並)", "", run)
-        if 2 <= len(run) <= 3 and run[0] in CJK_SURNAMES_ALL and run not in reg.people:
-            if not any(run in p.name for p in reg.people.values() if is_cjk_char(p.name[0])):
-                if not re.search(f"[{_DOT_CUT}]|{CJK_ROLES}", run):
-                    person = _add_person(
-                        reg, run, (index, m.start(1) + len(m.group(1)) - len(run)), None, True
-                    )
-                    person.surname = run
+        if (
+            2 <= len(run) <= 3
+            and run[0] in CJK_SURNAMES_ALL
+            and run not in reg.people
+            and not any(run in p.name for p in reg.people.values() if is_cjk_char(p.name[0]))
+            and not re.search(f"[{_DOT_CUT}]|{CJK_ROLES}", run)
+        ):
+            at = m.start(1) + len(m.group(1)) - len(run)
+            person = _add_person(reg, run, (index, at), None, True)
+            person.surname = run
 
 
 def _frequent_names(reg: Registry, full_text: str) -> None:

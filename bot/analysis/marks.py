@@ -85,11 +85,11 @@ def _pair(text: str, ignored: set[int]) -> tuple[list[Span], list[tuple[str, int
         i, ch = mark.start(), mark.group(0)
         if i in ignored:
             continue
-        if ch == '"' and stack and stack[-1][0] == "“" and not any(o == '"' for o, _ in stack):
-            if _single_may_close(text, i):  # “…" : a mismatched closer, common in Chinese text
-                start = stack.pop()[1]
-                spans.append(Span(start, i + 1, len(stack), True))
-                continue
+        mismatched = ch == '"' and stack and stack[-1][0] == "“"  # “…" is common in Chinese
+        if mismatched and not any(o == '"' for o, _ in stack) and _single_may_close(text, i):
+            start = stack.pop()[1]
+            spans.append(Span(start, i + 1, len(stack), True))
+            continue
         if ch in ('"', "'"):
             open_depth = next((d for d in range(len(stack) - 1, -1, -1) if stack[d][0] == ch), -1)
             closes = open_depth >= 0 and (ch == '"' or _single_may_close(text, i))
@@ -99,9 +99,7 @@ def _pair(text: str, ignored: set[int]) -> tuple[list[Span], list[tuple[str, int
                 start = stack[open_depth][1]
                 del stack[open_depth:]
                 spans.append(Span(start, i + 1, open_depth, True))
-            elif ch == '"' and _opens_at(text, i):
-                stack.append((ch, i))
-            elif ch == "'" and _single_may_open(text, i):
+            elif (ch == '"' and _opens_at(text, i)) or (ch == "'" and _single_may_open(text, i)):
                 stack.append((ch, i))
             continue
         if ch == "‘":

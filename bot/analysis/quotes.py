@@ -26,9 +26,9 @@ from bot.analysis.entities import (
 from bot.analysis.lexicon import (
     CJK_HONORIFIC,
     CJK_ROLES,
+    CJK_SURNAMES,
     CJK_SURNAMES_ALL,
     HONORIFIC_WORDS,
-    CJK_SURNAMES,
     NOT_NAME_START,
     ORG_REFERENCE,
     PHRASE_PREFIX,
@@ -37,6 +37,7 @@ from bot.analysis.lexicon import (
     SPEECH_VERB,
     TITLE_AFTER,
     TITLE_BEFORE,
+    words,
 )
 from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import split_paragraph
@@ -74,7 +75,10 @@ _UNNAMED_ZH = re.compile(
     r"工作人員|民警|村民|居民|"
     r"家长|家長|医生|醫生|老师|老師|律师|律師))"
 )
-_CJK_TIME = r"(?:\d{1,4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号號])?(?:上午|下午|晚间|晚間|晚上|早上|凌晨|当天|當天)?"
+_CJK_TIME = (
+    r"(?:\d{1,4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号號])?"
+    r"(?:上午|下午|晚间|晚間|晚上|早上|凌晨|当天|當天)?"
+)
 _CJK_CORE_PREFIX = re.compile(rf"^(?:{_CJK_TIME}|此前|近日|日前|昨天|今天|随后|隨後|对此|對此)+")
 _CJK_CORE_SUFFIX = re.compile(
     rf"(?:{_CJK_TIME}|[对對向跟和与與给給][^,，。]{{1,12}}|接受[^,，。]{{1,20}}(?:采访|採訪|专访|專訪)时?|"
@@ -102,9 +106,9 @@ _CJK_PLACE_SUFFIX = re.compile(
 )
 _CJK_BARE = re.compile(r"[\u4e00-\u9fff·•・]{2,10}")
 _NOT_BARE = "的了是在和与與及或但而就都把被让讓给給这這那哪什么麼谁誰吗嗎呢吧啊也还還"
-_CJK_NOT_SPEAKER = frozenset(
-    "报道 報道 报告 報告 文章 数据 數據 消息 声明 聲明 资料 資料 研究 调查 調查 结果 結果 记者 記者 "
-    "有人 大家 人们 人們 网上 網上 外界 媒体 媒體 舆论 輿論 评论 評論 分析 传言 傳言".split()
+_CJK_NOT_SPEAKER = words(
+    "报道 報道 报告 報告 文章 数据 數據 消息 声明 聲明 资料 資料 研究 调查 調查 "
+    "结果 結果 记者 記者 有人 大家 人们 人們 网上 網上 外界 媒体 媒體 舆论 輿論 评论 評論 分析 传言 傳言"
 )
 _SUBJECT_OPENERS = re.compile(
     r"^(?:(?:but|and|as|then|so|while|when|yet|later|meanwhile|随后|隨後|而|但|则|則|并|並|据|據|"
@@ -355,7 +359,7 @@ class _Resolver:
 
 
 def _cjk_core(phrase: str) -> str:
-    """Drop dates, addressees and adverbials around a Chinese subject: "6月2日拉布在议会中" → "拉布"."""
+    """Drop dates, addressees and adverbials around a subject: "6月2日拉布在议会中" → "拉布"."""
     prev = None
     core = phrase.strip()
     while prev != core:
@@ -515,9 +519,9 @@ class _Finder:
             else:
                 open_item = None
                 item.speaker = own
-                if own is None and out and text[: span.start].rstrip().endswith("、"):
-                    if text[out[-1].pos[1] : span.start].count("“") <= 12:
-                        item.speaker = out[-1].speaker  # “A”、“B”: items of one list
+                listed = own is None and out and text[: span.start].rstrip().endswith("、")
+                if listed and text[out[-1].pos[1] : span.start].count("“") <= 12:
+                    item.speaker = out[-1].speaker  # “A”、“B”: items of one list
                 whole = item.parts[0][-1:] in _END_PUNCT or text[span.end : span.end + 1] in "。."
                 if item.speaker is None and whole:
                     item.speaker = self._from_context(index, text, span, last_speaker, context)
