@@ -108,7 +108,8 @@ _CJK_BARE = re.compile(r"[\u4e00-\u9fff·•・]{2,10}")
 _NOT_BARE = "的了是在和与與及或但而就都把被让讓给給这這那哪什么麼谁誰吗嗎呢吧啊也还還"
 _CJK_NOT_SPEAKER = words(
     "报道 報道 报告 報告 文章 数据 數據 消息 声明 聲明 资料 資料 研究 调查 調查 "
-    "结果 結果 记者 記者 有人 大家 人们 人們 网上 網上 外界 媒体 媒體 舆论 輿論 评论 評論 分析 传言 傳言"
+    "结果 結果 记者 記者 有人 大家 人们 人們 网上 網上 "
+    "外界 媒体 媒體 舆论 輿論 评论 評論 分析 传言 傳言"
 )
 _SUBJECT_OPENERS = re.compile(
     r"^(?:(?:but|and|as|then|so|while|when|yet|later|meanwhile|随后|隨後|而|但|则|則|并|並|据|據|"
