@@ -50,6 +50,7 @@ PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
 _STOPS = re.compile(r"[。！？!?；;]|\.(?=\s|$)")
 _END_PUNCT = ",，.。!！?？…;；:："
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_ANY_MARK = re.compile("[“\"'‘「『«]")
 _SPACE = " \t\u200e\u200f\u00a0"
 _CLAUSE_START = re.compile(r"[.!?。！？,，;；:：“”\"「」]")
 _REPORT_VERB = re.compile(
@@ -440,7 +441,7 @@ class _Finder:
             if prev is not None:
                 if prev[1].rstrip()[-1:] in ":：︰":
                     colon_phrase = _before(prev[1], len(prev[1].rstrip()) - 1, 0)
-                if context is None:
+                if context is None and _ANY_MARK.search(text):
                     context = self._reported_subject(prev[0], prev[1], len(prev[1]))
             items = self._paragraph(index, text, colon_phrase, context, tail)
             found.extend(items)
