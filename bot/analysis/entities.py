@@ -56,9 +56,10 @@ CJK_HONORIFIC_GENDER = {
     "爷爷": "m",
     "爺爺": "m",
 }
+_CJK_RUN3 = re.compile(r"[\u4e00-\u9fff]{3}")
+_CJK_VERB = re.compile(_CJK_VERBS_PATTERN)
 _CJK_BEFORE_VERB = re.compile(
-    rf"([\u4e00-\u9fff]{{2,6}})(?=(?:周.|昨天|今天|日前|也|还|還|则|則|曾|又|当时|當時|随后|隨後)?"
-    rf"(?:{_CJK_VERBS_PATTERN}))"
+    r"([\u4e00-\u9fff]{2,6}?)(?:周.|昨天|今天|日前|也|还|還|则|則|曾|又|当时|當時|随后|隨後)?$"
 )
 _GLOSS = re.compile(r"([\u4e00-\u9fff]{2,12})[(（]([A-Z][A-Za-z0-9&.'’ -]{1,40})[)）]")
 _GENERIC_TAILS = words(
@@ -363,6 +364,17 @@ def short_name(name: str) -> str:
     return parts[-1] if len(parts) > 1 and len(parts[-1]) >= 2 else name
 
 
+def _cjk_before_verbs(visible: str) -> list[tuple[int, str]]:
+    """(end offset, run) of the CJK run (2–6 characters) right before each verb of saying."""
+    out = []
+    for verb in _CJK_VERB.finditer(visible):
+        floor = max(0, verb.start() - 10)
+        m = _CJK_BEFORE_VERB.search(visible[floor : verb.start()])
+        if m:
+            out.append((floor + m.end(1), m.group(1)))
+    return out
+
+
 def _scan_cjk_people(reg: Registry, index: int, visible: str) -> None:
     """Dotted foreign names, surname + honorific (温先生) and names right before a verb."""
     for m in _CJK_DOT_NAME.finditer(visible):
@@ -376,8 +388,8 @@ def _scan_cjk_people(reg: Registry, index: int, visible: str) -> None:
             person = _add_person(reg, m.group(0), (index, m.start()), None, True)
             person.surname = m.group(0)
             person.gender = person.gender or CJK_HONORIFIC_GENDER.get(m.group(2))
-    for m in _CJK_BEFORE_VERB.finditer(visible):
-        run = re.sub(f"^.*[{_DOT_CUT}，,。、：:；;]", "", m.group(1))
+    for end, found in _cjk_before_verbs(visible):
+        run = re.sub(f"^.*[{_DOT_CUT}，,。、：:；;]", "", found)
         run = re.sub(r"^(?:而|但|则|則|另外|此外|随后|隨後|同时|同時|然而|并|並)", "", run)
         if (
             2 <= len(run) <= 3
@@ -386,18 +398,18 @@ def _scan_cjk_people(reg: Registry, index: int, visible: str) -> None:
             and not any(run in p.name for p in reg.people.values() if is_cjk_char(p.name[0]))
             and not re.search(f"[{_DOT_CUT}]|{CJK_ROLES}", run)
         ):
-            at = m.start(1) + len(m.group(1)) - len(run)
-            person = _add_person(reg, run, (index, at), None, True)
+            person = _add_person(reg, run, (index, end - len(run)), None, True)
             person.surname = run
 
 
 def _frequent_names(reg: Registry, full_text: str) -> None:
     """Three-character runs led by a family name that the article repeats (彭静旋 ×3)."""
     counts: dict[str, int] = {}
-    for m in re.finditer(r"(?=([\u4e00-\u9fff]{3}))", full_text):
-        run = m.group(1)
-        if run[0] in CJK_SURNAMES and not any(c in _NOT_NAME_CHARS for c in run):
-            counts[run] = counts.get(run, 0) + 1
+    for i, ch in enumerate(full_text[:-2]):
+        if ch in CJK_SURNAMES:
+            run = full_text[i : i + 3]
+            if _CJK_RUN3.fullmatch(run) and not any(c in _NOT_NAME_CHARS for c in run):
+                counts[run] = counts.get(run, 0) + 1
     for run, n in counts.items():
         if n < 3 or run in reg.people or re.search(CJK_ROLES, run) or SPEECH_VERB.search(run):
             continue
