@@ -73,7 +73,7 @@ _UNNAMED_EN = re.compile(
 )
 _UNNAMED_ZH = re.compile(
     r"((?:一位|一名|有|该|這位|这位)?[\u4e00-\u9fff]{0,10}(?:发言人|發言人|负责人|負責人|工作人员|"
-    r"工作人員|民警|村民|居民|"
+    r"工作人員|民警|村民|居民|男子|女子|业主|業主|市民|"
     r"家长|家長|医生|醫生|老师|老師|律师|律師))"
 )
 _CJK_TIME = (
@@ -102,8 +102,13 @@ _CJK_SPEAKER_TAIL = re.compile(
     r"(?:奶奶|爷爷|爺爺|母亲|母親|父亲|父親|妈妈|媽媽|爸爸|家属|家屬|家人|局|部|院|委|厅|廳|署|办|辦|"
     r"公司|集团|集團|政府|大使馆|大使館|组织|組織|协会|協會|银行|銀行|学校|學校|医院|醫院|法院|警方|方面|网友|網友|人士)$"
 )
+_CJK_PLURAL_PRONOUNS = words("我们 我們 你们 你們 他们 他們 她们 她們 它们 它們 人们 人們 咱们 咱們")
+_CJK_DESCRIBED_SUBJECT = re.compile(
+    r"^((?:[老小]|[\u4e00-\u9fff]{1,3}的?)?(?:奶奶|爷爷|爺爺|母亲|母親|父亲|父親|妈妈|媽媽|爸爸|"
+    rf"妻子|丈夫|儿子|兒子|女儿|女兒|家属|家屬|{CJK_ROLES}))(?![\u4e00-\u9fff]{{0,1}}们)"
+)
 _CJK_PLACE_SUFFIX = re.compile(
-    r"在[^,，。在]{1,15}(?:上|中|时|時|里|裡|后|後|前)[\u4e00-\u9fff]{0,4}$"
+    r"在[^,，。在]{1,15}(?:上|中|时|時|里|裡|后|後|前)[\u4e00-\u9fff]{0,6}$"
 )
 _CJK_BARE = re.compile(r"[\u4e00-\u9fff·•・]{2,10}")
 _NOT_BARE = "的了是在和与與及或但而就都把被让讓给給这這那哪什么麼谁誰吗嗎呢吧啊也还還"
@@ -299,9 +304,7 @@ class _Resolver:
     def _bare(self, core: str, pos: Pos) -> Speaker | None:
         if not _CJK_BARE.fullmatch(core) or re.search(f"[{_NOT_BARE}]", core):
             return None
-        if core in _CJK_NOT_SPEAKER or (
-            core[-1] in "们們" and not core.endswith(("网友们", "網友們"))
-        ):
+        if core in _CJK_NOT_SPEAKER or core in _CJK_PLURAL_PRONOUNS:
             return None
         if self.full_text.count(core) < 2 and not _CJK_SPEAKER_TAIL.search(core):
             return None  # a one-off noun ("作用") is not someone the article follows
@@ -491,6 +494,9 @@ class _Finder:
         mentions = latin_mentions(clause)
         if mentions and mentions[0].start == 0:
             return self.resolver.resolve(clause[: mentions[0].end], pos)
+        described = _CJK_DESCRIBED_SUBJECT.match(clause)
+        if described:  # "老母亲得知…": a kinship or role noun opens the clause
+            return Speaker(described.group(1), None)
         return None
 
     def _paragraph(
@@ -570,9 +576,34 @@ class _Finder:
         if not lead.strip():
             return context
         if lead[-1] in ",，:：︰—–":
-            return self._clause_subject(index, text, span.start) or last_speaker
+            return (
+                self._clause_subject(index, text, span.start)
+                or last_speaker
+                or self._previous_sentence_subject(index, text, span.start)
+            )
         if lead[-1] in "。.!?！？”\"’'」』":
-            return last_speaker or self._reported_subject(index, text, span.start)
+            return (
+                last_speaker
+                or self._reported_subject(index, text, span.start)
+                or self._previous_sentence_subject(index, text, span.start)
+            )
+        return None
+
+    def _previous_sentence_subject(self, index: int, text: str, start: int) -> Speaker | None:
+        """The person who opens the sentence before ("彭静旋还是不满意。“…”")."""
+        stops = [m.end() for m in _STOPS.finditer(text, 0, start)]
+        if not stops:
+            return None
+        end = stops[-1]
+        if text[end:start].strip(_SPACE + "，,：:"):
+            end = start  # the quotation's own sentence has other words before it
+        begin = stops[-2] if len(stops) >= 2 and stops[-1] == end else 0
+        if end == start:
+            begin = stops[-1]
+        for clause in reversed(re.split(r"[,，;；:：]", text[begin:end])):
+            found = self._subject_in(index, begin, clause)
+            if found:
+                return found
         return None
 
     def _attribute(
