@@ -95,6 +95,7 @@ _INTRODUCED_LIST = re.compile(
     rf"(?:{SPEECH_VERB.pattern}|[回亏虧骂罵喊问問答]|批评|批評)\s*[:：︰,，]?\s*[“「\"]"
 )
 _ROLE_THEN_NAME = re.compile(rf"(?:{CJK_ROLES})([\u4e00-\u9fff][\u4e00-\u9fff·•]{{1,6}})$")
+_NAME_THEN_ROLE = re.compile(rf"([\u4e00-\u9fff]{{2,3}})({CJK_ROLES}|院士|先生|女士)")
 _NAME_THEN_ADVERB = re.compile(
     r"^([\u4e00-\u9fff]{2,3})(?:就|也|还|還|则|則|曾|又|便|亦|再|更|一直|随即|隨即|当即|當即|立即)"
 )
@@ -289,6 +290,9 @@ class _Resolver:
         ):
             name = tail.group(1)  # "大禾村村民陈福香": the words after the role are the name
             return Speaker(name, cjk_role_before(core[: -len(name)]))
+        titled = _NAME_THEN_ROLE.fullmatch(core)
+        if titled and titled.group(1)[0] in CJK_SURNAMES_ALL:
+            return Speaker(titled.group(1), titled.group(2))  # "钟南山院士"
         lead = _NAME_THEN_ADVERB.match(phrase)
         if lead and lead.group(1)[0] in CJK_SURNAMES_ALL:
             return Speaker(lead.group(1), None)  # "施志安就引用…的话说"
@@ -458,6 +462,7 @@ class _Finder:
 
     def _reported_subject(self, index: int, text: str, end: int) -> Speaker | None:
         """Who the last reported speech before `end` is about ("Mr Jones says it…")."""
+        tries = 0
         for verb in reversed(list(_REPORT_VERB.finditer(text, 0, end))):
             phrase = _before(text, verb.end(), 0)
             if phrase is None:
@@ -466,7 +471,9 @@ class _Finder:
             found = self.resolver.resolve(phrase, (index, verb.start()))
             if found:
                 return found
-            break
+            tries += 1
+            if tries >= 3:
+                break
         return None
 
     def _clause_subject(self, index: int, text: str, start: int) -> Speaker | None:
@@ -590,20 +597,16 @@ class _Finder:
         return None
 
     def _previous_sentence_subject(self, index: int, text: str, start: int) -> Speaker | None:
-        """The person who opens the sentence before ("彭静旋还是不满意。“…”")."""
-        stops = [m.end() for m in _STOPS.finditer(text, 0, start)]
-        if not stops:
-            return None
-        end = stops[-1]
-        if text[end:start].strip(_SPACE + "，,：:"):
-            end = start  # the quotation's own sentence has other words before it
-        begin = stops[-2] if len(stops) >= 2 and stops[-1] == end else 0
-        if end == start:
-            begin = stops[-1]
-        for clause in reversed(re.split(r"[,，;；:：]", text[begin:end])):
-            found = self._subject_in(index, begin, clause)
-            if found:
-                return found
+        """The person who opens the quotation's sentence or the one before ("彭静旋…。“…”")."""
+        bounds = [0, *(m.end() for m in _STOPS.finditer(text, 0, start))]
+        sentences = [(bounds[-1], start)]
+        if len(bounds) >= 2:
+            sentences.append((bounds[-2], bounds[-1]))
+        for begin, end in sentences:
+            for clause in reversed(re.split(r"[,，;；:：]", text[begin:end])):
+                found = self._subject_in(index, begin, clause)
+                if found:
+                    return found
         return None
 
     def _attribute(
