@@ -27,7 +27,12 @@ _EN_VERBS = (
     r"replied|recalled|stated|declared|warned|insisted|continued|remarked|acknowledged|"
     r"admitted|conceded|predicted|observed|suggested|emphasi[sz]ed|stressed|commented|"
     r"announced|tweeted|posted|quipped|cautioned|claimed|contended|maintained|responded|"
-    r"answered|according to)\b"
+    r"answered|explains|recalls|remembers|remembered|wonders|wondered|asks|insists|admits|"
+    r"concedes|notes|argues|warns|reveals|revealed|confirmed|confirms|boasted|joked|laughed|"
+    r"shouted|yelled|screamed|snapped|retorted|fired back|shot back|pleaded|urged|vowed|"
+    r"promised|complained|testified|whispered|cried|sighed|added|describes|described|"
+    r"(?:(?:is|was|were|has been|had been)\s+)?(?:once\s+|also\s+|later\s+)?quoted\s+as\s+saying|"
+    r"according to)\b"
 )
 CJK_VERBS = _CJK_VERBS
 SPEECH_VERB = re.compile(f"(?:{_CJK_VERBS})|(?:{_EN_VERBS})", re.IGNORECASE)
@@ -102,6 +107,7 @@ TITLE_ROLES = {
 HONORIFIC_WORDS = words("mr mrs ms miss mx dr prof gov sen rep gen pres judge")
 HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 PRONOUNS = {"他": "m", "她": "f", "he": "m", "she": "f"}  # gender only rules candidates out
+PLURAL_PRONOUNS = frozenset({"they", "他们", "他們", "她们", "她們"})
 ORG_REFERENCE = re.compile(
     r"^(?:[该該](?:公司|机构|機構|集团|集團|银行|銀行|基金|组织|組織|企业|企業)|公司方面|公司|"
     r"the company|the firm|"

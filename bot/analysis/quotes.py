@@ -29,6 +29,7 @@ from bot.analysis.lexicon import (
     CJK_SURNAMES,
     CJK_SURNAMES_ALL,
     HONORIFIC_WORDS,
+    PLURAL_PRONOUNS,
     NOT_NAME_START,
     ORG_REFERENCE,
     PHRASE_PREFIX,
@@ -67,7 +68,7 @@ _ROLE_NOUNS = (
     r"chairwoman|chief|leader|source|woman|man|mother|father|wife|husband|son|daughter"
 )
 _UNNAMED_EN = re.compile(
-    rf"(?:a|an|the|one|another)\s+((?:[\w'’-]+\s+){{0,3}}(?:{_ROLE_NOUNS})"
+    rf"(?:a|an|the|one|another|his|her|their)\s+((?:[\w'’-]+\s+){{0,3}}(?:{_ROLE_NOUNS})"
     r"(?:\s+(?:for|of|at|from|with|in|on)\s+[^,;:“”\"]{1,60}?)?)",
     re.IGNORECASE,
 )
@@ -340,6 +341,9 @@ class _Resolver:
         low = phrase.lower()
         if low in PRONOUNS:
             return self.pronoun(PRONOUNS[low], pos)
+        if low in PLURAL_PRONOUNS:  # "they said": the spokesman or the organisation before
+            near = [(p, sp) for p, sp in self.unnamed if p < pos and p[0] >= pos[0] - 2]
+            return near[-1][1] if near else self.org_reference(pos)
         if ORG_REFERENCE.match(phrase):
             return self.org_reference(pos)
         found = self.latin(phrase, pos)
