@@ -96,6 +96,7 @@ _PERSON_VERB_AFTER = re.compile(
     r",?\s+(?:was|is|has|had|will|would|could|can|did|does|who|wrote|told|won|went|"
     r"(?!(?:red|bed|shed|need|feed|seed|speed|weed|breed)\b)[a-z]{3,}ed)\b"
 )
+_AGE_APPOSITIVE = re.compile(r",\s+(?:(?:a|an)\s+)?\d{1,3}(?:-year-old\b|,)")
 _NAME_TITLES = frozenset(["Sir", "Dame", "Lord", "Lady"])
 _ROLE_REACH = 160  # characters around a name searched for its role
 _EN_APPOSITIVE = re.compile(r"^,\s*(?:the |a |an )?([^,;\"“”]{3,80}?)(?=,|;|\.(?:\s|$)|$)")
@@ -311,6 +312,10 @@ def _scan_latin(reg: Registry, index: int, text: str, visible: str) -> list[Ment
             person = _add_person(reg, " ".join(m.tokens), pos, role, evidence)
             if m.honorific in HONORIFIC_GENDER:
                 person.gender = HONORIFIC_GENDER[m.honorific]
+        elif len(m.tokens) == 1 and not m.honorific and _AGE_APPOSITIVE.match(visible, m.end):
+            name = m.tokens[0]  # "Elena, a 40-year-old Muscovite": a person known by one name
+            _add_person(reg, name, pos, role, True)
+            continue
         elif len(m.tokens) == 1 or m.honorific:
             singles.append(m)
         key = " ".join(m.tokens)

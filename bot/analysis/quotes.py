@@ -104,7 +104,9 @@ _CJK_SPEAKER_TAIL = re.compile(
     r"(?:奶奶|爷爷|爺爺|母亲|母親|父亲|父親|妈妈|媽媽|爸爸|家属|家屬|家人|局|部|院|委|厅|廳|署|办|辦|"
     r"公司|集团|集團|政府|大使馆|大使館|组织|組織|协会|協會|银行|銀行|学校|學校|医院|醫院|法院|警方|方面|网友|網友|人士)$"
 )
-_CJK_PLURAL_PRONOUNS = words("我们 我們 你们 你們 他们 他們 她们 她們 它们 它們 人们 人們 咱们 咱們")
+_CJK_PLURAL_PRONOUNS = words(
+    "我们 我們 你们 你們 他们 他們 她们 她們 它们 它們 人们 人們 咱们 咱們"
+)
 _CJK_DESCRIBED_SUBJECT = re.compile(
     r"^((?:[老小]|[\u4e00-\u9fff]{1,3}的?)?(?:奶奶|爷爷|爺爺|母亲|母親|父亲|父親|妈妈|媽媽|爸爸|"
     rf"妻子|丈夫|儿子|兒子|女儿|女兒|家属|家屬|{CJK_ROLES}))(?![\u4e00-\u9fff]{{0,1}}们)"
@@ -453,7 +455,9 @@ class _Finder:
                 if prev[1].rstrip()[-1:] in ":：︰":
                     colon_phrase = _before(prev[1], len(prev[1].rstrip()) - 1, 0)
                 if context is None and _ANY_MARK.search(text):
-                    context = self._reported_subject(prev[0], prev[1], len(prev[1]))
+                    context = self._reported_subject(
+                        prev[0], prev[1], len(prev[1])
+                    ) or self._previous_sentence_subject(prev[0], prev[1], len(prev[1]))
             items = self._paragraph(index, text, colon_phrase, context, tail)
             found.extend(items)
             prev_speaker = next((f.speaker for f in reversed(items) if f.speaker), None)
