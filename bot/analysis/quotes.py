@@ -86,7 +86,7 @@ _CJK_CORE_SUFFIX = re.compile(
     rf"(?:{_CJK_TIME}|[对對向跟和与與给給][^,，。]{{1,12}}|接受[^,，。]{{1,20}}(?:采访|採訪|专访|專訪)时?|"
     r"在[^,，。]{1,15}(?:上|中|时|時|里|裡|后|後|前)|曾|也|还|還|又|则|則|再次|随后|隨後|当时|當時|"
     r"此前|近日|日前|昨天|今天|公开|公開|哭诉|哭訴|补充|補充|回应|回應|通报|通報|发布|發布|同时|同時|"
-    r"如此|这样|這樣|对外|對外|于|於|当面|當面|当场|當場|亲自|親自|公开|公開|"
+    r"如此|这样|這樣|对外|對外|于|於|当面|當面|当场|當場|亲自|親自|公开|公開|自|"
     r"发文|發文|撰文|透露|解释|解釋|表示|认为|認為|强调|強調|指出|告诉|告訴|回答|回忆|回憶)+$"
 )
 _INTRODUCED = re.compile(
@@ -108,8 +108,8 @@ _CJK_PLURAL_PRONOUNS = words(
     "我们 我們 你们 你們 他们 他們 她们 她們 它们 它們 人们 人們 咱们 咱們"
 )
 _CJK_DESCRIBED_SUBJECT = re.compile(
-    r"^((?:[老小]|[\u4e00-\u9fff]{1,3}的?)?(?:奶奶|爷爷|爺爺|母亲|母親|父亲|父親|妈妈|媽媽|爸爸|"
-    rf"妻子|丈夫|儿子|兒子|女儿|女兒|家属|家屬|{CJK_ROLES}))(?![\u4e00-\u9fff]{{0,1}}们)"
+    r"^((?:[老小]|[\u4e00-\u9fff]{1,2})?(?:奶奶|爷爷|爺爺|母亲|母親|父亲|父親|妈妈|媽媽|爸爸|"
+    r"妻子|丈夫|儿子|兒子|女儿|女兒|家属|家屬))(?![\u4e00-\u9fff]{0,1}们)"
 )
 _CJK_PLACE_SUFFIX = re.compile(
     r"在[^,，。在]{1,15}(?:上|中|时|時|里|裡|后|後|前)[\u4e00-\u9fff]{0,6}$"
@@ -257,7 +257,18 @@ class _Resolver:
         for m in reversed(mentions):
             if is_person_shape(m.tokens):
                 name = " ".join(m.tokens)
+                fuller = self.fuller_name(m.tokens)
+                if fuller:
+                    return fuller
                 return Speaker(name, self._role_in(phrase, m.start, m.end) or m.role)
+        return None
+
+    def fuller_name(self, tokens: list[str]) -> Speaker | None:
+        """"Sir Peter" after "Sir Peter Lampl": the full name the article gave first."""
+        for person in self.reg.people.values():
+            parts = person.name.split()
+            if len(parts) > len(tokens) and parts[: len(tokens)] == tokens:
+                return Speaker(person.name, person.role)
         return None
 
     @staticmethod
@@ -287,6 +298,7 @@ class _Resolver:
         tail = _ROLE_THEN_NAME.search(core)
         if (
             tail
+            and (tail.group(1)[0] in CJK_SURNAMES_ALL or re.search("[·•]", tail.group(1)))
             and not re.search(f"[{_NOT_BARE}]", tail.group(1))
             and not re.search(CJK_ROLES, tail.group(1))
             and len(re.sub("[·•]", "", tail.group(1))) <= 4
