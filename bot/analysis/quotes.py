@@ -520,7 +520,12 @@ class _Finder:
                     return Speaker(person.name, person.role)
         mentions = latin_mentions(clause)
         if mentions and mentions[0].start == 0:
-            return self.resolver.resolve(clause[: mentions[0].end], pos)
+            found = self.resolver.resolve(clause[: mentions[0].end], pos)
+            known = found is not None and (
+                found.name in self.resolver.reg.people
+                or self.resolver.full_text.count(found.name) >= 3
+            )
+            return found if known else None  # someone the article follows, never "Ordinary …"
         described = _CJK_DESCRIBED_SUBJECT.match(clause)
         if described:  # "老母亲得知…": a kinship or role noun opens the clause
             return Speaker(described.group(1), None)
