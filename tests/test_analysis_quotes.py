@@ -354,3 +354,152 @@ def test_unnamed_description_is_the_speaker() -> None:
     assert _pairs('"We will appeal the ruling," a spokesman for the council said.') == [
         ("spokesman for the council", "We will appeal the ruling")
     ]
+
+
+# --- Answers v2: marks, continuation, attribution forms ---------------------
+
+
+def test_british_single_quotes_and_apostrophes() -> None:
+    text = "‘I’d be over the moon if we won, and we’ve got a chance,’ said Locke."
+    assert _pairs(text) == [("Locke", "I’d be over the moon if we won, and we’ve got a chance")]
+
+
+def test_straight_single_quotes_with_apostrophes_inside() -> None:
+    text = (
+        "Tom Hale, the club chairman, said the team was ready.\n"
+        "Mr Hale said: 'We won't give up, and we don't expect to lose.'"
+    )
+    assert _pairs(text) == [("Tom Hale", "We won't give up, and we don't expect to lose.")]
+
+
+def test_nested_quote_stays_inside_its_parent() -> None:
+    text = "Anna Berg said: \"He told me 'you are late again' and walked out of the room.\""
+    (quote,) = find_quotes(text)
+    assert quote.speaker == "Anna Berg"
+    assert quote.quote == "He told me 'you are late again' and walked out of the room."
+
+
+def test_guillemets() -> None:
+    assert _pairs("«We will win this election,» said Marie Dupont.") == [
+        ("Marie Dupont", "We will win this election")
+    ]
+
+
+def test_quotation_continued_over_paragraphs_is_one_quotation() -> None:
+    text = (
+        '"The harvest was the worst in twenty years," said Jane Roe, a farmer in Kent.\n\n'
+        '"We lost half of the wheat to the rain in August.\n\n'
+        '"Next year we will plant earlier and hope for a dry summer."'
+    )
+    (quote,) = find_quotes(text)
+    assert quote.speaker == "Jane Roe"
+    assert quote.quote.startswith("The harvest was the worst in twenty years")
+    assert "half of the wheat" in quote.quote
+    assert quote.quote.endswith("hope for a dry summer.")
+
+
+def test_split_quotation_with_a_sentence_break_is_one() -> None:
+    text = '"We are not finished," Ms Holm said. "The work starts again on Monday."'
+    assert _pairs(text) == [("Ms Holm", "We are not finished. The work starts again on Monday.")]
+
+
+def test_speaker_after_with_quoted_as_saying() -> None:
+    text = (
+        "Carl Webb ran the mill for forty years.\n"
+        '"A mill is only as good as its workers," he was once quoted as saying.'
+    )
+    assert _pairs(text) == [("Carl Webb", "A mill is only as good as its workers")]
+
+
+def test_honorific_and_surname_resolve_to_the_full_name() -> None:
+    text = (
+        "Dr Ravi Mehta runs the children's clinic in Leeds.\n"
+        '"Waiting lists are finally falling," Dr Mehta said.'
+    )
+    assert _pairs(text) == [("Ravi Mehta", "Waiting lists are finally falling")]
+
+
+def test_a_bare_honorific_is_never_a_speaker() -> None:
+    assert all(
+        q.speaker not in ("Mr", "Dr", "Mrs")
+        for q in find_quotes("1. Mr: “There is no reason to panic about the figures.”")
+    )
+
+
+def test_unnamed_honorific_name_is_kept_as_the_article_gives_it() -> None:
+    text = (
+        "Mrs Okafor opened the new library on Friday.\n"
+        "“Every child in this town deserves a place to read,” she said."
+    )
+    assert _pairs(text) == [("Mrs Okafor", "Every child in this town deserves a place to read")]
+
+
+def test_they_resolves_to_the_spokesman_before() -> None:
+    text = (
+        "A spokesman for the council said the bridge would reopen in May.\n"
+        '"Safety comes first and we will not rush the repairs," they said.'
+    )
+    assert _pairs(text) == [
+        ("spokesman for the council", "Safety comes first and we will not rush the repairs")
+    ]
+
+
+def test_quotation_after_a_narrative_sentence_takes_the_subject() -> None:
+    text = (
+        "Ron Pike, 91, still remembers the winter of 1947.\n\n"
+        "Mr Pike says the snow reached the upstairs windows.\n\n"
+        '"We dug a tunnel to the road and lived on potatoes for a month."'
+    )
+    assert _pairs(text) == [
+        ("Ron Pike", "We dug a tunnel to the road and lived on potatoes for a month.")
+    ]
+
+
+def test_scare_quotes_and_slogans_are_not_quotations() -> None:
+    text = (
+        "Supporters marched for “common sense gun safety laws” outside the capitol.\n"
+        "市场上的“AI 交易”正在降温,不少人开始谈论“泡沫”。\n"
+        "The film “The Long Winter” opens on Friday."
+    )
+    assert find_quotes(text) == []
+
+
+def test_cjk_dotted_name_and_its_short_form() -> None:
+    text = (
+        "机器人公司创始人戴夫·汉森表示:“机器人会成为人类的伙伴。”\n"
+        "汉森说:“我们还需要十年时间才能做到这一点。”"
+    )
+    assert _pairs(text) == [
+        ("戴夫·汉森", "机器人会成为人类的伙伴。"),
+        ("戴夫·汉森", "我们还需要十年时间才能做到这一点。"),
+    ]
+
+
+def test_cjk_biaoshi_with_colon_and_honorific_name() -> None:
+    text = "温先生对记者表示:“我相信孩子一定会回来的。”"
+    assert _pairs(text) == [("温先生", "我相信孩子一定会回来的。")]
+
+
+def test_cjk_quote_then_pronoun_speaker() -> None:
+    text = "市民李女士在现场排队。\n“我已经等了三个小时,还是没有买到票。”她说。"
+    assert _pairs(text) == [("李女士", "我已经等了三个小时,还是没有买到票。")]
+
+
+def test_cjk_quotation_after_the_speakers_sentence() -> None:
+    text = "李女士则表示,救援队一直很尽力。“我们不会放弃,一定要找到孩子。”"
+    assert _pairs(text) == [("李女士", "我们不会放弃,一定要找到孩子。")]
+
+
+def test_cjk_role_then_name_with_an_addressee() -> None:
+    text = "“芯片的功耗问题还没有解决。”光明科技副总裁周晨对记者介绍,明年会有新方案。"
+    assert _pairs(text) == [("周晨", "芯片的功耗问题还没有解决。")]
+
+
+def test_cjk_list_of_quotations_shares_the_speaker() -> None:
+    text = "网友批评“太尴尬了”、“讲话吞吞吐吐”。"
+    assert _pairs(text) == [("网友", "太尴尬了"), ("网友", "讲话吞吞吐吐")]
+
+
+def test_cjk_mismatched_closing_mark() -> None:
+    text = '杨国禹认为,如果真的塞了纸,“一翻眼就能看到,理论上是不可能的"。'
+    assert _pairs(text) == [("杨国禹", "一翻眼就能看到,理论上是不可能的")]

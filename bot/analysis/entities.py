@@ -350,7 +350,23 @@ def cjk_name_after_role(text: str, start: int, full_text: str) -> str | None:
 def dot_name_at(text: str, start: int) -> str | None:
     """A transliterated name joined by a middle dot right at `start` ("戴夫·汉森…")."""
     m = _CJK_DOT_NAME.match(text, start)
-    return m.group(0) if m else None
+    return _trim_dot_tail(m.group(0)) if m else None
+
+
+def _trim_dot_tail(name: str) -> str:
+    """Cut what follows a dotted name: "戴夫·汉森表示" → "戴夫·汉森"."""
+    at = max(name.rfind(dot) for dot in "·•・‧")
+    if at < 0:
+        return name
+    head, sep, last = name[:at], name[at], name[at + 1 :]
+    verb = SPEECH_VERB.search(last)
+    if verb:
+        last = last[: verb.start()]
+    cut = re.search(f"[{_DOT_CUT}{_NOT_NAME_CHARS}]", last)
+    if cut:
+        last = last[: cut.start()]
+    last = last[:5]
+    return f"{head}{sep}{last}" if len(last) >= 1 else head
 
 
 def _trim_dot_name(name: str) -> str:
@@ -383,9 +399,9 @@ def _cjk_before_verbs(visible: str) -> list[tuple[int, str]]:
 def _scan_cjk_people(reg: Registry, index: int, visible: str) -> None:
     """Dotted foreign names, surname + honorific (温先生) and names right before a verb."""
     for m in _CJK_DOT_NAME.finditer(visible):
-        name = _trim_dot_name(m.group(0))
-        at = m.end() - len(name)
-        evidence = _verb_adjacent(visible, at, m.end())
+        name = _trim_dot_tail(_trim_dot_name(m.group(0)))
+        at = m.start() + m.group(0).index(name)
+        evidence = _verb_adjacent(visible, at, at + len(name))
         person = _add_person(reg, name, (index, at), None, evidence)
         person.surname = short_name(name)
     for m in _CJK_HONORIFIC_NAME.finditer(visible):

@@ -29,11 +29,11 @@ from bot.analysis.lexicon import (
     CJK_SURNAMES,
     CJK_SURNAMES_ALL,
     HONORIFIC_WORDS,
-    PLURAL_PRONOUNS,
     NOT_NAME_START,
     ORG_REFERENCE,
     PHRASE_PREFIX,
     PHRASE_SUFFIX,
+    PLURAL_PRONOUNS,
     PRONOUNS,
     SPEECH_VERB,
     TITLE_AFTER,
@@ -264,7 +264,7 @@ class _Resolver:
         return None
 
     def fuller_name(self, tokens: list[str]) -> Speaker | None:
-        """"Sir Peter" after "Sir Peter Lampl": the full name the article gave first."""
+        """ "Sir Peter" after "Sir Peter Lampl": the full name the article gave first."""
         for person in self.reg.people.values():
             parts = person.name.split()
             if len(parts) > len(tokens) and parts[: len(tokens)] == tokens:
@@ -281,9 +281,13 @@ class _Resolver:
 
     def cjk(self, phrase: str, pos: Pos) -> Speaker | None:
         for person in self.reg.people.values():
-            if is_cjk_char(person.name[0]) and phrase.endswith(person.name):
+            if is_cjk_char(person.name[-1]) and phrase.endswith(person.name):
                 role = cjk_role_before(phrase[: -len(person.name)]) or person.role
                 return Speaker(person.name, role)
+        for person in self.reg.people.values():
+            dotted = re.search("[·•・‧]", person.name) and len(person.surname) >= 2
+            if dotted and phrase.endswith(person.surname):  # "汉森" for 戴夫·汉森
+                return Speaker(person.name, person.role)
         hon = CJK_HONORIFIC.match(phrase)
         if hon:
             for person in self.reg.people.values():
@@ -593,7 +597,7 @@ class _Finder:
         verb = SPEECH_VERB.search(rest)
         if verb:
             rest = rest[: verb.start()] + rest[verb.end() :]
-        return text_weight(rest) <= 8
+        return text_weight(rest) <= 24
 
     def _from_context(
         self,

@@ -14,7 +14,7 @@ Kind = Literal["body", "heading", "meta"]
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_TERMINAL = '。！？!?.…”"」』’)）]》;；:：'
+_TERMINAL = "。！？!?.…”\"」』’')）]》;；:：»"
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
