@@ -486,8 +486,7 @@ class _Finder:
 
     def _reported_subject(self, index: int, text: str, end: int) -> Speaker | None:
         """Who the last reported speech before `end` is about ("Mr Jones says it…")."""
-        tries = 0
-        for verb in reversed(list(_REPORT_VERB.finditer(text, 0, end))):
+        for verb in list(_REPORT_VERB.finditer(text, 0, end))[::-1][:3]:
             phrase = _before(text, verb.end(), 0)
             if phrase is None:
                 stop = max([0, *(m.end() for m in _STOPS.finditer(text, 0, verb.start()))])
@@ -495,9 +494,6 @@ class _Finder:
             found = self.resolver.resolve(phrase, (index, verb.start()))
             if found:
                 return found
-            tries += 1
-            if tries >= 3:
-                break
         return None
 
     def _clause_subject(self, index: int, text: str, start: int) -> Speaker | None:
