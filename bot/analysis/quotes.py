@@ -158,7 +158,16 @@ def _is_speech_shaped(text: str, span: Span) -> bool:
     introduced = bool(_INTRODUCED.search(before[-8:])) or (
         before.endswith("、") and bool(_INTRODUCED_LIST.search(before[-400:]))
     )
-    floor = 3 if introduced else (4 if full_sentence and inner[-1] in _END_PUNCT else 10)
+    sentence_start = max([0, *(m.end() for m in _STOPS.finditer(before))])
+    clause_initial = before.endswith((",", "，", ":", "：", "︰")) and bool(
+        SPEECH_VERB.search(before, sentence_start)
+    )  # "X认为,如果…,“一翻眼就暴露了”": a clause of its own after the verb
+    if introduced:
+        floor = 3
+    elif (full_sentence and inner[-1] in _END_PUNCT) or clause_initial:
+        floor = 4
+    else:
+        floor = 10
     if text_weight(inner) < floor:
         return False
     after = text[span.end :].lstrip()
