@@ -65,7 +65,8 @@ _ROLE_NOUNS = (
     r"head teacher|headteacher|teacher|doctor|nurse|witness|neighbou?r|friend|relative|"
     r"resident|student|police|spokesman|prosecutor|judge|lawyer|attorney|analyst|expert|"
     r"insider|employee|worker|manager|director|minister|secretary|commissioner|chairman|"
-    r"chairwoman|chief|leader|source|woman|man|mother|father|wife|husband|son|daughter"
+    r"chairwoman|chief|leader|source|woman|man|mother|father|wife|husband|son|daughter|"
+    r"dad|mum|mom|brother|sister|boy|girl|grandfather|grandmother"
 )
 _UNNAMED_EN = re.compile(
     rf"(?:a|an|the|one|another|his|her|their)\s+((?:[\w'’-]+\s+){{0,3}}(?:{_ROLE_NOUNS})"
@@ -77,6 +78,26 @@ _UNNAMED_ZH = re.compile(
     r"工作人員|民警|村民|居民|男子|女子|业主|業主|市民|"
     r"家长|家長|医生|醫生|老师|老師|律师|律師))"
 )
+_DEFINITE = re.compile(r"^(?:the|his|her|their)\s", re.IGNORECASE)
+_FAMILY_GENDER = {
+    "father": "m",
+    "dad": "m",
+    "husband": "m",
+    "son": "m",
+    "man": "m",
+    "boy": "m",
+    "brother": "m",
+    "grandfather": "m",
+    "mother": "f",
+    "mum": "f",
+    "mom": "f",
+    "wife": "f",
+    "daughter": "f",
+    "woman": "f",
+    "girl": "f",
+    "sister": "f",
+    "grandmother": "f",
+}
 _CJK_TIME = (
     r"(?:\d{1,4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号號])?"
     r"(?:上午|下午|晚间|晚間|晚上|早上|凌晨|当天|當天)?"
@@ -272,6 +293,29 @@ class _Resolver:
                 return Speaker(name, self._role_in(phrase, m.start, m.end) or m.role)
         return None
 
+    def described(self, phrase: str, description: str, pos: Pos) -> Speaker | None:
+        """ "the relieved father", "the home secretary": the named person it stands for.
+
+        Only a definite description resolves: to the person whose role contains it,
+        or for family words (father, wife…) to the nearest person of that gender.
+        """
+        if not _DEFINITE.match(phrase):
+            return None
+        words_ = description.lower().split()
+        for size in (2, 1):
+            tail = " ".join(words_[-size:])
+            if len(words_) < size:
+                continue
+            for person in self.reg.people.values():
+                if person.role and tail in person.role.lower() and person.mentions[0] < pos:
+                    return Speaker(person.name, person.role)
+        gender = _FAMILY_GENDER.get(words_[-1]) if words_ else None
+        if gender:
+            found = self.pronoun(gender, pos)
+            if found and found.name in self.reg.people:
+                return found
+        return None
+
     def fuller_name(self, tokens: list[str]) -> Speaker | None:
         """ "Sir Peter" after "Sir Peter Lampl": the full name the article gave first."""
         for person in self.reg.people.values():
@@ -358,6 +402,9 @@ class _Resolver:
         for candidate in dict.fromkeys((clause, phrase, first, _cjk_core(first))):
             unnamed = _UNNAMED_EN.fullmatch(candidate) or _UNNAMED_ZH.fullmatch(candidate)
             if unnamed:  # "a spokesman for the council said": the article names no one
+                named = self.described(candidate, unnamed.group(1), pos)
+                if named:
+                    return named
                 speaker = Speaker(unnamed.group(1).strip(), None)
                 if not self.unnamed or self.unnamed[-1][0] < pos:
                     self.unnamed.append((pos, speaker))
