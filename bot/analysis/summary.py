@@ -41,6 +41,8 @@ PRIOR_EXPONENT = 0.6  # how fast the position prior decays
 CENTRALITY_SHARE = 0.9  # how much centrality moves a sentence against its position
 DENSITY_SHARE = 0.6  # centrality: share of keyword density against PacSum centrality
 DENSITY_SMOOTHING = 8  # tokens added to a sentence's length: very short ones are not dense
+LENGTH_NORM = 30  # text_weight of an ordinary sentence; longer ones pay LENGTH_EXPONENT
+LENGTH_EXPONENT = 0.5
 OPENER_PENALTY = 0.8  # sentences that may not open rank a little lower elsewhere too
 QUOTE_PENALTY = 0.5  # mostly-quotation sentences rank below reporting
 
@@ -190,6 +192,7 @@ def rank(cands: list[_Candidate]) -> tuple[list[float], list[dict[str, float]]]:
         ) / dspread
         prior = (1.0 + c.position) ** -PRIOR_EXPONENT
         score = prior * (1.0 - CENTRALITY_SHARE + CENTRALITY_SHARE * central)
+        score /= max(1.0, text_weight(c.text) / LENGTH_NORM) ** LENGTH_EXPONENT
         if _quoted_share(c.text) > 0.5:
             score *= QUOTE_PENALTY
         if not c.opener:
