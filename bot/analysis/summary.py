@@ -90,6 +90,7 @@ class _Candidate:
     position: int
     opener: bool  # may open the summary (no dangling reference, not a quotation or question)
     standalone: bool  # may be picked without the sentence before it
+    quoted: bool = False  # mostly inside quotation marks
 
 
 def utf16_len(text: str) -> int:
@@ -140,9 +141,10 @@ def candidates(text: str) -> list[_Candidate]:
                 continue
             dangling = bool(_DANGLING.match(sentence))
             question = sentence.rstrip("”\"’'」』)）").endswith(("?", "？"))
-            quoted = sentence[:1] in "“\"'‘「『«" or _quoted_share(sentence) > 0.5
+            mostly_quoted = _quoted_share(sentence) > 0.5
+            quoted = sentence[:1] in "“\"'‘「『«" or mostly_quoted
             opener = not (dangling or question or quoted)
-            out.append(_Candidate(sentence, len(out), opener, not dangling))
+            out.append(_Candidate(sentence, len(out), opener, not dangling, mostly_quoted))
     return out
 
 
@@ -172,7 +174,8 @@ def _size(sentence: str, language: str) -> int:
 
 def rank(cands: list[_Candidate]) -> tuple[list[float], list[dict[str, float]]]:
     """PacSum-style directed centrality blended with a position prior, per candidate."""
-    vectors = tfidf([tokens(c.text) for c in cands])
+    docs = [tokens(c.text) for c in cands]
+    vectors = tfidf(docs)
     graph = similarity_graph(vectors)
     n = len(cands)
     raw = []
@@ -180,7 +183,7 @@ def rank(cands: list[_Candidate]) -> tuple[list[float], list[dict[str, float]]]:
         forward = sum(w for j, w in row.items() if j > i)
         backward = sum(w for j, w in row.items() if j < i)
         raw.append(FORWARD * forward + BACKWARD * backward)
-    density = _density([tokens(c.text) for c in cands])
+    density = _density(docs)
     low, high = min(raw, default=0.0), max(raw, default=0.0)
     spread = (high - low) or 1.0
     dlow, dhigh = min(density, default=0.0), max(density, default=0.0)
@@ -193,7 +196,7 @@ def rank(cands: list[_Candidate]) -> tuple[list[float], list[dict[str, float]]]:
         prior = (1.0 + c.position) ** -PRIOR_EXPONENT
         score = prior * (1.0 - CENTRALITY_SHARE + CENTRALITY_SHARE * central)
         score /= max(1.0, text_weight(c.text) / LENGTH_NORM) ** LENGTH_EXPONENT
-        if _quoted_share(c.text) > 0.5:
+        if c.quoted:
             score *= QUOTE_PENALTY
         if not c.opener:
             score *= OPENER_PENALTY
