@@ -56,6 +56,7 @@ CJK_HONORIFIC_GENDER = {
     "爷爷": "m",
     "爺爺": "m",
 }
+_CLAUSE_OPENING = frozenset(["", "\n", "。", "，", ",", "”", '"', "！", "？", "：", "」"])
 _CJK_RUN3 = re.compile(r"[\u4e00-\u9fff]{3}")
 _CJK_VERB = re.compile(_CJK_VERBS_PATTERN)
 _CJK_BEFORE_VERB = re.compile(
@@ -432,13 +433,14 @@ def _frequent_names(reg: Registry, full_text: str) -> None:
             if _CJK_RUN3.fullmatch(run) and not any(c in _NOT_NAME_CHARS for c in run):
                 counts[run] = counts.get(run, 0) + 1
     for run, n in counts.items():
-        if n < 3 or run in reg.people or re.search(CJK_ROLES, run) or SPEECH_VERB.search(run):
+        if n < 2 or run in reg.people or re.search(CJK_ROLES, run) or SPEECH_VERB.search(run):
             continue
         if any(run in p.name or p.name in run for p in reg.people.values()):
             continue
         before = {full_text[m.start() - 1 : m.start()] for m in re.finditer(run, full_text)}
         after = {full_text[m.end() : m.end() + 1] for m in re.finditer(run, full_text)}
-        if len(before) >= 2 and len(after) >= 2:  # a name stands in varied contexts
+        opens = any(b in _CLAUSE_OPENING for b in before)  # "。吴翔宇自称…": a subject
+        if (n >= 3 or opens) and len(before) >= 2 and len(after) >= 2:
             person = Person(run, run, evidence=True)
             reg.people[run] = person
 

@@ -399,7 +399,9 @@ class _Resolver:
             if found:
                 return found
         first = re.split(r"[,，;；]", phrase)[0].strip()
-        for candidate in dict.fromkeys((clause, phrase, first, _cjk_core(first))):
+        for candidate in dict.fromkeys(
+            (clause, phrase, first, _cjk_core(clause), _cjk_core(first))
+        ):
             unnamed = _UNNAMED_EN.fullmatch(candidate) or _UNNAMED_ZH.fullmatch(candidate)
             if unnamed:  # "a spokesman for the council said": the article names no one
                 named = self.described(candidate, unnamed.group(1), pos)
@@ -662,7 +664,7 @@ class _Finder:
         """A quotation with no verb of its own: speaker from the sentence or paragraph before."""
         lead = text[: span.start].rstrip(" \u200e\u200f")
         if not lead.strip():
-            return context
+            return context or self._subject_after(index, text, span)
         if lead[-1] in ",，:：︰—–":
             return (
                 self._clause_subject(index, text, span.start)
@@ -676,6 +678,13 @@ class _Finder:
                 or self._previous_sentence_subject(index, text, span.start)
             )
         return None
+
+    def _subject_after(self, index: int, text: str, span: Span) -> Speaker | None:
+        """ "“…。”吴翔宇自称…": a known person opening the sentence right after the quotation."""
+        follow = text[span.end :].lstrip(_SPACE + "，,。.")
+        clause = re.split(r"[,，;；:：。.!?！？]", follow)[0]
+        found = self._subject_in(index, span.end, clause) if clause else None
+        return found if found and found.name in self.resolver.reg.people else None
 
     def _previous_sentence_subject(self, index: int, text: str, start: int) -> Speaker | None:
         """The person who opens the quotation's sentence or the one before ("彭静旋…。“…”")."""
