@@ -66,7 +66,9 @@ _ROLE_NOUNS = (
     r"resident|student|police|spokesman|prosecutor|judge|lawyer|attorney|analyst|expert|"
     r"insider|employee|worker|manager|director|minister|secretary|commissioner|chairman|"
     r"chairwoman|chief|leader|source|woman|man|mother|father|wife|husband|son|daughter|"
-    r"dad|mum|mom|brother|sister|boy|girl|grandfather|grandmother"
+    r"dad|mum|mom|brother|sister|boy|girl|grandfather|grandmother|user|customer|fan|viewer|"
+    r"reader|parent|passenger|traveller|traveler|shopper|voter|member|supporter|critic|"
+    r"victim|survivor|patient|pupil|child|neighbour|neighbor|colleague|owner"
 )
 _UNNAMED_EN = re.compile(
     rf"(?:a|an|the|one|another|his|her|their)\s+((?:[\w'’-]+\s+){{0,3}}(?:{_ROLE_NOUNS})"
@@ -577,7 +579,11 @@ class _Finder:
                 if len(form) >= 2 and clause.startswith(form) and is_cjk_char(form[0]):
                     return Speaker(person.name, person.role)
         mentions = latin_mentions(clause)
-        if mentions and mentions[0].start == 0:
+        opening = mentions and (
+            mentions[0].start == 0
+            or clause[: mentions[0].start].strip().rstrip(".").lower() in HONORIFIC_WORDS
+        )
+        if mentions and opening:
             found = self.resolver.resolve(clause[: mentions[0].end], pos)
             known = found is not None and (
                 found.name in self.resolver.reg.people
