@@ -287,6 +287,11 @@ class _Resolver:
             if found and (len(m.tokens) == 1 or m.honorific):
                 return Speaker(found.name, self._role_in(phrase, m.start, m.end) or found.role)
         for m in reversed(mentions):
+            if len(m.tokens) == 1 and not m.honorific:
+                first = [p for p in self.reg.people.values() if p.name.split()[0] == m.tokens[0]]
+                if len(first) == 1 and " " in first[0].name:  # "Vladimir" after "Vladimir Frolov"
+                    return Speaker(first[0].name, first[0].role)
+        for m in reversed(mentions):
             if is_person_shape(m.tokens):
                 name = " ".join(m.tokens)
                 fuller = self.fuller_name(m.tokens)

@@ -200,6 +200,8 @@ def _looks_like_heading(line: str) -> bool:
     short = text_weight(s) <= 40 and len(s) <= 80
     if not s:
         return False
+    if len(s) > 1 and s[-1] in "'’\"”»」』" and s[0] in "'‘\"“«「『":
+        s = s[:-1].rstrip()  # 'Lucky family': a quoted subhead ends where its words end
     if s[-1] in "?？" and text_weight(s) <= 24 and len(s) <= 60:
         return True
     return short and s[-1] not in _TERMINAL and "," not in s[-1]
