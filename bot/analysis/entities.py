@@ -43,7 +43,9 @@ _CJK_ROLE = re.compile(f"(?:{CJK_ROLES})(?=[\u4e00-\u9fff])")
 _CJK_DOT_NAME = re.compile(r"(?:[A-Z][·•・‧])?[\u4e00-\u9fff]{1,8}(?:[·•・‧][\u4e00-\u9fff]{1,8})+")
 _DOT_CUT = "的是在和与與及为為由对對向从從被把将將了让讓给給据據称稱说說表示在于於"
 _CJK_HONORIFIC_NAME = re.compile(
-    r"([\u4e00-\u9fff])(先生|女士|小姐|老师|老師|教授|博士|医生|醫生|阿姨|大爷|大爺|师傅|師傅|奶奶|爷爷|爺爺)"
+    r"([\u4e00-\u9fff])(先生|女士|小姐|老师|老師|教授|博士|医生|醫生|阿姨|大爷|大爺|师傅|師傅|奶奶|爷爷|爺爺|"
+    r"校长|校長|主任|书记|書記|局长|局長|院长|院長|经理|經理|部长|部長|县长|縣長|市长|市長|队长|隊長|"
+    r"律师|律師|警官|董事长|董事長|总裁|總裁)"
 )
 CJK_HONORIFIC_GENDER = {
     "先生": "m",
@@ -179,6 +181,8 @@ def cjk_role_before(before: str) -> str | None:
     clause = _CLAUSE_DELIM.split(strip_parens(before))[-1]
     clause = _CLAUSE_OPENER.sub("", clause.strip()).strip()
     clause = re.sub(r"\s+", " ", clause)
+    if re.match(r"(?:他们|她们|我们|他們|她們|我們|他|她|我|是|成了|成为)", clause):
+        return None  # "他们代表…" is a clause, not a title
     if clause and CJK_ROLE_END.search(clause) and len(clause) <= 60:
         return clause
     return None
@@ -337,6 +341,8 @@ def cjk_name_after_role(text: str, start: int, full_text: str) -> str | None:
     run = re.match(r"[\u4e00-\u9fff]{2,4}", text[start:])
     if not run or run.group(0)[0] in _NOT_NAME_CHARS:
         return None
+    if run.group(0)[0] not in CJK_SURNAMES_ALL:
+        return None  # "陈校长急需解决…": what follows a title is not always a name
     cand = run.group(0)
     for k in range(len(cand), 1, -1):
         if full_text.count(cand[:k]) >= 2:

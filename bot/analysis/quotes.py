@@ -104,7 +104,9 @@ _CJK_TIME = (
     r"(?:\d{1,4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号號])?"
     r"(?:上午|下午|晚间|晚間|晚上|早上|凌晨|当天|當天)?"
 )
-_CJK_CORE_PREFIX = re.compile(rf"^(?:{_CJK_TIME}|此前|近日|日前|昨天|今天|随后|隨後|对此|對此)+")
+_CJK_CORE_PREFIX = re.compile(
+    rf"^(?:{_CJK_TIME}|此前|近日|日前|昨天|今天|随后|隨後|对此|對此|有位|有名|有|一位|一名|一些)+"
+)
 _CJK_CORE_SUFFIX = re.compile(
     rf"(?:{_CJK_TIME}|[对對向跟和与與给給][^,，。]{{1,12}}|接受[^,，。]{{1,20}}(?:采访|採訪|专访|專訪)时?|"
     r"在[^,，。]{1,15}(?:上|中|时|時|里|裡|后|後|前)|曾|也|还|還|又|则|則|再次|随后|隨後|当时|當時|"
@@ -340,6 +342,7 @@ class _Resolver:
         )
 
     def cjk(self, phrase: str, pos: Pos) -> Speaker | None:
+        phrase = _cjk_core(phrase) or phrase
         for person in self.reg.people.values():
             if is_cjk_char(person.name[-1]) and phrase.endswith(person.name):
                 role = cjk_role_before(phrase[: -len(person.name)]) or person.role
@@ -678,7 +681,8 @@ class _Finder:
             return context or self._subject_after(index, text, span)
         if lead[-1] in ",，:：︰—–":
             return (
-                self._clause_subject(index, text, span.start)
+                self._reported_in_sentence(index, text, span.start)
+                or self._clause_subject(index, text, span.start)
                 or last_speaker
                 or self._previous_sentence_subject(index, text, span.start)
             )
@@ -689,6 +693,15 @@ class _Finder:
                 or self._previous_sentence_subject(index, text, span.start)
             )
         return None
+
+    def _reported_in_sentence(self, index: int, text: str, start: int) -> Speaker | None:
+        """ "教体局通报称,…,小刚…,“…”": the subject of a verb of saying earlier in the sentence."""
+        stop = max([0, *(m.end() for m in _STOPS.finditer(text, 0, start))])
+        verbs = list(SPEECH_VERB.finditer(text, stop, start))
+        if not verbs:
+            return None
+        phrase = text[stop : verbs[0].start()]
+        return self.resolver.resolve(phrase, (index, verbs[0].start()))
 
     def _subject_after(self, index: int, text: str, span: Span) -> Speaker | None:
         """ "“…。”吴翔宇自称…": a known person opening the sentence right after the quotation."""
