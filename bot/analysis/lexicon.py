@@ -126,7 +126,8 @@ PHRASE_PREFIX = re.compile(
 PHRASE_SUFFIX = re.compile(
     r"(?:[,，\s]|周[一二三四五六日天]|昨天|今天|日前|此前|近日|也|则|还|曾|在[^,，。]{0,12}上|"
     r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|in an interview|"
-    r"in a statement|on [a-z]+day|later|also|then)+$",
+    r"in a statement|on [a-z]+day|later|also|then|once|previously|recently|repeatedly|"
+    r"has|have|had|had once|has also|would|will)+$",
     re.IGNORECASE,
 )
 TITLE_BEFORE = re.compile(

@@ -80,6 +80,10 @@ _UNNAMED_ZH = re.compile(
     r"工作人員|民警|村民|居民|男子|女子|业主|業主|市民|"
     r"家长|家長|医生|醫生|老师|老師|律师|律師))"
 )
+# where an English speaker phrase starts: "…referred to the Commission - while he once"
+_EN_CLAUSE_BREAK = re.compile(
+    r"\s[-–—]\s|\b(?:while|whereas|but|who|which|because|although|when)\s", re.IGNORECASE
+)
 _DEFINITE = re.compile(r"^(?:the|his|her|their)\s", re.IGNORECASE)
 _FAMILY_GENDER = {
     "father": "m",
@@ -403,7 +407,7 @@ class _Resolver:
         phrase = _clean_phrase(phrase)
         if not phrase or text_weight(phrase) > MAX_PHRASE:
             return None
-        clause = re.split(r"[,，;；]", phrase)[-1].strip() or phrase
+        clause = _EN_CLAUSE_BREAK.split(re.split(r"[,，;；]", phrase)[-1])[-1].strip() or phrase
         for candidate in dict.fromkeys((clause, phrase)):
             found = self._resolve_clean(candidate, pos)
             if found:
