@@ -503,3 +503,14 @@ def test_cjk_list_of_quotations_shares_the_speaker() -> None:
 def test_cjk_mismatched_closing_mark() -> None:
     text = '杨国禹认为,如果真的塞了纸,“一翻眼就能看到,理论上是不可能的"。'
     assert _pairs(text) == [("杨国禹", "一翻眼就能看到,理论上是不可能的")]
+
+
+def test_indefinite_speaker_keeps_the_quotation_without_a_name() -> None:
+    text = "主持人多次道歉后,也有人缓颊“其实有点好笑”、“给新人多一点鼓励吧。”"
+    assert _pairs(text) == [("", "其实有点好笑"), ("", "给新人多一点鼓励吧。")]
+
+
+def test_a_verb_that_introduces_the_next_quotation_does_not_attribute_the_previous() -> None:
+    text = "众人批评“太尴尬了”,但是也有人缓颊“其实有点好笑”。"
+    assert ("", "太尴尬了") not in _pairs(text)
+    assert ("", "其实有点好笑") in _pairs(text)

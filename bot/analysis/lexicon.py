@@ -118,7 +118,7 @@ ORG_REFERENCE = re.compile(
 CJK_HONORIFIC = re.compile(r"^([\u4e00-\u9fff])(?:先生|女士|小姐|教授|博士)$")
 # Leading words of a speaker phrase that are not part of it.
 PHRASE_PREFIX = re.compile(
-    r"^(?:[,，、:：;；\s—–-]|而|但|[则則]|且|[据據]|另外|此外|不[过過]|[随隨]后|[随隨]後|同[时時]|然而|[并並]|"
+    r"^(?:[,，、:：;；\s—–-]|而|但是|但|[则則]|且|[据據]|另外|此外|不[过過]|[随隨]后|[随隨]後|同[时時]|然而|[并並]|"
     r"and |but |while |as )+",
     re.IGNORECASE,
 )

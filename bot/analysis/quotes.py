@@ -84,6 +84,11 @@ _UNNAMED_ZH = re.compile(
 _EN_CLAUSE_BREAK = re.compile(
     r"\s[-–—]\s|\b(?:while|whereas|but|who|which|because|although|when)\s", re.IGNORECASE
 )
+_INDEFINITE = re.compile(
+    r"(?:也|还|還|更)?(?:有人|有的人|也有人|有些人|不少人|很多人|someone|somebody|one person|"
+    r"one man|one woman|others|many|some)(?:也|还|還|则|則)?",
+    re.IGNORECASE,
+)
 _DEFINITE = re.compile(r"^(?:the|his|her|their)\s", re.IGNORECASE)
 _FAMILY_GENDER = {
     "father": "m",
@@ -416,6 +421,8 @@ class _Resolver:
         for candidate in dict.fromkeys(
             (clause, phrase, first, _cjk_core(clause), _cjk_core(first))
         ):
+            if _INDEFINITE.fullmatch(candidate):
+                return Speaker("", None)  # "有人说" / "someone shouted": said, by nobody named
             unnamed = _UNNAMED_EN.fullmatch(candidate) or _UNNAMED_ZH.fullmatch(candidate)
             if unnamed:  # "a spokesman for the council said": the article names no one
                 named = self.described(candidate, unnamed.group(1), pos)
@@ -492,6 +499,12 @@ def _after(text: str, span: Span, limit: int) -> tuple[str, str] | None:
         rest_start = end
     if re.search(r"[“”\"「」]", phrase) or text_weight(_clean_phrase(phrase)) > MAX_PHRASE:
         return None
+    leads_on = limit < len(text) and not text[span.end + verb.end() : limit].strip(" ,，:：︰")
+    new_clause = re.search(r"[,，;；]\s*\S", phrase.strip(" ,，")) or re.match(
+        r"\s*[,，;；]\s*(?:但|而|也|还|還|又|不过|不過)", phrase
+    )
+    if leads_on and new_clause:
+        return None  # "“A”,但…,也有人缓颊“B”": the verb introduces the next quotation
     if cjk_count(phrase) and re.search(r"[,，;；]", _clean_phrase(phrase)):
         if re.match(r"\s*[这這此该該的一等]", phrase):
             return None  # "“…”这一判断,他表示认同": the quotation is an object here
@@ -548,7 +561,9 @@ class _Finder:
                     ) or self._previous_sentence_subject(prev[0], prev[1], len(prev[1]))
             items = self._paragraph(index, text, colon_phrase, context, tail)
             found.extend(items)
-            prev_speaker = next((f.speaker for f in reversed(items) if f.speaker), None)
+            prev_speaker = next(
+                (f.speaker for f in reversed(items) if f.speaker and f.speaker.name), None
+            )
             if items:
                 tail = items[-1] if self.ends_on_quote(text) else None
             elif tail is None or not self.ends_on_quote(text):
@@ -557,6 +572,10 @@ class _Finder:
         return _assemble(found)
 
     def _reported_subject(self, index: int, text: str, end: int) -> Speaker | None:
+        found = self._reported_subject_any(index, text, end)
+        return found if found and found.name else None
+
+    def _reported_subject_any(self, index: int, text: str, end: int) -> Speaker | None:
         """Who the last reported speech before `end` is about ("Mr Jones says it…")."""
         for verb in list(_REPORT_VERB.finditer(text, 0, end))[::-1][:3]:
             phrase = _before(text, verb.end(), 0)
@@ -635,7 +654,8 @@ class _Finder:
             else:
                 open_item = None
                 item.speaker = own
-                listed = own is None and out and text[: span.start].rstrip().endswith("、")
+                nobody = own is None or not own.name
+                listed = nobody and out and text[: span.start].rstrip().endswith("、")
                 if listed and text[out[-1].pos[1] : span.start].count("“") <= 12:
                     item.speaker = out[-1].speaker  # “A”、“B”: items of one list
                 whole = item.parts[0][-1:] in _END_PUNCT or text[span.end : span.end + 1] in "。."
@@ -649,6 +669,7 @@ class _Finder:
             by_after = (
                 after is not None
                 and item.speaker is not None
+                and bool(item.speaker.name)
                 and self.resolver.resolve(after[0], item.pos) == item.speaker
             )
             rest = after[1] if by_after and after else text[span.end : limit]
