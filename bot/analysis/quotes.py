@@ -89,6 +89,9 @@ _INDEFINITE = re.compile(
     r"one man|one woman|others|many|some)(?:也|还|還|则|則)?",
     re.IGNORECASE,
 )
+_INVERTED = re.compile(
+    r"\s+(?:(?:Mr|Mrs|Ms|Dr|Sir|Lord)\.?\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*[,:]?\s*"
+)
 _DEFINITE = re.compile(r"^(?:the|his|her|their)\s", re.IGNORECASE)
 _FAMILY_GENDER = {
     "father": "m",
@@ -525,6 +528,8 @@ def _before(text: str, start: int, floor: int) -> str | None:
         lead_in = lead[verb.end() :]
         if text_weight(lead_in) > MAX_LEAD_IN:
             break
+        if _INVERTED.fullmatch(lead_in):  # "…, says Bethan, “…”": the speaker follows the verb
+            return lead_in
         return lead[: verb.start()]
     return None
 
