@@ -51,6 +51,7 @@ PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
 _STOPS = re.compile(r"[。！？!?；;]|\.(?=\s|$)")
 _END_PUNCT = ",，.。!！?？…;；:："
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_JUNCTION = "\u2063"  # marks where a continued quotation's paragraphs were joined
 _ANY_MARK = re.compile("[“\"'‘「『«]")
 _SPACE = " \t\u200e\u200f\u00a0"
 _CLAUSE_START = re.compile(r"[.!?。！？,，;；:：“”\"「」]")
@@ -91,6 +92,10 @@ _INDEFINITE = re.compile(
 )
 _INVERTED = re.compile(
     r"\s+(?:(?:Mr|Mrs|Ms|Dr|Sir|Lord)\.?\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*[,:]?\s*"
+)
+_AFTER_VERB = re.compile(
+    r"[,”\"’']\s*(?:said|says|added|adds|explained|explains|according to|wrote|writes)\s+"
+    r"(?:[A-Z][\w&]*['’]s\s+|the\s+)?$"
 )
 _DEFINITE = re.compile(r"^(?:the|his|her|their)\s", re.IGNORECASE)
 _FAMILY_GENDER = {
@@ -183,6 +188,7 @@ class _Found:
     pos: Pos
     parts: list[str]
     speaker: Speaker | None
+    own: bool = False  # attributed by its own verb, not taken from context
 
 
 def _is_speech_shaped(text: str, span: Span) -> bool:
@@ -266,6 +272,8 @@ class _Resolver:
         before = _SUBJECT_OPENERS.sub("", before.strip())
         if text_weight(before) <= 2:
             return True
+        if _AFTER_VERB.search(text[max(0, pos[1] - 24) : pos[1]]):
+            return True  # "…, said Ikea's Ingrid Franov": the speaker of an inverted attribution
         return bool(cjk_role_before(before) or en_role_before(before)) and text_weight(before) <= 24
 
     def org_reference(self, pos: Pos) -> Speaker | None:
@@ -540,7 +548,7 @@ def _joins(rest: str) -> bool:
     Yes when only punctuation separates them: "“A,” X said, “B.”", "“A,” X said. “B.”",
     or two paragraphs of one quotation.
     """
-    return bool(re.fullmatch(r"[\s,，:：;；.。—–\-\u200e\u200f]*", rest))
+    return bool(re.fullmatch(r"[\s,，:：;；.。—–\-\u200e\u200f\u2063]*", rest))
 
 
 class _Finder:
@@ -653,12 +661,20 @@ class _Finder:
             item = _Found((index, span.start), [span.inner(text).strip()], None)
             after = _after(text, span, limit)
             own = self._attribute(text, spans, k, after, colon_phrase, index)
-            if open_item is not None and (own is None or own == open_item.speaker):
+            own_after = after is not None and self.resolver.resolve(after[0], item.pos) is not None
+            junction = _JUNCTION in text[max(0, span.start - 3) : span.start]
+            # the last paragraph of a continued quotation may carry the only attribution
+            takes_over = junction and open_item is not None and not open_item.own and own_after
+            same = own is None or (open_item is not None and own == open_item.speaker)
+            if open_item is not None and (takes_over or (not own_after and same)):
                 open_item.parts.extend(item.parts)
+                if takes_over and own is not None:
+                    open_item.speaker, open_item.own = own, True
                 item.speaker = open_item.speaker
             else:
                 open_item = None
                 item.speaker = own
+                item.own = own is not None
                 nobody = own is None or not own.name
                 listed = nobody and out and text[: span.start].rstrip().endswith("、")
                 if listed and text[out[-1].pos[1] : span.start].count("“") <= 12:
@@ -695,7 +711,8 @@ class _Finder:
         verb = SPEECH_VERB.search(rest)
         if verb:
             rest = rest[: verb.start()] + rest[verb.end() :]
-        return text_weight(rest) <= 24
+            return text_weight(rest) <= 24
+        return text_weight(rest) <= 4
 
     def _from_context(
         self,
@@ -789,7 +806,7 @@ def merge_open_quotes(paras: list[tuple[int, str]]) -> list[tuple[int, str]]:
             spans = top_level(prev)
             if spans and not spans[-1].closed and text.lstrip()[:1] in TOP_LEVEL_OPENERS:
                 closer = OPEN_TO_CLOSE[prev[spans[-1].start]]
-                out[-1] = (prev_index, f"{prev.rstrip()}{closer} {text.lstrip()}")
+                out[-1] = (prev_index, f"{prev.rstrip()}{closer}{_JUNCTION} {text.lstrip()}")
                 continue
         out.append((index, text))
     return out
