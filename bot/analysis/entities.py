@@ -59,7 +59,7 @@ CJK_HONORIFIC_GENDER = {
     "爺爺": "m",
 }
 _CLAUSE_OPENING = frozenset(["", "\n", "。", "，", ",", "”", '"', "！", "？", "：", "」"])
-_CJK_RUN3 = re.compile(r"[\u4e00-\u9fff]{3}")
+_SURNAME_RUN3 = re.compile("(?=([" + "".join(sorted(CJK_SURNAMES)) + "][\u4e00-\u9fff]{2}))")
 _CJK_VERB = re.compile(_CJK_VERBS_PATTERN)
 _CJK_BEFORE_VERB = re.compile(
     r"([\u4e00-\u9fff]{2,6}?)(?:周.|昨天|今天|日前|也|还|還|则|則|曾|又|当时|當時|随后|隨後)?$"
@@ -194,8 +194,10 @@ def en_role_before(before: str) -> str | None:
     if comma and comma.group(1).split()[-1].lower() in EN_ROLE_WORDS:
         return comma.group(1)
     clause = _CLAUSE_DELIM.split(before)[-1]
-    clause = SPEECH_VERB.sub("", clause).strip()
-    words = clause.split()
+    last = clause.split()[-1:]
+    if not last or last[0].lower() not in EN_ROLE_WORDS:
+        return None  # cheap test first: the verb pattern below is large
+    words = SPEECH_VERB.sub("", clause).strip().split()
     if words and words[-1].lower() in EN_ROLE_WORDS:
         return " ".join(words[-6:])
     return None
@@ -433,11 +435,10 @@ def _scan_cjk_people(reg: Registry, index: int, visible: str) -> None:
 def _frequent_names(reg: Registry, full_text: str) -> None:
     """Three-character runs led by a family name that the article repeats (彭静旋 ×3)."""
     counts: dict[str, int] = {}
-    for i, ch in enumerate(full_text[:-2]):
-        if ch in CJK_SURNAMES:
-            run = full_text[i : i + 3]
-            if _CJK_RUN3.fullmatch(run) and not any(c in _NOT_NAME_CHARS for c in run):
-                counts[run] = counts.get(run, 0) + 1
+    for m in _SURNAME_RUN3.finditer(full_text):
+        run = m.group(1)
+        if not any(c in _NOT_NAME_CHARS for c in run):
+            counts[run] = counts.get(run, 0) + 1
     for run, n in counts.items():
         if n < 2 or run in reg.people or re.search(CJK_ROLES, run) or SPEECH_VERB.search(run):
             continue

@@ -362,6 +362,8 @@ class _Resolver:
         )
 
     def cjk(self, phrase: str, pos: Pos) -> Speaker | None:
+        if not cjk_count(phrase):
+            return None
         phrase = _cjk_core(phrase) or phrase
         for person in self.reg.people.values():
             if is_cjk_char(person.name[-1]) and phrase.endswith(person.name):
@@ -481,6 +483,8 @@ class _Resolver:
 
 def _cjk_core(phrase: str) -> str:
     """Drop dates, addressees and adverbials around a subject: "6月2日拉布在议会中" → "拉布"."""
+    if not cjk_count(phrase):
+        return phrase.strip()
     prev = None
     core = phrase.strip()
     while prev != core:
