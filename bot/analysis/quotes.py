@@ -402,6 +402,14 @@ class _Resolver:
             return Speaker(lead.group(1), None)  # "施志安就引用…的话说"
         return None
 
+    def seen_at_start(self, phrase: str, rest: int) -> Speaker | None:
+        """A speaker already quoted opens the phrase: "小刚嘟囔半天" → 小刚."""
+        for _, speaker in reversed(self.unnamed):
+            name = speaker.name
+            if len(name) >= 2 and phrase.startswith(name) and len(phrase) - len(name) <= rest:
+                return speaker
+        return None
+
     def cjk_bare(self, phrase: str, pos: Pos) -> Speaker | None:
         """A short subject the article uses as a name ("小花奶奶", "拉布", "市教育局")."""
         core = _cjk_core(phrase)
@@ -463,7 +471,7 @@ class _Resolver:
         if found:
             return found
         if cjk_count(phrase) and not latin_mentions(phrase):
-            found = self.cjk_bare(phrase, pos)
+            found = self.cjk_bare(phrase, pos) or self.seen_at_start(_cjk_core(phrase), 6)
             if found:
                 return found
         head, _, rest = phrase.partition(",")
