@@ -101,6 +101,10 @@ _PERSON_VERB_AFTER = re.compile(
 )
 _AGE_APPOSITIVE = re.compile(r",\s+(?:(?:a|an)\s+)?\d{1,3}(?:-year-old\b|,)")
 _NAME_TITLES = frozenset(["Sir", "Dame", "Lord", "Lady"])
+# "Robert Abrams, a geriatric psychiatrist at X Hospital said": a speaker with an appositive
+_APPOSITIVE_VERB = re.compile(
+    rf",\s+(?:a|an|the)\s[^,.;:]{{3,90}}?,?\s+(?:{SPEECH_VERB.pattern})", re.IGNORECASE
+)
 _ROLE_REACH = 160  # characters around a name searched for its role
 _EN_APPOSITIVE = re.compile(r"^,\s*(?:the |a |an )?([^,;\"“”]{3,80}?)(?=,|;|\.(?:\s|$)|$)")
 
@@ -315,6 +319,7 @@ def _scan_latin(reg: Registry, index: int, text: str, visible: str) -> list[Ment
                 or m.honorific
                 or _verb_adjacent(visible, m.start, m.end)
                 or _PERSON_VERB_AFTER.match(visible, m.end)
+                or _APPOSITIVE_VERB.match(visible, m.end)
             )
             person = _add_person(reg, " ".join(m.tokens), pos, role, evidence)
             if m.honorific in HONORIFIC_GENDER:

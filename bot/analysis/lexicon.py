@@ -64,7 +64,9 @@ EN_ROLE_WORDS = words(
     "chancellor premier dean fellow author consultant expert vice economist scholar "
     "resident worker student teacher doctor nurse farmer driver novelist historian "
     "general superintendent architect inspector detective sergeant constable captain colonel "
-    "major lieutenant admiral commander justice coach manager"
+    "major lieutenant admiral commander justice coach manager psychiatrist psychologist "
+    "surgeon physician campaigner activist blogger pastor vicar priest bishop astronaut "
+    "administrator curator musician singer actor actress artist designer architect"
 )
 # Capitalised words that start sentences or places but never a person's name.
 NOT_NAME_START = words(
