@@ -514,3 +514,30 @@ def test_a_verb_that_introduces_the_next_quotation_does_not_attribute_the_previo
     text = "众人批评“太尴尬了”,但是也有人缓颊“其实有点好笑”。"
     assert ("", "太尴尬了") not in _pairs(text)
     assert ("", "其实有点好笑") in _pairs(text)
+
+
+def test_a_quotation_with_its_own_attribution_is_a_new_one() -> None:
+    text = (
+        '"Sales doubled in a month," Ingrid Holm told the conference.\n\n'
+        '"And what customers wanted was more colour," she said.'
+    )
+    assert _pairs(text) == [
+        ("Ingrid Holm", "Sales doubled in a month"),
+        ("Ingrid Holm", "And what customers wanted was more colour"),
+    ]
+
+
+def test_continued_quotation_takes_the_attribution_of_its_last_paragraph() -> None:
+    text = (
+        "The harbour reopened on Friday after a week of repairs.\n\n"
+        '"The storm broke the outer wall in two places.\n\n'
+        '"We worked day and night to close the gaps," said Omar Reyes, the harbour master.'
+    )
+    (quote,) = find_quotes(text)
+    assert quote.speaker == "Omar Reyes"
+    assert quote.quote.startswith("The storm broke") and quote.quote.endswith("close the gaps")
+
+
+def test_inverted_attribution_before_the_quotation() -> None:
+    text = 'Before the new toilets opened, says Bethan Folen, "we had to drive for an hour."'
+    assert _pairs(text) == [("Bethan Folen", "we had to drive for an hour.")]

@@ -707,7 +707,7 @@ class _Finder:
             )
             rest = after[1] if by_after and after else text[span.end : limit]
             open_item = current if current and k + 1 < len(spans) and _joins(rest) else None
-            if item.speaker is None and not text[span.end : limit].strip():
+            if item.speaker is None and not text[span.end : limit].strip(_SPACE + _JUNCTION + "\n"):
                 carry = carry + item.parts
             else:
                 carry = []
