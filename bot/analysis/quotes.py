@@ -97,6 +97,12 @@ _AFTER_VERB = re.compile(
     r"[,”\"’']\s*(?:said|says|added|adds|explained|explains|according to|wrote|writes)\s+"
     r"(?:[A-Z][\w&]*['’]s\s+|the\s+)?$"
 )
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:to|at|with|for|from|by|about|towards|toward|against|asked|told|thanked)\s+"
+    r"(?:(?:Mr|Mrs|Ms|Dr|Miss)\.?\s+)?$",
+    re.IGNORECASE,
+)
+_PRONOUN_OPENS = re.compile(r"^(he|she|He|She)\s+[a-z]+(?:ed|s)?\b(?!\s*$)")
 _DEFINITE = re.compile(r"^(?:the|his|her|their)\s", re.IGNORECASE)
 _FAMILY_GENDER = {
     "father": "m",
@@ -295,7 +301,11 @@ class _Resolver:
         return sum(1 for s in starts if s <= pos[1])
 
     def latin(self, phrase: str, pos: Pos) -> Speaker | None:
-        mentions = latin_mentions(phrase)
+        mentions = [
+            m
+            for m in latin_mentions(phrase)
+            if not _OBJECT_BEFORE.search(phrase[max(0, m.start - 14) : m.start])
+        ]  # "He turned to Mr Kennedy … and said": Kennedy is spoken to, not speaking
         for m in reversed(mentions):
             if is_person_shape(m.tokens):
                 name = " ".join(m.tokens)
@@ -439,6 +449,9 @@ class _Resolver:
             if found:
                 return found
         first = re.split(r"[,，;；]", phrase)[0].strip()
+        opener = _PRONOUN_OPENS.match(first)
+        if opener:  # "He turned to X, …, and said"
+            return self._resolve_clean(opener.group(1), pos)
         for candidate in dict.fromkeys(
             (clause, phrase, first, _cjk_core(clause), _cjk_core(first))
         ):
