@@ -150,7 +150,8 @@ _NAME_THEN_ADVERB = re.compile(
 )
 _CJK_SPEAKER_TAIL = re.compile(
     r"(?:奶奶|爷爷|爺爺|母亲|母親|父亲|父親|妈妈|媽媽|爸爸|家属|家屬|家人|局|部|院|委|厅|廳|署|办|辦|"
-    r"公司|集团|集團|政府|大使馆|大使館|组织|組織|协会|協會|银行|銀行|学校|學校|医院|醫院|法院|警方|方面|网友|網友|人士)$"
+    r"公司|集团|集團|政府|大使馆|大使館|组织|組織|协会|協會|银行|銀行|学校|學校|医院|醫院|法院|警方|方面|网友|網友|人士|"
+    r"媒体|媒體)$"
 )
 _CJK_PLURAL_PRONOUNS = words(
     "我们 我們 你们 你們 他们 他們 她们 她們 它们 它們 人们 人們 咱们 咱們"
@@ -563,7 +564,10 @@ def _before(text: str, start: int, floor: int) -> str | None:
             break
         if _INVERTED.fullmatch(lead_in):  # "…, says Bethan, “…”": the speaker follows the verb
             return lead_in
-        return lead[: verb.start()]
+        phrase = lead[: verb.start()]
+        if verb.group(0) == "道" and re.search(r"[\u4e00-\u9fff]{4}$", phrase):
+            phrase = phrase[:-2]  # "英国媒体渲染道": the verb's own stem goes with it
+        return phrase
     return None
 
 
@@ -793,6 +797,13 @@ class _Finder:
                 found = self._subject_in(index, begin, clause)
                 if found:
                     return found
+                seen = self.resolver.seen_at_start(clause.strip(), 8)
+                if (
+                    seen
+                    and seen.name
+                    and not _CJK_SPEAKER_TAIL.match(clause.strip()[len(seen.name) :])
+                ):
+                    return seen  # "小刚沉默了一会。…说:“…”"
         return None
 
     def _attribute(
