@@ -619,7 +619,7 @@ class _Finder:
 
     def _reported_subject_any(self, index: int, text: str, end: int) -> Speaker | None:
         """Who the last reported speech before `end` is about ("Mr Jones says it…")."""
-        for verb in list(_REPORT_VERB.finditer(text, 0, end))[::-1][:3]:
+        for verb in list(_REPORT_VERB.finditer(text, max(0, end - 400), end))[::-1][:3]:
             phrase = _before(text, verb.end(), 0)
             if phrase is None:
                 stop = max([0, *(m.end() for m in _STOPS.finditer(text, 0, verb.start()))])
