@@ -15,6 +15,7 @@ from bot.analysis.lexicon import (
     CJK_ROLES,
     CJK_SURNAMES,
     CJK_SURNAMES_ALL,
+    CJK_VERB,
     EN_ROLE_WORDS,
     HONORIFIC,
     HONORIFIC_GENDER,
@@ -24,9 +25,6 @@ from bot.analysis.lexicon import (
     SPEECH_VERB,
     TITLE_ROLES,
     words,
-)
-from bot.analysis.lexicon import (
-    CJK_VERBS as _CJK_VERBS_PATTERN,
 )
 from bot.analysis.marks import top_level
 from bot.analysis.text import is_cjk_char
@@ -60,7 +58,7 @@ CJK_HONORIFIC_GENDER = {
 }
 _CLAUSE_OPENING = frozenset(["", "\n", "。", "，", ",", "”", '"', "！", "？", "：", "」"])
 _SURNAME_RUN3 = re.compile("(?=([" + "".join(sorted(CJK_SURNAMES)) + "][\u4e00-\u9fff]{2}))")
-_CJK_VERB = re.compile(_CJK_VERBS_PATTERN)
+_CJK_VERB = CJK_VERB
 _CJK_BEFORE_VERB = re.compile(
     r"([\u4e00-\u9fff]{2,6}?)(?:周.|昨天|今天|日前|也|还|還|则|則|曾|又|当时|當時|随后|隨後)?$"
 )

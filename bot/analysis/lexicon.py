@@ -52,6 +52,7 @@ def _first_chars(alternation: str) -> str:
 # A lookahead on the first character lets the engine skip most positions at once
 # (the plain alternation costs ~15 ms per 10,000 characters; this ~2 ms).
 _EN_FIRST = "".join(sorted({w[0] for w in re.findall(r"\b[a-z]+", _EN_VERBS[6:])}))
+CJK_VERB = re.compile(f"(?=[{_first_chars(_CJK_VERBS)}])(?:{_CJK_VERBS})")
 SPEECH_VERB = re.compile(
     f"(?=[{_first_chars(_CJK_VERBS)}])(?:{_CJK_VERBS})"
     f"|\\b(?=[{_EN_FIRST}{_EN_FIRST.upper()}])(?i:{_EN_VERBS})"
