@@ -235,3 +235,15 @@ def test_summary_is_short_for_a_typical_article() -> None:
     )
     zh = extractive_summary(zh_body, "zh")
     assert 1 <= len(zh.sentences) <= 3 and len(zh.text) <= 150
+
+
+def test_chinese_captions_and_attribution_fragments_do_not_open() -> None:
+    text = (
+        "图为王小明在实验室工作时的近影。\n"
+        "“我们终于找到了答案。”在南京的实验室里,研究员王小明告诉记者。\n"
+        "南京一家研究所的团队研发出一种新型电池材料,充电时间缩短了一半。\n"
+        "研究团队表示,这种材料有望在三年内投入量产。\n"
+    )
+    s = extractive_summary(text, "zh")
+    assert s.sentences[0].startswith("南京一家研究所")
+    assert "图为" not in s.text

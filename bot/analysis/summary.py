@@ -49,17 +49,19 @@ QUOTE_PENALTY = 0.5  # mostly-quotation sentences rank below reporting
 _DANGLING = re.compile(
     r"^(?:其中|此外|另外|这类|這類|这些|這些|这种|這種|这一|這一|这|這|那|此|该|該|其(?![实實])|它|他|她|"
     r"当天|當天|当日|當日|同时|同時|对此|對此|因此|所以|但是|但|而且|而|然而|不过|不過|换言之|換言之|"
-    r"随后|隨後|此后|此後|与此同时|與此同時|除此之外|据悉|據悉|"
+    r"随后|隨後|此后|此後|与此同时|與此同時|除此之外|据悉|據悉|我们|我們|我|"
     r"(?:however|this|these|those|that|he|she|it|they|his|her|its|their|him|them|but|and|also|"
     r"meanwhile|still|so|then|instead|yet|moreover|furthermore|besides|meanwhile|nevertheless|"
-    r"nonetheless|thus|hence|therefore|in addition|as a result|even so|by contrast|there)\b)",
+    r"nonetheless|thus|hence|therefore|in addition|as a result|even so|by contrast|there|i|we)\b)",
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
     r"share this with|copy this link|media playback is (?:not |un)supported|read more|"
     r"click here|sign up|subscribe|ireport|all rights reserved|follow us|"
     r"原标题|原標題|责任编辑|責任編輯|免责声明|免責聲明|图片来源|圖片來源|点击|點擊|扫码|掃碼|"
-    r"资料图|資料圖|视频截图|視頻截圖|(?:^|\s)（完）|关注我们|關注我們|本文来源|本文來源|转载|轉載",
+    r"资料图|資料圖|视频截图|視頻截圖|(?:^|\s)（完）|关注我们|關注我們|本文来源|本文來源|转载|轉載|"
+    r"^(?:图为|圖為|上图|下图|左图|右图|图：|图:|视频[-：:]|視頻[-：:])|供图|供圖|截图。?$|截圖。?$|"
+    r"[（(]来源[：:]",
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
@@ -74,6 +76,12 @@ _DATELINE = re.compile(
 _CAPTION = re.compile(r"^(?:[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,2}|[\u4e00-\u9fff]{2,6}):\s")
 # where a caption without a full stop runs into the story's first sentence
 _GLUE = re.compile(r"(?<=[a-z0-9)]) (?=(?:A|An|The|Police|Officers|Mr|Mrs|Ms|Dr) [a-z]*)")
+# "…,海新科技董事长杨敬辉当面告诉笔者。" right after a quotation: only its attribution
+_ATTRIBUTION_ONLY = re.compile(
+    r"(?:说|表示|告诉[^,，。]{0,8}|称|指出|介绍|回忆|said|says|told [^,.]{0,30}|added)[。.!！]?$",
+    re.IGNORECASE,
+)
+_OPEN_MARKS = "“\"'‘「『«"
 _PHOTO = re.compile(r"\((?:pictured|photo|file photo|left|right|above|below)\)|\bpictured\b", re.I)
 
 
@@ -133,16 +141,20 @@ def candidates(text: str) -> list[_Candidate]:
     for para in paragraphs(text):
         if para.kind != "body":
             continue
+        previous_quoted = False
         for raw in split_paragraph(para.text):
+            after_quote, previous_quoted = previous_quoted, raw[:1] in _OPEN_MARKS
             sentence = strip_caption(strip_dateline(raw))
             if not sentence or sentence[-1] in ":：" or text_weight(sentence) < MIN_WEIGHT:
                 continue
             if _is_junk(sentence):
                 continue
-            dangling = bool(_DANGLING.match(sentence))
+            attribution = after_quote and bool(_ATTRIBUTION_ONLY.search(sentence))
+            dangling = bool(_DANGLING.match(sentence)) or attribution
             question = sentence.rstrip("”\"’'」』)）").endswith(("?", "？"))
             mostly_quoted = _quoted_share(sentence) > 0.5
-            quoted = sentence[:1] in "“\"'‘「『«" or mostly_quoted
+            previous_quoted = previous_quoted or mostly_quoted
+            quoted = sentence[:1] in _OPEN_MARKS or mostly_quoted
             opener = not (dangling or question or quoted)
             out.append(_Candidate(sentence, len(out), opener, not dangling, mostly_quoted))
     return out
