@@ -78,7 +78,7 @@ _UNNAMED_EN = re.compile(
 )
 _UNNAMED_ZH = re.compile(
     r"((?:一位|一名|有|该|這位|这位)?[\u4e00-\u9fff]{0,10}(?:发言人|發言人|负责人|負責人|工作人员|"
-    r"工作人員|民警|村民|居民|男子|女子|业主|業主|市民|"
+    r"工作人員|民警|村民|居民|男子|女子|业主|業主|市民|店员|店員|员工|員工|司机|司機|游客|遊客|乘客|"
     r"家长|家長|医生|醫生|老师|老師|律师|律師))"
 )
 # where an English speaker phrase starts: "…referred to the Commission - while he once"
@@ -641,6 +641,7 @@ class _Finder:
 
     def _subject_in(self, index: int, stop: int, clause: str) -> Speaker | None:
         clause = _SUBJECT_OPENERS.sub("", PHRASE_PREFIX.sub("", clause.strip())).strip()
+        clause = re.sub(r"^[在当當](?=[他她])", "", clause)  # "在他访问嘉宾时" → "他…"
         if not clause:
             return None
         head = re.match(r"(?:他们|她们|他|她|[Hh]e|[Ss]he)(?![\u4e00-\u9fff]{0,1}们)", clause)
@@ -824,6 +825,10 @@ class _Finder:
         phrase = _before(text, span.start, floor)
         if phrase is not None and (found := self.resolver.resolve(phrase, pos)):
             return found
+        if phrase is not None and cjk_count(phrase):  # "…,他…,直接回“…”": the clause's subject
+            found = self._clause_subject(index, text, span.start)
+            if found:
+                return found
         if colon_phrase is not None and not text[: span.start].strip():
             return self.resolver.resolve(colon_phrase, (index - 1, len(text)))
         return None
