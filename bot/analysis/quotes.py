@@ -128,7 +128,8 @@ _CJK_TIME = (
     r"(?:上午|下午|晚间|晚間|晚上|早上|凌晨|当天|當天)?"
 )
 _CJK_CORE_PREFIX = re.compile(
-    rf"^(?:{_CJK_TIME}|此前|近日|日前|昨天|今天|随后|隨後|对此|對此|有位|有名|有|一位|一名|一些)+"
+    rf"^(?:{_CJK_TIME}|此前|近日|日前|昨天|今天|随后|隨後|对此|對此|经常|經常|常常|一直|"
+    r"有位|有名|有|一位|一名|一些)+"
 )
 _CJK_CORE_SUFFIX = re.compile(
     rf"(?:{_CJK_TIME}|[对對向跟和与與给給][^,，。]{{1,12}}|接受[^,，。]{{1,20}}(?:采访|採訪|专访|專訪)时?|"
@@ -600,7 +601,7 @@ class _Finder:
                 if context is None and _ANY_MARK.search(text):
                     context = self._reported_subject(
                         prev[0], prev[1], len(prev[1])
-                    ) or self._previous_sentence_subject(prev[0], prev[1], len(prev[1]))
+                    ) or self._paragraph_subject(prev[0], prev[1])
             items = self._paragraph(index, text, colon_phrase, context, tail)
             found.extend(items)
             prev_speaker = next(
@@ -786,6 +787,17 @@ class _Finder:
         clause = re.split(r"[,，;；:：。.!?！？]", follow)[0]
         found = self._subject_in(index, span.end, clause) if clause else None
         return found if found and found.name in self.resolver.reg.people else None
+
+    def _paragraph_subject(self, index: int, text: str) -> Speaker | None:
+        """The person a paragraph is about: the subject of its last sentences, last first."""
+        ends = [m.end() for m in _STOPS.finditer(text)] or [len(text)]
+        if ends[-1] < len(text.rstrip()):
+            ends.append(len(text))
+        for end in reversed(ends[-4:]):
+            found = self._previous_sentence_subject(index, text, end)
+            if found and found.name:
+                return found
+        return None
 
     def _previous_sentence_subject(self, index: int, text: str, start: int) -> Speaker | None:
         """The person who opens the quotation's sentence or the one before ("彭静旋…。“…”")."""
