@@ -541,3 +541,8 @@ def test_continued_quotation_takes_the_attribution_of_its_last_paragraph() -> No
 def test_inverted_attribution_before_the_quotation() -> None:
     text = 'Before the new toilets opened, says Bethan Folen, "we had to drive for an hour."'
     assert _pairs(text) == [("Bethan Folen", "we had to drive for an hour.")]
+
+
+def test_a_chinese_line_of_dialogue_with_nobody_named_is_kept() -> None:
+    text = "“妈妈,我们什么时候才能回自己的家?”\n\n“城市里的口号是“团结就是力量”。”"
+    assert _pairs(text) == [("", "妈妈,我们什么时候才能回自己的家?")]

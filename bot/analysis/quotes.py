@@ -572,6 +572,18 @@ def _before(text: str, start: int, floor: int) -> str | None:
     return None
 
 
+def _spoken_line(text: str, span: Span) -> bool:
+    """A Chinese paragraph that is one whole spoken sentence in quotation marks."""
+    inner = span.inner(text).strip()
+    alone = not text[: span.start].strip(_SPACE) and not text[span.end :].strip(_SPACE + "。")
+    return (
+        alone
+        and cjk_count(inner) >= 8
+        and inner[-1:] in "。！？!?…"
+        and bool(re.search(r"[我你您咱]", inner))  # people talking, not a slogan or a title
+    )
+
+
 def _joins(rest: str) -> bool:
     """Does the next quotation continue this one after its attribution?
 
@@ -713,6 +725,8 @@ class _Finder:
                 whole = item.parts[0][-1:] in _END_PUNCT or text[span.end : span.end + 1] in "。."
                 if item.speaker is None and whole:
                     item.speaker = self._from_context(index, text, span, last_speaker, context)
+                if item.speaker is None and _spoken_line(text, span):
+                    item.speaker = Speaker("", None)  # a line of dialogue nobody is named for
                 if item.speaker:
                     item.parts = carry + item.parts
                     last_speaker = item.speaker
