@@ -620,7 +620,8 @@ class _Finder:
                 (f.speaker for f in reversed(items) if f.speaker and f.speaker.name), None
             )
             if items:
-                tail = items[-1] if self.ends_on_quote(text) else None
+                named = items[-1].speaker is not None and bool(items[-1].speaker.name)
+                tail = items[-1] if named and self.ends_on_quote(text) else None
             elif tail is None or not self.ends_on_quote(text):
                 tail = None
             prev = (index, text)

@@ -202,6 +202,7 @@ def _looks_like_heading(line: str) -> bool:
         return False
     if len(s) > 1 and s[-1] in "'’\"”»」』" and s[0] in "'‘\"“«「『":
         s = s[:-1].rstrip()  # 'Lucky family': a quoted subhead ends where its words end
+        return short and bool(s) and s[-1] not in _TERMINAL  # a quoted question is speech
     if s[-1] in "?？" and text_weight(s) <= 24 and len(s) <= 60:
         return True
     return short and s[-1] not in _TERMINAL and "," not in s[-1]
