@@ -346,7 +346,7 @@ def cjk_name_after_role(text: str, start: int, full_text: str) -> str | None:
     run = re.match(r"[\u4e00-\u9fff]{2,4}", text[start:])
     if not run or run.group(0)[0] in _NOT_NAME_CHARS:
         return None
-    if run.group(0)[0] not in CJK_SURNAMES_ALL:
+    if run.group(0)[0] not in CJK_SURNAMES_ALL and run.group(0)[0] not in "小老阿":
         return None  # "陈校长急需解决…": what follows a title is not always a name
     cand = run.group(0)
     for k in range(len(cand), 1, -1):

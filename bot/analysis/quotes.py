@@ -783,6 +783,7 @@ class _Finder:
             return (
                 last_speaker
                 or self._reported_subject(index, text, span.start)
+                or self._subject_after(index, text, span)
                 or self._previous_sentence_subject(index, text, span.start)
             )
         return None
