@@ -112,7 +112,7 @@ def test_seed_summary_excludes_metadata_headings_and_fits_a_message() -> None:
     assert "什么是 DeepSeek?" not in s.sentences
     assert utf16_len(s.text) <= BUDGET_UTF16
     assert s.text == "".join(s.sentences)
-    assert s.method == EXTRACTIVE_NAME == "extractive-v2"
+    assert s.method == EXTRACTIVE_NAME == "extractive-v3"
 
 
 def test_seed_summary_mentions_the_story() -> None:
@@ -247,3 +247,28 @@ def test_chinese_captions_and_attribution_fragments_do_not_open() -> None:
     s = extractive_summary(text, "zh")
     assert s.sentences[0].startswith("南京一家研究所")
     assert "图为" not in s.text
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "A storm closed three airports in the north on Monday.\n"
+            "Flights were cancelled as snow kept falling and crews cleared runways.\n"
+            "Snow crews said runways would stay shut while snow kept falling.\n"
+            "Snow also closed schools, and snow ploughs worked through the night.\n",
+            "en",
+        ),
+        (
+            "北方三座机场周一因暴风雪关闭。\n"
+            "大雪持续，航班取消，工人连夜清理跑道上的积雪。\n"
+            "工人表示，大雪不停，跑道上的积雪难以清理。\n"
+            "大雪还让学校停课，铲雪车连夜清理积雪。\n",
+            "zh",
+        ),
+    ],
+)
+def test_first_sentence_that_may_open_anchors_the_summary(text: str, language: str) -> None:
+    s = extractive_summary(text, language)
+    assert s.sentences[0] == text.splitlines()[0]
+    assert len(s.sentences) >= 2

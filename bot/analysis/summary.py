@@ -22,7 +22,7 @@ from bot.analysis.rank import cosine, similarity_graph, tfidf, tokens
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.text import cjk_count, detect_language, latin_words, paragraphs, text_weight
 
-EXTRACTIVE_NAME = "extractive-v2"
+EXTRACTIVE_NAME = "extractive-v3"
 
 MAX_RANKED = 300  # sentences ranked at most: keeps the graph O(n²) bounded
 MIN_SENTENCES = 2
@@ -236,6 +236,9 @@ def _density(docs: list[list[str]]) -> list[float]:
 def _select(cands: list[_Candidate], count: int, language: str) -> list[_Candidate]:
     scores, vectors = rank(cands)
     order = sorted(range(len(cands)), key=lambda i: (-scores[i], i))
+    if cands[0].opener:  # news: the first sentence, when it can open, anchors the summary
+        order.remove(0)
+        order.insert(0, 0)
     allowed = budget(cands, language)
     chosen: list[int] = []
     used = used_utf16 = 0
