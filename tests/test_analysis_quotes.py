@@ -546,3 +546,19 @@ def test_inverted_attribution_before_the_quotation() -> None:
 def test_a_chinese_line_of_dialogue_with_nobody_named_is_kept() -> None:
     text = "“妈妈,我们什么时候才能回自己的家?”\n\n“城市里的口号是“团结就是力量”。”"
     assert _pairs(text) == [("", "妈妈,我们什么时候才能回自己的家?")]
+
+
+def test_a_verb_that_runs_into_the_next_quotation_does_not_attribute_the_previous_one() -> None:
+    text = "被问到原因时,王建国表示,“这是我们的责任。”李明则回答称,“我从小就想学科学。”"
+    assert _pairs(text) == [
+        ("王建国", "这是我们的责任。"),
+        ("李明", "我从小就想学科学。"),
+    ]
+    text = (
+        'Asked why, Anna Berg said, "It was our duty." '
+        'Carl Olsen then replied, "I always wanted to study science."'
+    )
+    assert _pairs(text) == [
+        ("Anna Berg", "It was our duty."),
+        ("Carl Olsen", "I always wanted to study science."),
+    ]

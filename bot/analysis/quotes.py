@@ -44,7 +44,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v2"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v3"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -704,6 +704,8 @@ class _Finder:
                 continue
             item = _Found((index, span.start), [span.inner(text).strip()], None)
             after = _after(text, span, limit)
+            if after is not None and self._introduces_next(text, spans, k, index):
+                after = None  # "X表示,“A。”Y则回答称,“B”": Y's verb leads into B, not A
             own = self._attribute(text, spans, k, after, colon_phrase, index)
             own_after = after is not None and self.resolver.resolve(after[0], item.pos) is not None
             junction = _JUNCTION in text[max(0, span.start - 3) : span.start]
@@ -746,6 +748,17 @@ class _Finder:
             else:
                 carry = []
         return out
+
+    def _introduces_next(self, text: str, spans: list[Span], k: int, index: int) -> bool:
+        """The verb after quotation k runs straight into the next one, and k has its own speaker."""
+        if k + 1 >= len(spans):
+            return False
+        span = spans[k]
+        verbs = list(SPEECH_VERB.finditer(text, span.end, spans[k + 1].start))
+        if not verbs or text[verbs[-1].end() : spans[k + 1].start].strip(" ,，:：︰"):
+            return False
+        phrase = _before(text, span.start, spans[k - 1].end if k else 0)
+        return phrase is not None and self.resolver.resolve(phrase, (index, span.start)) is not None
 
     @staticmethod
     def ends_on_quote(text: str) -> bool:
