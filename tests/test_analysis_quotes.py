@@ -562,3 +562,19 @@ def test_a_verb_that_runs_into_the_next_quotation_does_not_attribute_the_previou
         ("Anna Berg", "It was our duty."),
         ("Carl Olsen", "I always wanted to study science."),
     ]
+
+
+def test_in_someones_view_makes_them_the_speaker_of_the_next_quotation() -> None:
+    text = (
+        "工程师张严介绍,新手机的耗电量更大。\n\n"
+        "在张严看来,电池技术还要再等几年。“现在的电池根本撑不住一整天的高速网络。”"
+    )
+    assert _pairs(text)[-1] == ("张严", "现在的电池根本撑不住一整天的高速网络。")
+
+
+def test_one_could_say_is_not_a_verb_of_saying() -> None:
+    text = (
+        "工程师张严介绍,新手机的耗电量更大。\n\n"
+        "在张严看来,手机可以说经历了“自行车、摩托车、小汽车、大卡车”。"
+    )
+    assert all("自行车" not in quote for _, quote in _pairs(text))

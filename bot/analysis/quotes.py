@@ -164,6 +164,7 @@ _CJK_DESCRIBED_SUBJECT = re.compile(
 _CJK_PLACE_SUFFIX = re.compile(
     r"在[^,，。在]{1,15}(?:上|中|时|時|里|裡|后|後|前)[\u4e00-\u9fff]{0,6}$"
 )
+_IN_VIEW = re.compile(r"^[在据據](?=[^,，]{2,12}(?:看来|看來|眼中|眼里|眼裡|心中|心里|心裡)$)")
 _CJK_BARE = re.compile(r"[\u4e00-\u9fff·•・]{2,10}")
 _NOT_BARE = "的了是在和与與及或但而就都把被让讓给給这這那哪什么麼谁誰吗嗎呢吧啊也还還"
 _CJK_NOT_SPEAKER = words(
@@ -656,6 +657,7 @@ class _Finder:
     def _subject_in(self, index: int, stop: int, clause: str) -> Speaker | None:
         clause = _SUBJECT_OPENERS.sub("", PHRASE_PREFIX.sub("", clause.strip())).strip()
         clause = re.sub(r"^[在当當](?=[他她])", "", clause)  # "在他访问嘉宾时" → "他…"
+        clause = _IN_VIEW.sub("", clause)  # "在张严看来" → "张严…": whose view follows
         if not clause:
             return None
         head = re.match(r"(?:他们|她们|他|她|[Hh]e|[Ss]he)(?![\u4e00-\u9fff]{0,1}们)", clause)
