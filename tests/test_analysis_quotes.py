@@ -578,3 +578,25 @@ def test_one_could_say_is_not_a_verb_of_saying() -> None:
         "在张严看来,手机可以说经历了“自行车、摩托车、小汽车、大卡车”。"
     )
     assert all("自行车" not in quote for _, quote in _pairs(text))
+
+
+def test_a_described_known_person_after_the_quotation_is_its_speaker() -> None:
+    text = (
+        "研究院院长刘兴亮上周发布了行业报告。\n\n"
+        "分析师王强表示,今年行业会继续整合。\n\n"
+        "“资本寒冬里,涨价就成了企业自然而然的选择。”研究院院长刘兴亮从资本的角度分析原因。"
+    )
+    assert _pairs(text)[-1] == ("刘兴亮", "资本寒冬里,涨价就成了企业自然而然的选择。")
+
+
+def test_a_quotation_opening_its_sentence_before_a_comma_takes_the_known_subject() -> None:
+    text = (
+        "研究院院长刘兴亮表示,今年行业会继续整合。\n\n"
+        "“涨价是回归商业本质的理性行为”,刘兴亮劝导消费者理解涨价。"
+    )
+    assert _pairs(text)[-1] == ("刘兴亮", "涨价是回归商业本质的理性行为")
+    text = (
+        "市场总监刘颖认为,不同场景的价格从来都不统一。"
+        "“商家掌握一定的定价权,有些是商家主动要求提高定价”,租金和消费水平相匹配。"
+    )
+    assert _pairs(text) == [("刘颖", "商家掌握一定的定价权,有些是商家主动要求提高定价")]

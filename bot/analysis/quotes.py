@@ -25,6 +25,7 @@ from bot.analysis.entities import (
 )
 from bot.analysis.lexicon import (
     CJK_HONORIFIC,
+    CJK_ROLE_END,
     CJK_ROLES,
     CJK_SURNAMES,
     CJK_SURNAMES_ALL,
@@ -730,6 +731,12 @@ class _Finder:
                 whole = item.parts[0][-1:] in _END_PUNCT or text[span.end : span.end + 1] in "。."
                 if item.speaker is None and whole:
                     item.speaker = self._from_context(index, text, span, last_speaker, context)
+                if item.speaker is None and self._opens_clause(text, span):
+                    item.speaker = self._subject_after(index, text, span) or (
+                        self._reported_subject(index, text, span.start)
+                        if text[: span.start].strip(_SPACE + _JUNCTION)
+                        else None
+                    )
                 if item.speaker is None and _spoken_line(text, span):
                     item.speaker = Speaker("", None)  # a line of dialogue nobody is named for
                 if item.speaker:
@@ -786,7 +793,7 @@ class _Finder:
         """A quotation with no verb of its own: speaker from the sentence or paragraph before."""
         lead = text[: span.start].rstrip(" \u200e\u200f")
         if not lead.strip():
-            return context or self._subject_after(index, text, span)
+            return self._subject_after(index, text, span) or context
         if lead[-1] in ",，:：︰—–":
             return (
                 self._reported_in_sentence(index, text, span.start)
@@ -817,7 +824,28 @@ class _Finder:
         follow = text[span.end :].lstrip(_SPACE + "，,。.")
         clause = re.split(r"[,，;；:：。.!?！？]", follow)[0]
         found = self._subject_in(index, span.end, clause) if clause else None
+        if found is None and cjk_count(clause):
+            found = self._role_then_known(clause)
         return found if found and found.name in self.resolver.reg.people else None
+
+    @staticmethod
+    def _opens_clause(text: str, span: Span) -> bool:
+        """ "“…”,刘兴亮劝导…": a quotation opening its sentence, a comma after it."""
+        lead = text[: span.start].rstrip(_SPACE + _JUNCTION)
+        opens = not lead.strip() or lead[-1] in "。.!?！？”\"’'」』"
+        return opens and text[span.end : span.end + 1] in (",", "，")
+
+    def _role_then_known(self, clause: str) -> Speaker | None:
+        """ "院长刘兴亮从…分析", "镇居民杨一飞谈起…": a described known person opens the clause."""
+        best: tuple[int, Speaker] | None = None
+        for person in self.resolver.reg.people.values():
+            name = person.name
+            if len(name) < 2 or not is_cjk_char(name[0]):
+                continue
+            at = clause.find(name)
+            if 0 < at <= 24 and CJK_ROLE_END.search(clause[:at]) and (best is None or at < best[0]):
+                best = (at, Speaker(name, person.role))
+        return best[1] if best else None
 
     def _paragraph_subject(self, index: int, text: str) -> Speaker | None:
         """The person a paragraph is about: the subject of its last sentences, last first."""
