@@ -600,3 +600,14 @@ def test_a_quotation_opening_its_sentence_before_a_comma_takes_the_known_subject
         "“商家掌握一定的定价权,有些是商家主动要求提高定价”,租金和消费水平相匹配。"
     )
     assert _pairs(text) == [("刘颖", "商家掌握一定的定价权,有些是商家主动要求提高定价")]
+
+
+def test_a_whole_spoken_sentence_right_after_a_known_persons_clause() -> None:
+    text = "体育老师刘明上周递交了辞职信。\n\n校长劝了很久,刘明听了眼睛一红“辞职信我收回吧……”"
+    assert _pairs(text) == [("刘明", "辞职信我收回吧……")]
+
+
+def test_a_short_quotation_told_to_the_reporter_is_speech() -> None:
+    text = "在一家饮品店里,店员告诉本报记者“五五分成”。"
+    assert _pairs(text) == [("店员", "五五分成")]
+    assert _pairs("这种模式被业内称为“五五分成”。") == []

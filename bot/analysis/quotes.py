@@ -145,6 +145,10 @@ _INTRODUCED = re.compile(
 _INTRODUCED_LIST = re.compile(
     rf"(?:{SPEECH_VERB.pattern}|[回亏虧骂罵喊问問答]|批评|批評)\s*[:：︰,，]?\s*[“「\"]"
 )
+# "店员告诉中国青年报记者“五五分成”": said to the reporter, however short
+_TOLD_REPORTER = re.compile(
+    r"(?:告诉|告訴|对|對|向)[^,，。“”「」]{0,24}(?:记者|記者|笔者|筆者)(?:说|說|表示)?\s*[:：︰]?\s*$"
+)
 _ROLE_THEN_NAME = re.compile(rf"(?:{CJK_ROLES})([\u4e00-\u9fff][\u4e00-\u9fff·•]{{1,6}})$")
 _NAME_THEN_ROLE = re.compile(rf"([\u4e00-\u9fff]{{2,3}})({CJK_ROLES}|院士|先生|女士)")
 _NAME_THEN_ADVERB = re.compile(
@@ -208,7 +212,7 @@ def _is_speech_shaped(text: str, span: Span) -> bool:
         return False
     full_sentence = inner[-1] in _END_PUNCT or text[span.end : span.end + 1] in ("。", ".")
     before = text[: span.start].rstrip()
-    introduced = bool(_INTRODUCED.search(before[-8:])) or (
+    introduced = bool(_INTRODUCED.search(before[-8:]) or _TOLD_REPORTER.search(before[-30:])) or (
         before.endswith("、") and bool(_INTRODUCED_LIST.search(before[-400:]))
     )
     sentence_start = max([0, *(m.end() for m in _STOPS.finditer(before))])
@@ -808,6 +812,11 @@ class _Finder:
                 or self._subject_after(index, text, span)
                 or self._previous_sentence_subject(index, text, span.start)
             )
+        if is_cjk_char(lead[-1]) and span.inner(text).strip()[-1:] in "。！？!?…":
+            # "刘明听了眼睛一红“辞职信我收回吧……”": a whole spoken sentence ends the clause
+            found = self._clause_subject(index, text, span.start)
+            if found and found.name in self.resolver.reg.people:
+                return found
         return None
 
     def _reported_in_sentence(self, index: int, text: str, start: int) -> Speaker | None:
