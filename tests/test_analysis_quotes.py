@@ -611,3 +611,14 @@ def test_a_short_quotation_told_to_the_reporter_is_speech() -> None:
     text = "在一家饮品店里,店员告诉本报记者“五五分成”。"
     assert _pairs(text) == [("店员", "五五分成")]
     assert _pairs("这种模式被业内称为“五五分成”。") == []
+
+
+def test_a_second_verb_in_the_same_sentence_keeps_the_subject() -> None:
+    text = (
+        "演员董又霖主持了颁奖活动。\n\n"
+        "在他访问嘉宾时,直接回“那还好吧”,见到男团现身,亏“一台车塞十一个人啊,违规”,让全场傻眼。"
+    )
+    assert _pairs(text) == [
+        ("董又霖", "那还好吧"),
+        ("董又霖", "一台车塞十一个人啊,违规"),
+    ]

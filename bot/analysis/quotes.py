@@ -735,6 +735,8 @@ class _Finder:
                 whole = item.parts[0][-1:] in _END_PUNCT or text[span.end : span.end + 1] in "。."
                 if item.speaker is None and whole:
                     item.speaker = self._from_context(index, text, span, last_speaker, context)
+                if item.speaker is None and self._same_subject(text, spans, k, out, index):
+                    item.speaker = last_speaker  # "X直接回“A”,见到Y,亏“B”": one subject
                 if item.speaker is None and self._opens_clause(text, span):
                     item.speaker = self._subject_after(index, text, span) or (
                         self._reported_subject(index, text, span.start)
@@ -836,6 +838,19 @@ class _Finder:
         if found is None and cjk_count(clause):
             found = self._role_then_known(clause)
         return found if found and found.name in self.resolver.reg.people else None
+
+    @staticmethod
+    def _same_subject(text: str, spans: list[Span], k: int, out: list[_Found], index: int) -> bool:
+        """Quotation k follows a verb, in the same sentence as the last quotation found."""
+        if not k or not out or out[-1].pos != (index, spans[k - 1].start):
+            return False
+        speaker = out[-1].speaker
+        if speaker is None or not speaker.name:
+            return False
+        start = spans[k].start
+        return bool(_INTRODUCED.search(text[max(0, start - 8) : start])) and not _STOPS.search(
+            text, spans[k - 1].end, start
+        )
 
     @staticmethod
     def _opens_clause(text: str, span: Span) -> bool:
