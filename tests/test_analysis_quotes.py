@@ -622,3 +622,8 @@ def test_a_second_verb_in_the_same_sentence_keeps_the_subject() -> None:
         ("董又霖", "那还好吧"),
         ("董又霖", "一台车塞十一个人啊,违规"),
     ]
+
+
+def test_a_chinese_line_addressing_someone_is_dialogue() -> None:
+    text = "“爸爸,为什么今天还不能出门?”\n\n“为什么经济增长放缓了?”"
+    assert _pairs(text) == [("", "爸爸,为什么今天还不能出门?")]

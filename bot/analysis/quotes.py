@@ -149,6 +149,11 @@ _INTRODUCED_LIST = re.compile(
 _TOLD_REPORTER = re.compile(
     r"(?:告诉|告訴|对|對|向)[^,，。“”「」]{0,24}(?:记者|記者|笔者|筆者)(?:说|說|表示)?\s*[:：︰]?\s*$"
 )
+_VOCATIVE = re.compile(
+    r"(?:妈妈|媽媽|爸爸|妈|媽|爸|宝贝|寶貝|孩子|老师|老師|医生|醫生|大夫|叔叔|阿姨|爷爷|爺爺|奶奶|"
+    r"姐姐|哥哥|弟弟|妹妹|儿子|兒子|女儿|女兒|同学们|同學們|大家|各位|朋友们|朋友們|亲爱的|親愛的)"
+    r"[啊呀,，!！]"
+)
 _ROLE_THEN_NAME = re.compile(rf"(?:{CJK_ROLES})([\u4e00-\u9fff][\u4e00-\u9fff·•]{{1,6}})$")
 _NAME_THEN_ROLE = re.compile(rf"([\u4e00-\u9fff]{{2,3}})({CJK_ROLES}|院士|先生|女士)")
 _NAME_THEN_ADVERB = re.compile(
@@ -586,7 +591,8 @@ def _spoken_line(text: str, span: Span) -> bool:
         alone
         and cjk_count(inner) >= 8
         and inner[-1:] in "。！？!?…"
-        and bool(re.search(r"[我你您咱]", inner))  # people talking, not a slogan or a title
+        # people talking (first/second person or addressing someone), not a slogan or a title
+        and bool(re.search(r"[我你您咱]", inner) or _VOCATIVE.match(inner))
     )
 
 
