@@ -627,3 +627,16 @@ def test_a_second_verb_in_the_same_sentence_keeps_the_subject() -> None:
 def test_a_chinese_line_addressing_someone_is_dialogue() -> None:
     text = "“爸爸,为什么今天还不能出门?”\n\n“为什么经济增长放缓了?”"
     assert _pairs(text) == [("", "爸爸,为什么今天还不能出门?")]
+
+
+def test_a_persons_collected_sayings_listed_are_their_speech() -> None:
+    text = (
+        "演员董又霖昨晚在颁奖活动上担任主持。\n\n"
+        "网友整理董又霖的主持语录,其中出现“唉……好难啊”、“我都想回家了”、“你这样穿舒服吗?”"
+        "众人傻眼,批评“太尴尬了”、“讲话吞吞吐吐”。"
+    )
+    assert _pairs(text) == [
+        ("董又霖", "唉……好难啊"),
+        ("董又霖", "我都想回家了"),
+        ("董又霖", "你这样穿舒服吗?"),
+    ]

@@ -154,6 +154,10 @@ _VOCATIVE = re.compile(
     r"姐姐|哥哥|弟弟|妹妹|儿子|兒子|女儿|女兒|同学们|同學們|大家|各位|朋友们|朋友們|亲爱的|親愛的)"
     r"[啊呀,，!！]"
 )
+# "网友整理董又霖主持语录,…,其中出现“A”、“B”": a person's collected sayings, quoted in a list
+_SAYINGS = re.compile(
+    r"(?:语录|語錄|金句|名言|名句)[^。！？!?“”「」]{0,30}(?:[“「][^。！？!?]*?[”」]、)*$"
+)
 _ROLE_THEN_NAME = re.compile(rf"(?:{CJK_ROLES})([\u4e00-\u9fff][\u4e00-\u9fff·•]{{1,6}})$")
 _NAME_THEN_ROLE = re.compile(rf"([\u4e00-\u9fff]{{2,3}})({CJK_ROLES}|院士|先生|女士)")
 _NAME_THEN_ADVERB = re.compile(
@@ -217,9 +221,11 @@ def _is_speech_shaped(text: str, span: Span) -> bool:
         return False
     full_sentence = inner[-1] in _END_PUNCT or text[span.end : span.end + 1] in ("。", ".")
     before = text[: span.start].rstrip()
-    introduced = bool(_INTRODUCED.search(before[-8:]) or _TOLD_REPORTER.search(before[-30:])) or (
-        before.endswith("、") and bool(_INTRODUCED_LIST.search(before[-400:]))
-    )
+    introduced = bool(
+        _INTRODUCED.search(before[-8:])
+        or _TOLD_REPORTER.search(before[-30:])
+        or _SAYINGS.search(before[-60:])
+    ) or (before.endswith("、") and bool(_INTRODUCED_LIST.search(before[-400:])))
     sentence_start = max([0, *(m.end() for m in _STOPS.finditer(before))])
     clause_initial = before.endswith((",", "，", ":", "：", "︰")) and bool(
         SPEECH_VERB.search(before, sentence_start)
@@ -735,7 +741,13 @@ class _Finder:
                 item.speaker = own
                 item.own = own is not None
                 nobody = own is None or not own.name
-                listed = nobody and out and text[: span.start].rstrip().endswith("、")
+                listed = (
+                    nobody
+                    and k > 0
+                    and out
+                    and out[-1].pos == (index, spans[k - 1].start)
+                    and text[: span.start].rstrip().endswith("、")
+                )  # only the item right before a “A”、“B” list item lends its speaker
                 if listed and text[out[-1].pos[1] : span.start].count("“") <= 12:
                     item.speaker = out[-1].speaker  # “A”、“B”: items of one list
                 whole = item.parts[0][-1:] in _END_PUNCT or text[span.end : span.end + 1] in "。."
@@ -743,6 +755,10 @@ class _Finder:
                     item.speaker = self._from_context(index, text, span, last_speaker, context)
                 if item.speaker is None and self._same_subject(text, spans, k, out, index):
                     item.speaker = last_speaker  # "X直接回“A”,见到Y,亏“B”": one subject
+                if item.speaker is None and _SAYINGS.search(
+                    text[max(0, span.start - 400) : span.start]
+                ):
+                    item.speaker = self._sayings_of(index, text, span.start)
                 if item.speaker is None and self._opens_clause(text, span):
                     item.speaker = self._subject_after(index, text, span) or (
                         self._reported_subject(index, text, span.start)
@@ -851,12 +867,28 @@ class _Finder:
         if not k or not out or out[-1].pos != (index, spans[k - 1].start):
             return False
         speaker = out[-1].speaker
-        if speaker is None or not speaker.name:
-            return False
+        if speaker is None or not speaker.name or out[-1].parts[-1][-1:] in "。！？!?":
+            return False  # nobody named, or the last quotation ended its own sentence
         start = spans[k].start
         return bool(_INTRODUCED.search(text[max(0, start - 8) : start])) and not _STOPS.search(
             text, spans[k - 1].end, start
         )
+
+    def _sayings_of(self, index: int, text: str, start: int) -> Speaker | None:
+        """Whose 语录/金句/名言 the sentence lists: a known person named just before the word."""
+        stop = max([0, *(m.end() for m in _STOPS.finditer(text, 0, start))])
+        word = list(re.finditer(r"语录|語錄|金句|名言|名句", text[stop:start]))
+        if not word:
+            return None
+        window = text[max(stop, stop + word[0].start() - 16) : stop + word[0].start()]
+        best: tuple[int, int, Speaker] | None = None
+        for person in self.resolver.reg.people.values():
+            at = window.rfind(person.name) if len(person.name) >= 2 else -1
+            # at one place, the form the article uses most ("董又霖", not "董又霖主")
+            key = (at, self.resolver.full_text.count(person.name))
+            if at >= 0 and (best is None or key > best[:2]):
+                best = (*key, Speaker(person.name, person.role))
+        return best[2] if best else None
 
     @staticmethod
     def _opens_clause(text: str, span: Span) -> bool:
