@@ -3,7 +3,8 @@
 Run by hand: `.venv/bin/python bench/answers.py [--articles N]`. Builds a temporary SQLite
 database, then times what a handler does for an answer (load the article, analyse it or
 read the cache) for 200 articles of about 10,000 characters: cold (first ask) and cached.
-Prints p50/p99 milliseconds and peak RSS. Targets: cached p99 < 20 ms, cold p99 < 200 ms.
+Prints p50/p99 milliseconds and peak RSS, and the analysers alone on the same bodies
+(no database). Targets: cached p99 < 20 ms, cold p99 < 200 ms.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.analysis.quotes import find_quotes  # noqa: E402
+from bot.analysis.summary import extractive_summary  # noqa: E402
 from bot.answers import article_quotes, article_summary  # noqa: E402
 from bot.content.pipeline import load_article_file  # noqa: E402
 from bot.models import Article  # noqa: E402
@@ -99,6 +102,19 @@ def _report(name: str, times: list[float]) -> None:
     print(f"{name:<18} p50 {statistics.median(ordered):7.2f} ms   p99 {p99:7.2f} ms")
 
 
+def _analysis_only() -> None:
+    """The pure analysers on the same ~10,000-character bodies, without the database."""
+    bodies = _bodies()
+    for name, fn in (("quotes", find_quotes), ("summary", extractive_summary)):
+        times = []
+        for _ in range(10):
+            for _title, language, body in bodies:
+                start = time.perf_counter()
+                fn(body, language)
+                times.append((time.perf_counter() - start) * 1000)
+        _report(f"{name} analysis", times)
+
+
 async def main(count: int) -> None:
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,6 +135,7 @@ async def main(count: int) -> None:
             assert article is not None
             return await article_quotes(db, article)
 
+        _analysis_only()
         _report("/summary cold", await _time(ids, summary))
         _report("/summary cached", await _time(ids, summary))
         _report("/quotes cold", await _time(ids, quotes))

@@ -215,7 +215,6 @@ def test_following_unattributed_quote_belongs_to_the_same_speaker() -> None:
         "Stacy Rasgon 在一份研究报告中指出,这些估算并没有包含研发、实验等前期投入。",
         "Delgado said the vote passed with 78% support and members would return on Wednesday.",
         "“一个时代的终结和另一个时代的开始”这一判断,他表示认同。",
-        "“这波行情还远远没有结束,”分析人士说。",
     ],
 )
 def test_not_a_quotation(text: str) -> None:
@@ -345,3 +344,299 @@ def test_chinese_fixture() -> None:
     joined = "".join(q.quote for q in qs)
     for term in ("看海模式", "逢雨必涝", "呼吸", "城市内涝再敲警钟"):
         assert term not in joined
+
+
+def test_unnamed_description_is_the_speaker() -> None:
+    """When the article names no one, its description is the speaker (labelling rules)."""
+    assert _pairs("“这波行情还远远没有结束,”分析人士说。") == [
+        ("分析人士", "这波行情还远远没有结束")
+    ]
+    assert _pairs('"We will appeal the ruling," a spokesman for the council said.') == [
+        ("spokesman for the council", "We will appeal the ruling")
+    ]
+
+
+# --- Answers v2: marks, continuation, attribution forms ---------------------
+
+
+def test_british_single_quotes_and_apostrophes() -> None:
+    text = "‘I’d be over the moon if we won, and we’ve got a chance,’ said Locke."
+    assert _pairs(text) == [("Locke", "I’d be over the moon if we won, and we’ve got a chance")]
+
+
+def test_straight_single_quotes_with_apostrophes_inside() -> None:
+    text = (
+        "Tom Hale, the club chairman, said the team was ready.\n"
+        "Mr Hale said: 'We won't give up, and we don't expect to lose.'"
+    )
+    assert _pairs(text) == [("Tom Hale", "We won't give up, and we don't expect to lose.")]
+
+
+def test_nested_quote_stays_inside_its_parent() -> None:
+    text = "Anna Berg said: \"He told me 'you are late again' and walked out of the room.\""
+    (quote,) = find_quotes(text)
+    assert quote.speaker == "Anna Berg"
+    assert quote.quote == "He told me 'you are late again' and walked out of the room."
+
+
+def test_guillemets() -> None:
+    assert _pairs("«We will win this election,» said Marie Dupont.") == [
+        ("Marie Dupont", "We will win this election")
+    ]
+
+
+def test_quotation_continued_over_paragraphs_is_one_quotation() -> None:
+    text = (
+        '"The harvest was the worst in twenty years," said Jane Roe, a farmer in Kent.\n\n'
+        '"We lost half of the wheat to the rain in August.\n\n'
+        '"Next year we will plant earlier and hope for a dry summer."'
+    )
+    (quote,) = find_quotes(text)
+    assert quote.speaker == "Jane Roe"
+    assert quote.quote.startswith("The harvest was the worst in twenty years")
+    assert "half of the wheat" in quote.quote
+    assert quote.quote.endswith("hope for a dry summer.")
+
+
+def test_split_quotation_with_a_sentence_break_is_one() -> None:
+    text = '"We are not finished," Ms Holm said. "The work starts again on Monday."'
+    assert _pairs(text) == [("Ms Holm", "We are not finished. The work starts again on Monday.")]
+
+
+def test_speaker_after_with_quoted_as_saying() -> None:
+    text = (
+        "Carl Webb ran the mill for forty years.\n"
+        '"A mill is only as good as its workers," he was once quoted as saying.'
+    )
+    assert _pairs(text) == [("Carl Webb", "A mill is only as good as its workers")]
+
+
+def test_honorific_and_surname_resolve_to_the_full_name() -> None:
+    text = (
+        "Dr Ravi Mehta runs the children's clinic in Leeds.\n"
+        '"Waiting lists are finally falling," Dr Mehta said.'
+    )
+    assert _pairs(text) == [("Ravi Mehta", "Waiting lists are finally falling")]
+
+
+def test_a_bare_honorific_is_never_a_speaker() -> None:
+    assert all(
+        q.speaker not in ("Mr", "Dr", "Mrs")
+        for q in find_quotes("1. Mr: “There is no reason to panic about the figures.”")
+    )
+
+
+def test_unnamed_honorific_name_is_kept_as_the_article_gives_it() -> None:
+    text = (
+        "Mrs Okafor opened the new library on Friday.\n"
+        "“Every child in this town deserves a place to read,” she said."
+    )
+    assert _pairs(text) == [("Mrs Okafor", "Every child in this town deserves a place to read")]
+
+
+def test_they_resolves_to_the_spokesman_before() -> None:
+    text = (
+        "A spokesman for the council said the bridge would reopen in May.\n"
+        '"Safety comes first and we will not rush the repairs," they said.'
+    )
+    assert _pairs(text) == [
+        ("spokesman for the council", "Safety comes first and we will not rush the repairs")
+    ]
+
+
+def test_quotation_after_a_narrative_sentence_takes_the_subject() -> None:
+    text = (
+        "Ron Pike, 91, still remembers the winter of 1947.\n\n"
+        "Mr Pike says the snow reached the upstairs windows.\n\n"
+        '"We dug a tunnel to the road and lived on potatoes for a month."'
+    )
+    assert _pairs(text) == [
+        ("Ron Pike", "We dug a tunnel to the road and lived on potatoes for a month.")
+    ]
+
+
+def test_scare_quotes_and_slogans_are_not_quotations() -> None:
+    text = (
+        "Supporters marched for “common sense gun safety laws” outside the capitol.\n"
+        "市场上的“AI 交易”正在降温,不少人开始谈论“泡沫”。\n"
+        "The film “The Long Winter” opens on Friday."
+    )
+    assert find_quotes(text) == []
+
+
+def test_cjk_dotted_name_and_its_short_form() -> None:
+    text = (
+        "机器人公司创始人戴夫·汉森表示:“机器人会成为人类的伙伴。”\n"
+        "汉森说:“我们还需要十年时间才能做到这一点。”"
+    )
+    assert _pairs(text) == [
+        ("戴夫·汉森", "机器人会成为人类的伙伴。"),
+        ("戴夫·汉森", "我们还需要十年时间才能做到这一点。"),
+    ]
+
+
+def test_cjk_biaoshi_with_colon_and_honorific_name() -> None:
+    text = "温先生对记者表示:“我相信孩子一定会回来的。”"
+    assert _pairs(text) == [("温先生", "我相信孩子一定会回来的。")]
+
+
+def test_cjk_quote_then_pronoun_speaker() -> None:
+    text = "市民李女士在现场排队。\n“我已经等了三个小时,还是没有买到票。”她说。"
+    assert _pairs(text) == [("李女士", "我已经等了三个小时,还是没有买到票。")]
+
+
+def test_cjk_quotation_after_the_speakers_sentence() -> None:
+    text = "李女士则表示,救援队一直很尽力。“我们不会放弃,一定要找到孩子。”"
+    assert _pairs(text) == [("李女士", "我们不会放弃,一定要找到孩子。")]
+
+
+def test_cjk_role_then_name_with_an_addressee() -> None:
+    text = "“芯片的功耗问题还没有解决。”光明科技副总裁周晨对记者介绍,明年会有新方案。"
+    assert _pairs(text) == [("周晨", "芯片的功耗问题还没有解决。")]
+
+
+def test_cjk_list_of_quotations_shares_the_speaker() -> None:
+    text = "网友批评“太尴尬了”、“讲话吞吞吐吐”。"
+    assert _pairs(text) == [("网友", "太尴尬了"), ("网友", "讲话吞吞吐吐")]
+
+
+def test_cjk_mismatched_closing_mark() -> None:
+    text = '杨国禹认为,如果真的塞了纸,“一翻眼就能看到,理论上是不可能的"。'
+    assert _pairs(text) == [("杨国禹", "一翻眼就能看到,理论上是不可能的")]
+
+
+def test_indefinite_speaker_keeps_the_quotation_without_a_name() -> None:
+    text = "主持人多次道歉后,也有人缓颊“其实有点好笑”、“给新人多一点鼓励吧。”"
+    assert _pairs(text) == [("", "其实有点好笑"), ("", "给新人多一点鼓励吧。")]
+
+
+def test_a_verb_that_introduces_the_next_quotation_does_not_attribute_the_previous() -> None:
+    text = "众人批评“太尴尬了”,但是也有人缓颊“其实有点好笑”。"
+    assert ("", "太尴尬了") not in _pairs(text)
+    assert ("", "其实有点好笑") in _pairs(text)
+
+
+def test_a_quotation_with_its_own_attribution_is_a_new_one() -> None:
+    text = (
+        '"Sales doubled in a month," Ingrid Holm told the conference.\n\n'
+        '"And what customers wanted was more colour," she said.'
+    )
+    assert _pairs(text) == [
+        ("Ingrid Holm", "Sales doubled in a month"),
+        ("Ingrid Holm", "And what customers wanted was more colour"),
+    ]
+
+
+def test_continued_quotation_takes_the_attribution_of_its_last_paragraph() -> None:
+    text = (
+        "The harbour reopened on Friday after a week of repairs.\n\n"
+        '"The storm broke the outer wall in two places.\n\n'
+        '"We worked day and night to close the gaps," said Omar Reyes, the harbour master.'
+    )
+    (quote,) = find_quotes(text)
+    assert quote.speaker == "Omar Reyes"
+    assert quote.quote.startswith("The storm broke") and quote.quote.endswith("close the gaps")
+
+
+def test_inverted_attribution_before_the_quotation() -> None:
+    text = 'Before the new toilets opened, says Bethan Folen, "we had to drive for an hour."'
+    assert _pairs(text) == [("Bethan Folen", "we had to drive for an hour.")]
+
+
+def test_a_chinese_line_of_dialogue_with_nobody_named_is_kept() -> None:
+    text = "“妈妈,我们什么时候才能回自己的家?”\n\n“城市里的口号是“团结就是力量”。”"
+    assert _pairs(text) == [("", "妈妈,我们什么时候才能回自己的家?")]
+
+
+def test_a_verb_that_runs_into_the_next_quotation_does_not_attribute_the_previous_one() -> None:
+    text = "被问到原因时,王建国表示,“这是我们的责任。”李明则回答称,“我从小就想学科学。”"
+    assert _pairs(text) == [
+        ("王建国", "这是我们的责任。"),
+        ("李明", "我从小就想学科学。"),
+    ]
+    text = (
+        'Asked why, Anna Berg said, "It was our duty." '
+        'Carl Olsen then replied, "I always wanted to study science."'
+    )
+    assert _pairs(text) == [
+        ("Anna Berg", "It was our duty."),
+        ("Carl Olsen", "I always wanted to study science."),
+    ]
+
+
+def test_in_someones_view_makes_them_the_speaker_of_the_next_quotation() -> None:
+    text = (
+        "工程师张严介绍,新手机的耗电量更大。\n\n"
+        "在张严看来,电池技术还要再等几年。“现在的电池根本撑不住一整天的高速网络。”"
+    )
+    assert _pairs(text)[-1] == ("张严", "现在的电池根本撑不住一整天的高速网络。")
+
+
+def test_one_could_say_is_not_a_verb_of_saying() -> None:
+    text = (
+        "工程师张严介绍,新手机的耗电量更大。\n\n"
+        "在张严看来,手机可以说经历了“自行车、摩托车、小汽车、大卡车”。"
+    )
+    assert all("自行车" not in quote for _, quote in _pairs(text))
+
+
+def test_a_described_known_person_after_the_quotation_is_its_speaker() -> None:
+    text = (
+        "研究院院长刘兴亮上周发布了行业报告。\n\n"
+        "分析师王强表示,今年行业会继续整合。\n\n"
+        "“资本寒冬里,涨价就成了企业自然而然的选择。”研究院院长刘兴亮从资本的角度分析原因。"
+    )
+    assert _pairs(text)[-1] == ("刘兴亮", "资本寒冬里,涨价就成了企业自然而然的选择。")
+
+
+def test_a_quotation_opening_its_sentence_before_a_comma_takes_the_known_subject() -> None:
+    text = (
+        "研究院院长刘兴亮表示,今年行业会继续整合。\n\n"
+        "“涨价是回归商业本质的理性行为”,刘兴亮劝导消费者理解涨价。"
+    )
+    assert _pairs(text)[-1] == ("刘兴亮", "涨价是回归商业本质的理性行为")
+    text = (
+        "市场总监刘颖认为,不同场景的价格从来都不统一。"
+        "“商家掌握一定的定价权,有些是商家主动要求提高定价”,租金和消费水平相匹配。"
+    )
+    assert _pairs(text) == [("刘颖", "商家掌握一定的定价权,有些是商家主动要求提高定价")]
+
+
+def test_a_whole_spoken_sentence_right_after_a_known_persons_clause() -> None:
+    text = "体育老师刘明上周递交了辞职信。\n\n校长劝了很久,刘明听了眼睛一红“辞职信我收回吧……”"
+    assert _pairs(text) == [("刘明", "辞职信我收回吧……")]
+
+
+def test_a_short_quotation_told_to_the_reporter_is_speech() -> None:
+    text = "在一家饮品店里,店员告诉本报记者“五五分成”。"
+    assert _pairs(text) == [("店员", "五五分成")]
+    assert _pairs("这种模式被业内称为“五五分成”。") == []
+
+
+def test_a_second_verb_in_the_same_sentence_keeps_the_subject() -> None:
+    text = (
+        "演员董又霖主持了颁奖活动。\n\n"
+        "在他访问嘉宾时,直接回“那还好吧”,见到男团现身,亏“一台车塞十一个人啊,违规”,让全场傻眼。"
+    )
+    assert _pairs(text) == [
+        ("董又霖", "那还好吧"),
+        ("董又霖", "一台车塞十一个人啊,违规"),
+    ]
+
+
+def test_a_chinese_line_addressing_someone_is_dialogue() -> None:
+    text = "“爸爸,为什么今天还不能出门?”\n\n“为什么经济增长放缓了?”"
+    assert _pairs(text) == [("", "爸爸,为什么今天还不能出门?")]
+
+
+def test_a_persons_collected_sayings_listed_are_their_speech() -> None:
+    text = (
+        "演员董又霖昨晚在颁奖活动上担任主持。\n\n"
+        "网友整理董又霖的主持语录,其中出现“唉……好难啊”、“我都想回家了”、“你这样穿舒服吗?”"
+        "众人傻眼,批评“太尴尬了”、“讲话吞吞吐吐”。"
+    )
+    assert _pairs(text) == [
+        ("董又霖", "唉……好难啊"),
+        ("董又霖", "我都想回家了"),
+        ("董又霖", "你这样穿舒服吗?"),
+    ]

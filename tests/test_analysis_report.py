@@ -60,3 +60,8 @@ def test_quotes_text_en_and_empty() -> None:
     )
     assert quotes_text([], "en") == "No direct quotations found in this article."
     assert quotes_text([], "zh") == "这篇文章里没有找到直接引语。"
+
+
+def test_quotation_by_someone_unnamed_has_no_empty_speaker_label() -> None:
+    text = quotes_text([Quote("其实有点好笑", "", None)], "zh")
+    assert text.splitlines()[1] == "1. “其实有点好笑”"

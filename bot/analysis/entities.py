@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 from bot.analysis.lexicon import (
     CJK_ROLE_END,
     CJK_ROLES,
+    CJK_SURNAMES,
+    CJK_SURNAMES_ALL,
+    CJK_VERB,
     EN_ROLE_WORDS,
     HONORIFIC,
     HONORIFIC_GENDER,
+    HONORIFIC_WORDS,
     NOT_NAME_START,
     ORG_WORDS,
     SPEECH_VERB,
@@ -34,6 +38,30 @@ _NAME_TOKEN = re.compile(r"(?:[A-Z]\.|(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:[-'’][A
 _PAREN = re.compile(r"[(（][^()（）]*[)）]")
 _CLAUSE_DELIM = re.compile(r"[,，、;；:：。！？!?“”\"「」『』]")
 _CJK_ROLE = re.compile(f"(?:{CJK_ROLES})(?=[\u4e00-\u9fff])")
+_CJK_DOT_NAME = re.compile(r"(?:[A-Z][·•・‧])?[\u4e00-\u9fff]{1,8}(?:[·•・‧][\u4e00-\u9fff]{1,8})+")
+_DOT_CUT = "的是在和与與及为為由对對向从從被把将將了让讓给給据據称稱说說表示在于於"
+_CJK_HONORIFIC_NAME = re.compile(
+    r"([\u4e00-\u9fff])(先生|女士|小姐|老师|老師|教授|博士|医生|醫生|阿姨|大爷|大爺|师傅|師傅|奶奶|爷爷|爺爺|"
+    r"校长|校長|主任|书记|書記|局长|局長|院长|院長|经理|經理|部长|部長|县长|縣長|市长|市長|队长|隊長|"
+    r"律师|律師|警官|董事长|董事長|总裁|總裁)"
+)
+CJK_HONORIFIC_GENDER = {
+    "先生": "m",
+    "女士": "f",
+    "小姐": "f",
+    "阿姨": "f",
+    "奶奶": "f",
+    "大爷": "m",
+    "大爺": "m",
+    "爷爷": "m",
+    "爺爺": "m",
+}
+_CLAUSE_OPENING = frozenset(["", "\n", "。", "，", ",", "”", '"', "！", "？", "：", "」"])
+_SURNAME_RUN3 = re.compile("(?=([" + "".join(sorted(CJK_SURNAMES)) + "][\u4e00-\u9fff]{2}))")
+_CJK_VERB = CJK_VERB
+_CJK_BEFORE_VERB = re.compile(
+    r"([\u4e00-\u9fff]{2,6}?)(?:周.|昨天|今天|日前|也|还|還|则|則|曾|又|当时|當時|随后|隨後)?$"
+)
 _GLOSS = re.compile(r"([\u4e00-\u9fff]{2,12})[(（]([A-Z][A-Za-z0-9&.'’ -]{1,40})[)）]")
 _GENERIC_TAILS = words(
     "公司 集团 银行 基金 研究 科技 机构 大学 学院 协会 中心 交易所 市场 指数 股份 "
@@ -55,6 +83,25 @@ COMMON_ACRONYMS = words(
 _EN_ROLE_COMMA = re.compile(
     r"(?:^|[.;:“”\"]\s*|,\s*)(?:(?:its|his|her|their|the|a|an)\s+)?([A-Za-z][^,.;“”\"]{1,60}),\s*$",
     re.IGNORECASE,
+)
+_HONORIFIC_DISPLAY = {
+    "mr": "Mr",
+    "mrs": "Mrs",
+    "ms": "Ms",
+    "miss": "Miss",
+    "dr": "Dr",
+    "prof": "Prof",
+}
+# "Darren Turner was brought in…": a subject followed by a verb acts like a person
+_PERSON_VERB_AFTER = re.compile(
+    r",?\s+(?:was|is|has|had|will|would|could|can|did|does|who|wrote|told|won|went|"
+    r"(?!(?:red|bed|shed|need|feed|seed|speed|weed|breed)\b)[a-z]{3,}ed)\b"
+)
+_AGE_APPOSITIVE = re.compile(r",\s+(?:(?:a|an)\s+)?\d{1,3}(?:-year-old\b|,)")
+_NAME_TITLES = frozenset(["Sir", "Dame", "Lord", "Lady"])
+# "Robert Abrams, a geriatric psychiatrist at X Hospital said": a speaker with an appositive
+_APPOSITIVE_VERB = re.compile(
+    rf",\s+(?:a|an|the)\s[^,.;:]{{3,90}}?,?\s+(?:{SPEECH_VERB.pattern})", re.IGNORECASE
 )
 _ROLE_REACH = 160  # characters around a name searched for its role
 _EN_APPOSITIVE = re.compile(r"^,\s*(?:the |a |an )?([^,;\"“”]{3,80}?)(?=,|;|\.(?:\s|$)|$)")
@@ -136,6 +183,8 @@ def cjk_role_before(before: str) -> str | None:
     clause = _CLAUSE_DELIM.split(strip_parens(before))[-1]
     clause = _CLAUSE_OPENER.sub("", clause.strip()).strip()
     clause = re.sub(r"\s+", " ", clause)
+    if re.match(r"(?:他们|她们|我们|他們|她們|我們|他|她|我|是|成了|成为)", clause):
+        return None  # "他们代表…" is a clause, not a title
     if clause and CJK_ROLE_END.search(clause) and len(clause) <= 60:
         return clause
     return None
@@ -147,8 +196,10 @@ def en_role_before(before: str) -> str | None:
     if comma and comma.group(1).split()[-1].lower() in EN_ROLE_WORDS:
         return comma.group(1)
     clause = _CLAUSE_DELIM.split(before)[-1]
-    clause = SPEECH_VERB.sub("", clause).strip()
-    words = clause.split()
+    last = clause.split()[-1:]
+    if not last or last[0].lower() not in EN_ROLE_WORDS:
+        return None  # cheap test first: the verb pattern below is large
+    words = SPEECH_VERB.sub("", clause).strip().split()
     if words and words[-1].lower() in EN_ROLE_WORDS:
         return " ".join(words[-6:])
     return None
@@ -192,10 +243,23 @@ def latin_mentions(text: str) -> list[Mention]:
     out: list[Mention] = []
     for m in LATIN_SEQ.finditer(text):
         tokens = m.group(0).split()
+        if tokens and re.search(r"['’]s?$", tokens[-1]) and len(tokens[-1]) > 2:
+            tokens[-1] = re.sub(r"['’]s?$", "", tokens[-1])  # possessive: "Ms Jackson's"
         start = m.start()
         while tokens and tokens[0] in NOT_NAME_START:
             start = text.index(tokens[1], start + len(tokens[0])) if len(tokens) > 1 else m.end()
             tokens = tokens[1:]
+        title = None
+        while tokens and tokens[0].rstrip(".").lower() in HONORIFIC_WORDS:
+            title = tokens[0].rstrip(".").lower()
+            start = text.index(tokens[1], start + len(tokens[0])) if len(tokens) > 1 else m.end()
+            tokens = tokens[1:]
+        owner = next(
+            (j for j, t in enumerate(tokens[:-1]) if re.search(r"['’]s$", t)), None
+        )  # "Ikea's Ingrid Franov": the name follows the possessive
+        if owner is not None:
+            start = text.index(tokens[owner + 1], start + len(" ".join(tokens[: owner + 1])))
+            tokens = tokens[owner + 1 :]
         if not tokens:
             continue
         prefix, name = split_role_prefix(tokens)
@@ -204,8 +268,9 @@ def latin_mentions(text: str) -> list[Mention]:
         if not name:
             continue
         end = start + len(" ".join(name))
-        hon = HONORIFIC.search(text[max(0, start - 8) : start])
-        title = hon.group(1).lower() if hon else None
+        if title is None:
+            hon = HONORIFIC.search(text[max(0, start - 8) : start])
+            title = hon.group(1).lower() if hon else None
         role = " ".join(prefix) if prefix else TITLE_ROLES.get(title or "")
         out.append(Mention(start, end, name, role, title))
     return out
@@ -241,11 +306,26 @@ def _scan_latin(reg: Registry, index: int, text: str, visible: str) -> list[Ment
     for m in latin_mentions(visible):
         pos = (index, m.start)
         role = m.role or role_near(text, m.start, m.end)
+        if len(m.tokens) == 2 and m.tokens[0] in _NAME_TITLES:
+            fuller = next((p for p in reg.people.values() if p.name.split()[:2] == m.tokens), None)
+            if fuller is not None:  # "Sir Peter" after "Sir Peter Lampl"
+                fuller.mentions.append(pos)
+                continue
         if is_person_shape(m.tokens):
-            evidence = bool(role or m.honorific or _verb_adjacent(visible, m.start, m.end))
+            evidence = bool(
+                role
+                or m.honorific
+                or _verb_adjacent(visible, m.start, m.end)
+                or _PERSON_VERB_AFTER.match(visible, m.end)
+                or _APPOSITIVE_VERB.match(visible, m.end)
+            )
             person = _add_person(reg, " ".join(m.tokens), pos, role, evidence)
             if m.honorific in HONORIFIC_GENDER:
                 person.gender = HONORIFIC_GENDER[m.honorific]
+        elif len(m.tokens) == 1 and not m.honorific and _AGE_APPOSITIVE.match(visible, m.end):
+            name = m.tokens[0]  # "Elena, a 40-year-old Muscovite": a person known by one name
+            _add_person(reg, name, pos, role, True)
+            continue
         elif len(m.tokens) == 1 or m.honorific:
             singles.append(m)
         key = " ".join(m.tokens)
@@ -266,6 +346,8 @@ def cjk_name_after_role(text: str, start: int, full_text: str) -> str | None:
     run = re.match(r"[\u4e00-\u9fff]{2,4}", text[start:])
     if not run or run.group(0)[0] in _NOT_NAME_CHARS:
         return None
+    if run.group(0)[0] not in CJK_SURNAMES_ALL and run.group(0)[0] not in "小老阿":
+        return None  # "陈校长急需解决…": what follows a title is not always a name
     cand = run.group(0)
     for k in range(len(cand), 1, -1):
         if full_text.count(cand[:k]) >= 2:
@@ -277,8 +359,112 @@ def cjk_name_after_role(text: str, start: int, full_text: str) -> str | None:
     return cand[:3] if len(cand) >= 3 and not SPEECH_VERB.search(cand[:3]) else None
 
 
+def dot_name_at(text: str, start: int) -> str | None:
+    """A transliterated name joined by a middle dot right at `start` ("戴夫·汉森…")."""
+    m = _CJK_DOT_NAME.match(text, start)
+    return _trim_dot_tail(m.group(0)) if m else None
+
+
+def _trim_dot_tail(name: str) -> str:
+    """Cut what follows a dotted name: "戴夫·汉森表示" → "戴夫·汉森"."""
+    at = max(name.rfind(dot) for dot in "·•・‧")
+    if at < 0:
+        return name
+    head, sep, last = name[:at], name[at], name[at + 1 :]
+    verb = SPEECH_VERB.search(last)
+    if verb:
+        last = last[: verb.start()]
+    cut = re.search(f"[{_DOT_CUT}{_NOT_NAME_CHARS}]", last)
+    if cut:
+        last = last[: cut.start()]
+    last = last[:5]
+    return f"{head}{sep}{last}" if len(last) >= 1 else head
+
+
+def _trim_dot_name(name: str) -> str:
+    """Cut what precedes a dotted name: "德国的迈克尔•布兰德" → "迈克尔•布兰德"."""
+    first, rest = re.split(r"[·•・‧]", name, maxsplit=1)[0], name
+    if len(first) == 1 and first.isascii():
+        return name
+    cut = re.sub(f"^.*(?:{CJK_ROLES}|[{_DOT_CUT}])", "", first)
+    cut = cut[-5:] if len(cut) > 5 else cut
+    return (cut or first[-2:]) + rest[len(first) :]
+
+
+def short_name(name: str) -> str:
+    """The form an article repeats: the last part of a dotted name, else the name."""
+    parts = re.split(r"[·•・‧]", name)
+    return parts[-1] if len(parts) > 1 and len(parts[-1]) >= 2 else name
+
+
+def _cjk_before_verbs(visible: str) -> list[tuple[int, str]]:
+    """(end offset, run) of the CJK run (2–6 characters) right before each verb of saying."""
+    out = []
+    for verb in _CJK_VERB.finditer(visible):
+        floor = max(0, verb.start() - 10)
+        m = _CJK_BEFORE_VERB.search(visible[floor : verb.start()])
+        if m:
+            out.append((floor + m.end(1), m.group(1)))
+    return out
+
+
+def _scan_cjk_people(reg: Registry, index: int, visible: str) -> None:
+    """Dotted foreign names, surname + honorific (温先生) and names right before a verb."""
+    for m in _CJK_DOT_NAME.finditer(visible):
+        name = _trim_dot_tail(_trim_dot_name(m.group(0)))
+        at = m.start() + m.group(0).index(name)
+        evidence = _verb_adjacent(visible, at, at + len(name))
+        person = _add_person(reg, name, (index, at), None, evidence)
+        person.surname = short_name(name)
+    for m in _CJK_HONORIFIC_NAME.finditer(visible):
+        if m.group(1) in CJK_SURNAMES_ALL:
+            person = _add_person(reg, m.group(0), (index, m.start()), None, True)
+            person.surname = m.group(0)
+            person.gender = person.gender or CJK_HONORIFIC_GENDER.get(m.group(2))
+    for end, found in _cjk_before_verbs(visible):
+        run = re.sub(f"^.*[{_DOT_CUT}，,。、：:；;]", "", found)
+        run = re.sub(r"^(?:而|但|则|則|另外|此外|随后|隨後|同时|同時|然而|并|並)", "", run)
+        if (
+            2 <= len(run) <= 3
+            and run[0] in CJK_SURNAMES_ALL
+            and run not in reg.people
+            and not any(run in p.name for p in reg.people.values() if is_cjk_char(p.name[0]))
+            and not re.search(f"[{_DOT_CUT}]|{CJK_ROLES}", run)
+        ):
+            person = _add_person(reg, run, (index, end - len(run)), None, True)
+            person.surname = run
+
+
+def _frequent_names(reg: Registry, full_text: str) -> None:
+    """Three-character runs led by a family name that the article repeats (彭静旋 ×3)."""
+    counts: dict[str, int] = {}
+    for m in _SURNAME_RUN3.finditer(full_text):
+        run = m.group(1)
+        if not any(c in _NOT_NAME_CHARS for c in run):
+            counts[run] = counts.get(run, 0) + 1
+    for run, n in counts.items():
+        if n < 2 or run in reg.people or re.search(CJK_ROLES, run) or SPEECH_VERB.search(run):
+            continue
+        if any(run in p.name or p.name in run for p in reg.people.values()):
+            continue
+        before = {full_text[m.start() - 1 : m.start()] for m in re.finditer(run, full_text)}
+        after = {full_text[m.end() : m.end() + 1] for m in re.finditer(run, full_text)}
+        opens = any(b in _CLAUSE_OPENING for b in before)  # "。吴翔宇自称…": a subject
+        if (n >= 3 or opens) and len(before) >= 2 and len(after) >= 2:
+            person = Person(run, run, evidence=True)
+            reg.people[run] = person
+
+
 def _scan_cjk(reg: Registry, index: int, text: str, visible: str, full_text: str) -> None:
+    _scan_cjk_people(reg, index, visible)
     for m in _CJK_ROLE.finditer(visible):
+        dotted = dot_name_at(visible, m.end())
+        if dotted:
+            person = _add_person(
+                reg, dotted, (index, m.end()), cjk_role_before(text[: m.end()]), True
+            )
+            person.surname = short_name(dotted)
+            continue
         name = cjk_name_after_role(visible, m.end(), full_text)
         if name is None:
             continue
@@ -289,9 +475,10 @@ def _scan_cjk(reg: Registry, index: int, text: str, visible: str, full_text: str
             _add_person(reg, name, (index, m.end()), role, True)
     for person in list(reg.people.values()):
         if is_cjk_char(person.name[0]):
-            for m in re.finditer(re.escape(person.name), visible):
-                if (index, m.start()) not in person.mentions:
-                    person.mentions.append((index, m.start()))
+            for form in dict.fromkeys((person.name, person.surname)):
+                for m in re.finditer(re.escape(form), visible):
+                    if (index, m.start()) not in person.mentions:
+                        person.mentions.append((index, m.start()))
 
 
 def _scan_glosses(reg: Registry, full_text: str, index: int, text: str) -> None:
@@ -333,6 +520,14 @@ def _link_surnames(reg: Registry, singles: list[tuple[int, Mention]]) -> None:
                 if m.honorific in HONORIFIC_GENDER:
                     person.gender = HONORIFIC_GENDER[m.honorific]
                 break
+        else:
+            if m.honorific and len(m.tokens) == 1 and m.honorific in _HONORIFIC_DISPLAY:
+                # "Mrs May" with no full name earlier: the article's own name for her
+                name = f"{_HONORIFIC_DISPLAY[m.honorific]} {m.tokens[0]}"
+                person = _add_person(reg, name, (index, m.start), None, True)
+                person.surname = m.tokens[0]
+                person.gender = HONORIFIC_GENDER.get(m.honorific)
+                by_surname.setdefault(m.tokens[0], []).append(person)
 
 
 def _org_mentions(reg: Registry, index: int, visible: str) -> None:
@@ -351,6 +546,7 @@ def build_registry(paras: list[tuple[int, str]]) -> Registry:
     singles: list[tuple[int, Mention]] = []
     for index, text in paras:
         _scan_glosses(reg, full_text, index, text)
+    _frequent_names(reg, full_text)
     for index, text in paras:
         visible = _visible(text)
         singles.extend((index, m) for m in _scan_latin(reg, index, text, visible))

@@ -17,17 +17,46 @@ _CJK_VERBS = (
     "回憶說|回憶道|总结道|總結道|写道|寫道|写到|寫到|说道|說道|表示|指出|认为|認為|强调|強調|"
     "坦言|直言|透露|警告|告诉|告訴|提到|谈到|談到|回应|回應|回答|问道|問道|感叹|感嘆|笑称|"
     "笑稱|宣称|宣稱|声称|聲稱|承认|承認|形容|评价|評價|称赞|稱讚|介绍|介紹|呼吁|呼籲|坦承|"
-    "重申|(?<![小学學传傳据據听聽虽雖演游遊劝勸])[说說](?![法服明])|"
-    "(?<![名堪号號简簡俗统統对對人职職昵暱尊相声聲宣笑])[称稱](?![为為之作号號呼赞讚])"
+    "重申|批评|批評|吐槽|调侃|調侃|缓颊|緩頰|回复|回覆|反问|反問|追问|追問|质疑|質疑|抱怨|怒斥|痛斥|"
+    "嘲讽|嘲諷|感慨|留言|发文|發文|直言|坦言|喊道|叹道|嘆道|答道|笑道|证实|證實|说明|說明|"
+    "(?<![报報知难難味])道(?=\\s*[,，:：︰“「])|直接回|(?<=[,，])[回亏虧](?=[“「])|写信(?=\\s*[:：])|寫信(?=\\s*[:：])|"
+    "(?<![小学學传傳据據听聽虽雖演游遊劝勸以如])[说說](?![法服明])|"
+    "(?<![名堪号號简簡俗统統对對人职職昵暱尊相声聲宣笑自])[称稱](?![为為之作号號呼赞讚])"
 )
 _EN_VERBS = (
     r"\b(?:said|says|say|told|tells|added|adds|wrote|writes|explained|noted|argued|asked|"
     r"replied|recalled|stated|declared|warned|insisted|continued|remarked|acknowledged|"
     r"admitted|conceded|predicted|observed|suggested|emphasi[sz]ed|stressed|commented|"
     r"announced|tweeted|posted|quipped|cautioned|claimed|contended|maintained|responded|"
-    r"answered|according to)\b"
+    r"answered|explains|recalls|remembers|remembered|wonders|wondered|asks|insists|admits|"
+    r"concedes|notes|argues|warns|reveals|revealed|confirmed|confirms|boasted|joked|laughed|"
+    r"shouted|yelled|screamed|snapped|retorted|fired back|shot back|pleaded|urged|vowed|"
+    r"promised|complained|testified|whispered|cried|sighed|added|describes|described|"
+    r"(?:(?:is|was|were|has been|had been)\s+)?(?:once\s+|also\s+|later\s+)?quoted\s+as\s+saying|"
+    r"according to)\b"
 )
-SPEECH_VERB = re.compile(f"(?:{_CJK_VERBS})|(?:{_EN_VERBS})", re.IGNORECASE)
+CJK_VERBS = _CJK_VERBS
+
+
+def _first_chars(alternation: str) -> str:
+    """The characters a CJK verb alternative can start with (after any lookbehind)."""
+    out: set[str] = set()
+    for alt in alternation.split("|"):
+        alt = re.sub(r"^\(\?<!\[[^\]]*\]\)", "", alt)
+        m = re.match(r"\[([^\]]+)\]|(.)", alt)
+        if m:
+            out.update(m.group(1) or m.group(2))
+    return "".join(sorted(out))
+
+
+# A lookahead on the first character lets the engine skip most positions at once
+# (the plain alternation costs ~15 ms per 10,000 characters; this ~2 ms).
+_EN_FIRST = "".join(sorted({w[0] for w in re.findall(r"\b[a-z]+", _EN_VERBS[6:])}))
+CJK_VERB = re.compile(f"(?=[{_first_chars(_CJK_VERBS)}])(?:{_CJK_VERBS})")
+SPEECH_VERB = re.compile(
+    f"(?=[{_first_chars(_CJK_VERBS)}])(?:{_CJK_VERBS})"
+    f"|\\b(?=[{_EN_FIRST}{_EN_FIRST.upper()}])(?i:{_EN_VERBS})"
+)
 
 CJK_ROLES = (
     "首席执行官|首席執行官|执行长|執行長|首席财务官|首席財務官|首席技术官|首席技術官|首席运营官|"
@@ -39,7 +68,11 @@ CJK_ROLES = (
     "省长|省長|总统|總統|首相|总理|總理|大使|基金经理|基金經理|交易员|交易員|律师|律師|主任|院长|"
     "院長|校长|校長|委员|委員|议员|議員|秘书长|秘書長|顾问|顧問|工程师|工程師|学者|學者|作家|"
     "医生|醫生|居民|员工|員工|农民|農民|司机|司機|科学家|科學家|老板|老闆|总编辑|總編輯|主编|"
-    "主編|高管|副行长|副行長|行长|行長|CEO|CFO|CTO|COO|CIO"
+    "主編|高管|副行长|副行長|行长|行長|CEO|CFO|CTO|COO|CIO|村民|市民|村支书|書記|书记|镇长|鎮長|县长|縣長|"
+    "乡长|鄉長|村长|村長|站长|站長|所长|所長|队长|隊長|社长|社長|厂长|廠長|店长|店長|店主|医师|醫師|"
+    "护士|護士|民警|警官|博主|家长|家長|车主|車主|业主|業主|老师|老師|教练|教練|球员|球員|演员|演員|"
+    "导演|導演|艺人|藝人|法官|检察官|檢察官|会长|會長|秘书|秘書|助理|代表|专家|專家|主席|副主席|"
+    "理事长|理事長|处长|處長|科长|科長|总编|總編|记者|記者|网友|網友|学生|學生|同学|同學"
 )
 CJK_ROLE_END = re.compile(f"(?:{CJK_ROLES})$")
 EN_ROLE_WORDS = words(
@@ -49,7 +82,11 @@ EN_ROLE_WORDS = words(
     "investor researcher lawyer attorney adviser advisor trader editor scientist engineer "
     "official ambassador leader owner officer principal commissioner lawmaker representative "
     "chancellor premier dean fellow author consultant expert vice economist scholar "
-    "resident worker student teacher doctor nurse farmer driver novelist historian"
+    "resident worker student teacher doctor nurse farmer driver novelist historian "
+    "general superintendent architect inspector detective sergeant constable captain colonel "
+    "major lieutenant admiral commander justice coach manager psychiatrist psychologist "
+    "surgeon physician campaigner activist blogger pastor vicar priest bishop astronaut "
+    "administrator curator musician singer actor actress artist designer architect"
 )
 # Capitalised words that start sentences or places but never a person's name.
 NOT_NAME_START = words(
@@ -58,7 +95,10 @@ NOT_NAME_START = words(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
     "May June July August September October November December New San Los Las Hong Wall "
     "Silicon United North South East West Saudi Mount Lake Fort Last Next Some Many Most "
-    "Still Yet So Shares Investors Analysts However Meanwhile Also Even Only Like Under Over"
+    "Still Yet So Shares Investors Analysts However Meanwhile Also Even Only Like Under Over "
+    "Although Though Other Another Because Despite During Whilst Whereas Unlike With Without "
+    "Speaking Asked Writing Northwest Northeast Southwest Southeast Central Former Both Each "
+    "Every Dear Thanks Please Yes No Oh Well Now Today Tomorrow Yesterday"
 )
 ORG_WORDS = words(
     "Capital Management Office Research Affiliates Technology Technologies Markets Market "
@@ -71,7 +111,11 @@ ORG_WORDS = words(
     "Airlines Energy Media Network Networks Software Semiconductor Electronics Health "
     "Insurance Financial Finance House Valley City County State States Island Islands Bay "
     "River Square Road Avenue Ltd LLC Plc AG SA GmbH Industries Airways Studios "
-    "Entertainment Pictures Records Club League Union Police Army Navy Court Senate Congress"
+    "Entertainment Pictures Records Club League Union Police Army Navy Court Senate Congress "
+    "Academy School Schools Primary Hospital Cathedral Prison Airport Station Museum "
+    "Library Stadium Team Federation Society Authority Service Board Tribunal Parliament "
+    "Assembly Government Cabinet Labour Conservative Conservatives Democrats Republicans NHS "
+    "BBC CNN Council Agency Organisation Organization Centre Network Charity Campaign Alliance"
 )
 HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Prof|Gov|Sen|Rep|Gen|Pres|Judge|Sir)\.?\s+$")
 TITLE_ROLES = {
@@ -82,8 +126,11 @@ TITLE_ROLES = {
     "pres": "President",
     "judge": "Judge",
 }
+# Titles before a surname: never a name on their own ("Mr: ..." is no speaker).
+HONORIFIC_WORDS = words("mr mrs ms miss mx dr prof gov sen rep gen pres judge")
 HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 PRONOUNS = {"他": "m", "她": "f", "he": "m", "she": "f"}  # gender only rules candidates out
+PLURAL_PRONOUNS = frozenset({"they", "他们", "他們", "她们", "她們"})
 ORG_REFERENCE = re.compile(
     r"^(?:[该該](?:公司|机构|機構|集团|集團|银行|銀行|基金|组织|組織|企业|企業)|公司方面|公司|"
     r"the company|the firm|"
@@ -93,7 +140,7 @@ ORG_REFERENCE = re.compile(
 CJK_HONORIFIC = re.compile(r"^([\u4e00-\u9fff])(?:先生|女士|小姐|教授|博士)$")
 # Leading words of a speaker phrase that are not part of it.
 PHRASE_PREFIX = re.compile(
-    r"^(?:[,，、:：;；\s—–-]|而|但|[则則]|且|[据據]|另外|此外|不[过過]|[随隨]后|[随隨]後|同[时時]|然而|[并並]|"
+    r"^(?:[,，、:：;；\s—–-]|而|但是|但|[则則]|且|[据據]|另外|此外|不[过過]|[随隨]后|[随隨]後|同[时時]|然而|[并並]|"
     r"and |but |while |as )+",
     re.IGNORECASE,
 )
@@ -101,7 +148,8 @@ PHRASE_PREFIX = re.compile(
 PHRASE_SUFFIX = re.compile(
     r"(?:[,，\s]|周[一二三四五六日天]|昨天|今天|日前|此前|近日|也|则|还|曾|在[^,，。]{0,12}上|"
     r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|in an interview|"
-    r"in a statement|on [a-z]+day|later|also|then)+$",
+    r"in a statement|on [a-z]+day|later|also|then|once|previously|recently|repeatedly|"
+    r"has|have|had|had once|has also|would|will)+$",
     re.IGNORECASE,
 )
 TITLE_BEFORE = re.compile(
@@ -120,4 +168,9 @@ CJK_SURNAMES = frozenset(
     "叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎"
     "贺顾毛郝龚邵万钱严覃武戴莫孔向汤欧阳司马上官诸葛"
     "陳楊黃趙吳劉鄭謝韓馮鄧蕭蔣葉蘇呂盧鍾譚陸範賈韋鄒孫馬許張羅龍賀顧龔萬錢嚴湯歐陽諸"
+)
+# Wider set for the name tracker: a name right before a verb of saying is a person.
+CJK_SURNAMES_ALL = CJK_SURNAMES | frozenset(
+    "施康贺倪严洪武温柏伍岳柳翟殷艾童祝甘蓝易卓骆蒲牛邢詹左鲁单包苗俞华鲍管宁葛庞安关丛符"
+    "霍戚柯滕凌欧齐尚房纪舒屈项祁毕聂阮谷佟申景魏章纪边缪裴娄耿文蔺钟靳汪晏曲"
 )

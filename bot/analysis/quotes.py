@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.analysis.entities import (
     LATIN_SEQ,
+    Person,
     Pos,
     Registry,
     build_registry,
@@ -24,27 +25,172 @@ from bot.analysis.entities import (
 )
 from bot.analysis.lexicon import (
     CJK_HONORIFIC,
+    CJK_ROLE_END,
+    CJK_ROLES,
     CJK_SURNAMES,
+    CJK_SURNAMES_ALL,
+    HONORIFIC_WORDS,
     NOT_NAME_START,
     ORG_REFERENCE,
     PHRASE_PREFIX,
     PHRASE_SUFFIX,
+    PLURAL_PRONOUNS,
     PRONOUNS,
     SPEECH_VERB,
     TITLE_AFTER,
     TITLE_BEFORE,
+    words,
 )
 from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v1"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v3"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
 _STOPS = re.compile(r"[。！？!?；;]|\.(?=\s|$)")
 _END_PUNCT = ",，.。!！?？…;；:："
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_JUNCTION = "\u2063"  # marks where a continued quotation's paragraphs were joined
+_ANY_MARK = re.compile("[“\"'‘「『«]")
+_SPACE = " \t\u200e\u200f\u00a0"
+_CLAUSE_START = re.compile(r"[.!?。！？,，;；:：“”\"「」]")
+_REPORT_VERB = re.compile(
+    rf"{SPEECH_VERB.pattern}|\b(?:believes?|believed|thinks?|thought|recalls?|recalled|"
+    r"remembers?|remembered|feels?|felt|hopes?|hoped|fears?|feared|wonders?|wondered|"
+    r"describes?|described|admits?|insists?|explains?|adds?)\b|觉得|覺得|回忆|回憶|希望|坦言|感慨",
+    re.IGNORECASE,
+)
+_ROLE_NOUNS = (
+    r"spokes(?:man|woman|person)|representative|official|officer|source|statement|"
+    r"head teacher|headteacher|teacher|doctor|nurse|witness|neighbou?r|friend|relative|"
+    r"resident|student|police|spokesman|prosecutor|judge|lawyer|attorney|analyst|expert|"
+    r"insider|employee|worker|manager|director|minister|secretary|commissioner|chairman|"
+    r"chairwoman|chief|leader|source|woman|man|mother|father|wife|husband|son|daughter|"
+    r"dad|mum|mom|brother|sister|boy|girl|grandfather|grandmother|user|customer|fan|viewer|"
+    r"reader|parent|passenger|traveller|traveler|shopper|voter|member|supporter|critic|"
+    r"victim|survivor|patient|pupil|child|neighbour|neighbor|colleague|owner"
+)
+_UNNAMED_EN = re.compile(
+    rf"(?:a|an|the|one|another|his|her|their)\s+((?:[\w'’-]+\s+){{0,3}}(?:{_ROLE_NOUNS})"
+    r"(?:\s+(?:for|of|at|from|with|in|on)\s+[^,;:“”\"]{1,60}?)?)",
+    re.IGNORECASE,
+)
+_UNNAMED_ZH = re.compile(
+    r"((?:一位|一名|有|该|這位|这位)?[\u4e00-\u9fff]{0,10}(?:发言人|發言人|负责人|負責人|工作人员|"
+    r"工作人員|民警|村民|居民|男子|女子|业主|業主|市民|店员|店員|员工|員工|司机|司機|游客|遊客|乘客|"
+    r"家长|家長|医生|醫生|老师|老師|律师|律師))"
+)
+# where an English speaker phrase starts: "…referred to the Commission - while he once"
+_EN_CLAUSE_BREAK = re.compile(
+    r"\s[-–—]\s|\b(?:while|whereas|but|who|which|because|although|when)\s", re.IGNORECASE
+)
+_INDEFINITE = re.compile(
+    r"(?:也|还|還|更)?(?:有人|有的人|也有人|有些人|不少人|很多人|someone|somebody|one person|"
+    r"one man|one woman|others|many|some)(?:也|还|還|则|則)?",
+    re.IGNORECASE,
+)
+_INVERTED = re.compile(
+    r"\s+(?:(?:Mr|Mrs|Ms|Dr|Sir|Lord)\.?\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*[,:]?\s*"
+)
+_AFTER_VERB = re.compile(
+    r"[,”\"’']\s*(?:said|says|added|adds|explained|explains|according to|wrote|writes)\s+"
+    r"(?:[A-Z][\w&]*['’]s\s+|the\s+)?$"
+)
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:to|at|with|for|from|by|about|towards|toward|against|asked|told|thanked)\s+"
+    r"(?:(?:Mr|Mrs|Ms|Dr|Miss)\.?\s+)?$",
+    re.IGNORECASE,
+)
+_PRONOUN_OPENS = re.compile(r"^(he|she|He|She)\s+[a-z]+(?:ed|s)?\b(?!\s*$)")
+_DEFINITE = re.compile(r"^(?:the|his|her|their)\s", re.IGNORECASE)
+_FAMILY_GENDER = {
+    "father": "m",
+    "dad": "m",
+    "husband": "m",
+    "son": "m",
+    "man": "m",
+    "boy": "m",
+    "brother": "m",
+    "grandfather": "m",
+    "mother": "f",
+    "mum": "f",
+    "mom": "f",
+    "wife": "f",
+    "daughter": "f",
+    "woman": "f",
+    "girl": "f",
+    "sister": "f",
+    "grandmother": "f",
+}
+_CJK_TIME = (
+    r"(?:\d{1,4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号號])?"
+    r"(?:上午|下午|晚间|晚間|晚上|早上|凌晨|当天|當天)?"
+)
+_CJK_CORE_PREFIX = re.compile(
+    rf"^(?:{_CJK_TIME}|此前|近日|日前|昨天|今天|随后|隨後|对此|對此|经常|經常|常常|一直|"
+    r"有位|有名|有|一位|一名|一些)+"
+)
+_CJK_CORE_SUFFIX = re.compile(
+    rf"(?:{_CJK_TIME}|[对對向跟和与與给給][^,，。]{{1,12}}|接受[^,，。]{{1,20}}(?:采访|採訪|专访|專訪)时?|"
+    r"在[^,，。]{1,15}(?:上|中|时|時|里|裡|后|後|前)|曾|也|还|還|又|则|則|再次|随后|隨後|当时|當時|"
+    r"此前|近日|日前|昨天|今天|公开|公開|哭诉|哭訴|补充|補充|回应|回應|通报|通報|发布|發布|同时|同時|"
+    r"如此|这样|這樣|对外|對外|于|於|当面|當面|当场|當場|亲自|親自|公开|公開|自|"
+    r"发文|發文|撰文|透露|解释|解釋|表示|认为|認為|强调|強調|指出|告诉|告訴|回答|回忆|回憶)+$"
+)
+_INTRODUCED = re.compile(
+    rf"(?:{SPEECH_VERB.pattern}|[回亏虧骂罵批评評喊问問答])\s*[:：︰,，]?\s*$", re.IGNORECASE
+)
+_INTRODUCED_LIST = re.compile(
+    rf"(?:{SPEECH_VERB.pattern}|[回亏虧骂罵喊问問答]|批评|批評)\s*[:：︰,，]?\s*[“「\"]"
+)
+# "店员告诉中国青年报记者“五五分成”": said to the reporter, however short
+_TOLD_REPORTER = re.compile(
+    r"(?:告诉|告訴|对|對|向)[^,，。“”「」]{0,24}(?:记者|記者|笔者|筆者)(?:说|說|表示)?\s*[:：︰]?\s*$"
+)
+_VOCATIVE = re.compile(
+    r"(?:妈妈|媽媽|爸爸|妈|媽|爸|宝贝|寶貝|孩子|老师|老師|医生|醫生|大夫|叔叔|阿姨|爷爷|爺爺|奶奶|"
+    r"姐姐|哥哥|弟弟|妹妹|儿子|兒子|女儿|女兒|同学们|同學們|大家|各位|朋友们|朋友們|亲爱的|親愛的)"
+    r"[啊呀,，!！]"
+)
+# "网友整理董又霖主持语录,…,其中出现“A”、“B”": a person's collected sayings, quoted in a list
+_SAYINGS = re.compile(
+    r"(?:语录|語錄|金句|名言|名句)[^。！？!?“”「」]{0,30}(?:[“「][^。！？!?]*?[”」]、)*$"
+)
+_ROLE_THEN_NAME = re.compile(rf"(?:{CJK_ROLES})([\u4e00-\u9fff][\u4e00-\u9fff·•]{{1,6}})$")
+_NAME_THEN_ROLE = re.compile(rf"([\u4e00-\u9fff]{{2,3}})({CJK_ROLES}|院士|先生|女士)")
+_NAME_THEN_ADVERB = re.compile(
+    r"^([\u4e00-\u9fff]{2,3})(?:就|也|还|還|则|則|曾|又|便|亦|再|更|一直|随即|隨即|当即|當即|立即)"
+)
+_CJK_SPEAKER_TAIL = re.compile(
+    r"(?:奶奶|爷爷|爺爺|母亲|母親|父亲|父親|妈妈|媽媽|爸爸|家属|家屬|家人|局|部|院|委|厅|廳|署|办|辦|"
+    r"公司|集团|集團|政府|大使馆|大使館|组织|組織|协会|協會|银行|銀行|学校|學校|医院|醫院|法院|警方|方面|网友|網友|人士|"
+    r"媒体|媒體)$"
+)
+_CJK_PLURAL_PRONOUNS = words(
+    "我们 我們 你们 你們 他们 他們 她们 她們 它们 它們 人们 人們 咱们 咱們"
+)
+_CJK_DESCRIBED_SUBJECT = re.compile(
+    r"^((?:[老小]|[\u4e00-\u9fff]{1,2})?(?:奶奶|爷爷|爺爺|母亲|母親|父亲|父親|妈妈|媽媽|爸爸|"
+    r"妻子|丈夫|儿子|兒子|女儿|女兒|家属|家屬))(?![\u4e00-\u9fff]{0,1}们)"
+)
+_CJK_PLACE_SUFFIX = re.compile(
+    r"在[^,，。在]{1,15}(?:上|中|时|時|里|裡|后|後|前)[\u4e00-\u9fff]{0,6}$"
+)
+_IN_VIEW = re.compile(r"^[在据據](?=[^,，]{2,12}(?:看来|看來|眼中|眼里|眼裡|心中|心里|心裡)$)")
+_CJK_BARE = re.compile(r"[\u4e00-\u9fff·•・]{2,10}")
+_NOT_BARE = "的了是在和与與及或但而就都把被让讓给給这這那哪什么麼谁誰吗嗎呢吧啊也还還"
+_CJK_NOT_SPEAKER = words(
+    "报道 報道 报告 報告 文章 数据 數據 消息 声明 聲明 资料 資料 研究 调查 調查 "
+    "结果 結果 记者 記者 有人 大家 人们 人們 网上 網上 "
+    "外界 媒体 媒體 舆论 輿論 评论 評論 分析 传言 傳言"
+)
+_SUBJECT_OPENERS = re.compile(
+    r"^(?:(?:but|and|as|then|so|while|when|yet|later|meanwhile|随后|隨後|而|但|则|則|并|並|据|據|"
+    r"其中|此外|另外|同时|同時|当时|當時|后来|後來)\s*)+",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +211,7 @@ class _Found:
     pos: Pos
     parts: list[str]
     speaker: Speaker | None
-    joins_next: bool = False
+    own: bool = False  # attributed by its own verb, not taken from context
 
 
 def _is_speech_shaped(text: str, span: Span) -> bool:
@@ -74,9 +220,24 @@ def _is_speech_shaped(text: str, span: Span) -> bool:
     if not inner:
         return False
     full_sentence = inner[-1] in _END_PUNCT or text[span.end : span.end + 1] in ("。", ".")
-    if text_weight(inner) < (4 if full_sentence and inner[-1] in _END_PUNCT else 10):
-        return False
     before = text[: span.start].rstrip()
+    introduced = bool(
+        _INTRODUCED.search(before[-8:])
+        or _TOLD_REPORTER.search(before[-30:])
+        or _SAYINGS.search(before[-60:])
+    ) or (before.endswith("、") and bool(_INTRODUCED_LIST.search(before[-400:])))
+    sentence_start = max([0, *(m.end() for m in _STOPS.finditer(before))])
+    clause_initial = before.endswith((",", "，", ":", "：", "︰")) and bool(
+        SPEECH_VERB.search(before, sentence_start)
+    )  # "X认为,如果…,“一翻眼就暴露了”": a clause of its own after the verb
+    if introduced:
+        floor = 3
+    elif (full_sentence and inner[-1] in _END_PUNCT) or clause_initial:
+        floor = 4
+    else:
+        floor = 10
+    if text_weight(inner) < floor:
+        return False
     after = text[span.end :].lstrip()
     if before.endswith(("(", "（", "《")) and after.startswith((")", "）", "》")):
         return False
@@ -93,9 +254,14 @@ def _clean_phrase(phrase: str) -> str:
 class _Resolver:
     """Turns a speaker phrase at a position into a full name and role."""
 
-    def __init__(self, reg: Registry, sentence_starts: dict[int, list[int]]) -> None:
+    def __init__(
+        self, reg: Registry, sentence_starts: dict[int, list[int]], texts: dict[int, str]
+    ) -> None:
         self.reg = reg
         self.sentence_starts = sentence_starts
+        self.texts = texts
+        self.full_text = "\n".join(texts.values())
+        self.unnamed: list[tuple[Pos, Speaker]] = []  # "a spokesman" speakers, in order seen
 
     def person_by_surname(self, surname: str, pos: Pos) -> Speaker | None:
         best = None
@@ -107,14 +273,33 @@ class _Resolver:
         return Speaker(best[1].name, best[1].role) if best else None
 
     def pronoun(self, gender: str, pos: Pos) -> Speaker | None:
-        best = None
+        """The nearest compatible person, preferring one last seen as a subject."""
+        best: tuple[tuple[bool, bool, Pos], Person] | None = None
         for person in self.reg.people.values():
-            if not person.evidence or (person.gender and person.gender != gender):
+            if not person.evidence or (person.gender and gender and person.gender != gender):
                 continue
             earlier = [m for m in person.mentions if m < pos and m[0] >= pos[0] - PRONOUN_WINDOW]
-            if earlier and (best is None or max(earlier) > best[0]):
-                best = (max(earlier), person)
+            if not earlier:
+                continue
+            subject = [m for m in earlier if self._is_subject(m)]
+            key = (person.evidence, bool(subject), max(subject or earlier))
+            if best is None or key > best[0]:
+                best = (key, person)
+        near = [(p, sp) for p, sp in self.unnamed if p < pos and p[0] >= pos[0] - 2]
+        if near and (best is None or near[-1][0] > best[0][2]):
+            return near[-1][1]
         return Speaker(best[1].name, best[1].role) if best else None
+
+    def _is_subject(self, pos: Pos) -> bool:
+        """A mention that opens its clause ("Cleary 又让…", "But Smith said")."""
+        text = self.texts.get(pos[0], "")
+        before = _CLAUSE_START.split(text[: pos[1]])[-1]
+        before = _SUBJECT_OPENERS.sub("", before.strip())
+        if text_weight(before) <= 2:
+            return True
+        if _AFTER_VERB.search(text[max(0, pos[1] - 24) : pos[1]]):
+            return True  # "…, said Ikea's Ingrid Franov": the speaker of an inverted attribution
+        return bool(cjk_role_before(before) or en_role_before(before)) and text_weight(before) <= 24
 
     def org_reference(self, pos: Pos) -> Speaker | None:
         """ "该公司" / "the company": the first organisation of the nearest earlier sentence."""
@@ -135,7 +320,11 @@ class _Resolver:
         return sum(1 for s in starts if s <= pos[1])
 
     def latin(self, phrase: str, pos: Pos) -> Speaker | None:
-        mentions = latin_mentions(phrase)
+        mentions = [
+            m
+            for m in latin_mentions(phrase)
+            if not _OBJECT_BEFORE.search(phrase[max(0, m.start - 14) : m.start])
+        ]  # "He turned to Mr Kennedy … and said": Kennedy is spoken to, not speaking
         for m in reversed(mentions):
             if is_person_shape(m.tokens):
                 name = " ".join(m.tokens)
@@ -149,9 +338,48 @@ class _Resolver:
             if found and (len(m.tokens) == 1 or m.honorific):
                 return Speaker(found.name, self._role_in(phrase, m.start, m.end) or found.role)
         for m in reversed(mentions):
+            if len(m.tokens) == 1 and not m.honorific:
+                first = [p for p in self.reg.people.values() if p.name.split()[0] == m.tokens[0]]
+                if len(first) == 1 and " " in first[0].name:  # "Vladimir" after "Vladimir Frolov"
+                    return Speaker(first[0].name, first[0].role)
+        for m in reversed(mentions):
             if is_person_shape(m.tokens):
                 name = " ".join(m.tokens)
+                fuller = self.fuller_name(m.tokens)
+                if fuller:
+                    return fuller
                 return Speaker(name, self._role_in(phrase, m.start, m.end) or m.role)
+        return None
+
+    def described(self, phrase: str, description: str, pos: Pos) -> Speaker | None:
+        """ "the relieved father", "the home secretary": the named person it stands for.
+
+        Only a definite description resolves: to the person whose role contains it,
+        or for family words (father, wife…) to the nearest person of that gender.
+        """
+        if not _DEFINITE.match(phrase):
+            return None
+        words_ = description.lower().split()
+        for size in (2, 1):
+            tail = " ".join(words_[-size:])
+            if len(words_) < size:
+                continue
+            for person in self.reg.people.values():
+                if person.role and tail in person.role.lower() and person.mentions[0] < pos:
+                    return Speaker(person.name, person.role)
+        gender = _FAMILY_GENDER.get(words_[-1]) if words_ else None
+        if gender:
+            found = self.pronoun(gender, pos)
+            if found and found.name in self.reg.people:
+                return found
+        return None
+
+    def fuller_name(self, tokens: list[str]) -> Speaker | None:
+        """ "Sir Peter" after "Sir Peter Lampl": the full name the article gave first."""
+        for person in self.reg.people.values():
+            parts = person.name.split()
+            if len(parts) > len(tokens) and parts[: len(tokens)] == tokens:
+                return Speaker(person.name, person.role)
         return None
 
     @staticmethod
@@ -163,10 +391,17 @@ class _Resolver:
         )
 
     def cjk(self, phrase: str, pos: Pos) -> Speaker | None:
+        if not cjk_count(phrase):
+            return None
+        phrase = _cjk_core(phrase) or phrase
         for person in self.reg.people.values():
-            if is_cjk_char(person.name[0]) and phrase.endswith(person.name):
+            if is_cjk_char(person.name[-1]) and phrase.endswith(person.name):
                 role = cjk_role_before(phrase[: -len(person.name)]) or person.role
                 return Speaker(person.name, role)
+        for person in self.reg.people.values():
+            dotted = re.search("[·•・‧]", person.name) and len(person.surname) >= 2
+            if dotted and phrase.endswith(person.surname):  # "汉森" for 戴夫·汉森
+                return Speaker(person.name, person.role)
         hon = CJK_HONORIFIC.match(phrase)
         if hon:
             for person in self.reg.people.values():
@@ -177,23 +412,88 @@ class _Resolver:
                 return Speaker(org.display, None)
         if _CJK_NAME.fullmatch(phrase) and phrase[0] in CJK_SURNAMES and phrase[-1] != "们":
             return Speaker(phrase, None)
+        core = _cjk_core(phrase)
+        tail = _ROLE_THEN_NAME.search(core)
+        if (
+            tail
+            and (tail.group(1)[0] in CJK_SURNAMES_ALL or re.search("[·•]", tail.group(1)))
+            and not re.search(f"[{_NOT_BARE}]", tail.group(1))
+            and not re.search(CJK_ROLES, tail.group(1))
+            and len(re.sub("[·•]", "", tail.group(1))) <= 4
+        ):
+            name = tail.group(1)  # "大禾村村民陈福香": the words after the role are the name
+            return Speaker(name, cjk_role_before(core[: -len(name)]))
+        titled = _NAME_THEN_ROLE.fullmatch(core)
+        if titled and titled.group(1)[0] in CJK_SURNAMES_ALL:
+            return Speaker(titled.group(1), titled.group(2))  # "钟南山院士"
+        lead = _NAME_THEN_ADVERB.match(phrase)
+        if lead and lead.group(1)[0] in CJK_SURNAMES_ALL:
+            return Speaker(lead.group(1), None)  # "施志安就引用…的话说"
         return None
+
+    def seen_at_start(self, phrase: str, rest: int) -> Speaker | None:
+        """A speaker already quoted opens the phrase: "小刚嘟囔半天" → 小刚."""
+        for _, speaker in reversed(self.unnamed):
+            name = speaker.name
+            if len(name) >= 2 and phrase.startswith(name) and len(phrase) - len(name) <= rest:
+                return speaker
+        return None
+
+    def cjk_bare(self, phrase: str, pos: Pos) -> Speaker | None:
+        """A short subject the article uses as a name ("小花奶奶", "拉布", "市教育局")."""
+        core = _cjk_core(phrase)
+        if core == phrase or not core:
+            return self._bare(core, pos) if core else None
+        return self._resolve_clean(core, pos) or self._bare(core, pos)
+
+    def _bare(self, core: str, pos: Pos) -> Speaker | None:
+        if not _CJK_BARE.fullmatch(core) or re.search(f"[{_NOT_BARE}]", core):
+            return None
+        if core in _CJK_NOT_SPEAKER or core in _CJK_PLURAL_PRONOUNS:
+            return None
+        if self.full_text.count(core) < 2 and not _CJK_SPEAKER_TAIL.search(core):
+            return None  # a one-off noun ("作用") is not someone the article follows
+        speaker = Speaker(core, None)
+        if not self.unnamed or self.unnamed[-1][0] < pos:
+            self.unnamed.append((pos, speaker))
+        return speaker
 
     def resolve(self, phrase: str, pos: Pos) -> Speaker | None:
         phrase = _clean_phrase(phrase)
         if not phrase or text_weight(phrase) > MAX_PHRASE:
             return None
-        clause = re.split(r"[,，;；]", phrase)[-1].strip() or phrase
+        clause = _EN_CLAUSE_BREAK.split(re.split(r"[,，;；]", phrase)[-1])[-1].strip() or phrase
         for candidate in dict.fromkeys((clause, phrase)):
             found = self._resolve_clean(candidate, pos)
             if found:
                 return found
+        first = re.split(r"[,，;；]", phrase)[0].strip()
+        opener = _PRONOUN_OPENS.match(first)
+        if opener:  # "He turned to X, …, and said"
+            return self._resolve_clean(opener.group(1), pos)
+        for candidate in dict.fromkeys(
+            (clause, phrase, first, _cjk_core(clause), _cjk_core(first))
+        ):
+            if _INDEFINITE.fullmatch(candidate):
+                return Speaker("", None)  # "有人说" / "someone shouted": said, by nobody named
+            unnamed = _UNNAMED_EN.fullmatch(candidate) or _UNNAMED_ZH.fullmatch(candidate)
+            if unnamed:  # "a spokesman for the council said": the article names no one
+                named = self.described(candidate, unnamed.group(1), pos)
+                if named:
+                    return named
+                speaker = Speaker(unnamed.group(1).strip(), None)
+                if not self.unnamed or self.unnamed[-1][0] < pos:
+                    self.unnamed.append((pos, speaker))
+                return speaker
         return None
 
     def _resolve_clean(self, phrase: str, pos: Pos) -> Speaker | None:
         low = phrase.lower()
         if low in PRONOUNS:
             return self.pronoun(PRONOUNS[low], pos)
+        if low in PLURAL_PRONOUNS:  # "they said": the spokesman or the organisation before
+            near = [(p, sp) for p, sp in self.unnamed if p < pos and p[0] >= pos[0] - 2]
+            return near[-1][1] if near else self.org_reference(pos)
         if ORG_REFERENCE.match(phrase):
             return self.org_reference(pos)
         found = self.latin(phrase, pos)
@@ -202,14 +502,37 @@ class _Resolver:
         found = self.cjk(phrase, pos)
         if found:
             return found
+        if cjk_count(phrase) and not latin_mentions(phrase):
+            found = self.cjk_bare(phrase, pos) or self.seen_at_start(_cjk_core(phrase), 6)
+            if found:
+                return found
         head, _, rest = phrase.partition(",")
         head = head.strip()
+        if head.rstrip(".").lower() in HONORIFIC_WORDS:
+            return None  # "Mr:" alone is never a name
         if LATIN_SEQ.fullmatch(head) and head.split()[0] not in NOT_NAME_START:
+            named = latin_mentions(head)
+            if named and named[-1].role and len(named[-1].tokens) == 1:
+                head = named[-1].tokens[0]  # "President Assad" → "Assad"
             org = self.reg.orgs.get(head)  # "Nvidia said", "Smith, a lawyer, said"
             return Speaker(
                 org.display if org else head, en_role_after(f",{rest}") if rest else None
             )
         return None
+
+
+def _cjk_core(phrase: str) -> str:
+    """Drop dates, addressees and adverbials around a subject: "6月2日拉布在议会中" → "拉布"."""
+    if not cjk_count(phrase):
+        return phrase.strip()
+    prev = None
+    core = phrase.strip()
+    while prev != core:
+        prev = core
+        core = _CJK_CORE_PREFIX.sub("", core).strip()
+        core = _CJK_CORE_SUFFIX.sub("", core).strip()
+        core = _CJK_PLACE_SUFFIX.sub("", core).strip()
+    return core
 
 
 def _sentence_end(text: str, start: int, limit: int) -> int:
@@ -231,8 +554,16 @@ def _after(text: str, span: Span, limit: int) -> tuple[str, str] | None:
         rest_start = end
     if re.search(r"[“”\"「」]", phrase) or text_weight(_clean_phrase(phrase)) > MAX_PHRASE:
         return None
+    leads_on = limit < len(text) and not text[span.end + verb.end() : limit].strip(" ,，:：︰")
+    new_clause = re.search(r"[,，;；]\s*\S", phrase.strip(" ,，")) or re.match(
+        r"\s*[,，;；]\s*(?:但|而|也|还|還|又|不过|不過)", phrase
+    )
+    if leads_on and new_clause:
+        return None  # "“A”,但…,也有人缓颊“B”": the verb introduces the next quotation
     if cjk_count(phrase) and re.search(r"[,，;；]", _clean_phrase(phrase)):
-        return None  # "“…”这一判断,他表示认同": the verb belongs to a new clause
+        if re.match(r"\s*[这這此该該的一等]", phrase):
+            return None  # "“…”这一判断,他表示认同": the quotation is an object here
+        phrase = re.split(r"[,，;；]", _clean_phrase(phrase))[-1]
     return phrase, text[rest_start:limit]
 
 
@@ -240,81 +571,374 @@ def _before(text: str, start: int, floor: int) -> str | None:
     """("X 表示:“…”" form) → the speaker phrase before the verb that leads into `start`."""
     stop = max([floor, *(m.end() for m in _STOPS.finditer(text, floor, start))])
     lead = text[stop:start]
+    if stop == floor > 0 and lead[:1].strip() and lead[:1] not in ",，;；":
+        # right after an earlier quotation the first clause ends that one's sentence
+        cut = re.search(r"[,，;；]", lead)
+        if cut and SPEECH_VERB.search(lead, cut.end()):
+            lead = lead[cut.end() :]
     for verb in reversed(list(SPEECH_VERB.finditer(lead))):
         lead_in = lead[verb.end() :]
         if text_weight(lead_in) > MAX_LEAD_IN:
             break
-        return lead[: verb.start()]
+        if _INVERTED.fullmatch(lead_in):  # "…, says Bethan, “…”": the speaker follows the verb
+            return lead_in
+        phrase = lead[: verb.start()]
+        if verb.group(0) == "道" and re.search(r"[\u4e00-\u9fff]{4}$", phrase):
+            phrase = phrase[:-2]  # "英国媒体渲染道": the verb's own stem goes with it
+        return phrase
     return None
 
 
-def _joins(rest: str, part: str) -> bool:
+def _spoken_line(text: str, span: Span) -> bool:
+    """A Chinese paragraph that is one whole spoken sentence in quotation marks."""
+    inner = span.inner(text).strip()
+    alone = not text[: span.start].strip(_SPACE) and not text[span.end :].strip(_SPACE + "。")
+    return (
+        alone
+        and cjk_count(inner) >= 8
+        and inner[-1:] in "。！？!?…"
+        # people talking (first/second person or addressing someone), not a slogan or a title
+        and bool(re.search(r"[我你您咱]", inner) or _VOCATIVE.match(inner))
+    )
+
+
+def _joins(rest: str) -> bool:
     """Does the next quotation continue this one after its attribution?
 
-    Yes when only punctuation separates them ("“A,” X said, “B.”"), or when the
-    first part stops mid-sentence and the attribution ends the sentence
-    ("“A,” said X, an analyst. “B.”").
+    Yes when only punctuation separates them: "“A,” X said, “B.”", "“A,” X said. “B.”",
+    or two paragraphs of one quotation.
     """
-    if re.fullmatch(r"[\s,，:：—–-]*", rest):
-        return True
-    return part[-1:] in ",，" and bool(re.fullmatch(r"\s*[.。]\s*", rest))
+    return bool(re.fullmatch(r"[\s,，:：;；.。—–\-\u200e\u200f\u2063]*", rest))
 
 
 class _Finder:
     def __init__(self, paras: list[tuple[int, str]]) -> None:
         starts = {i: _sentence_starts(t) for i, t in paras}
-        self.resolver = _Resolver(build_registry(paras), starts)
+        self.resolver = _Resolver(build_registry(paras), starts, dict(paras))
         self.paras = paras
 
     def run(self) -> list[Quote]:
         found: list[_Found] = []
-        prev_text: str | None = None
-        prev_index = -2
+        prev: tuple[int, str] | None = None
+        prev_speaker: Speaker | None = None  # last speaker quoted in the previous paragraph
+        tail: _Found | None = None
         for index, text in self.paras:
             colon_phrase = None
-            if (
-                prev_text is not None
-                and prev_index == index - 1
-                and prev_text.rstrip()[-1:] in ":："
-            ):
-                colon_phrase = _before(prev_text, len(prev_text.rstrip()) - 1, 0)
-            found.extend(self._paragraph(index, text, colon_phrase))
-            prev_text, prev_index = text, index
+            context: Speaker | None = prev_speaker
+            if prev is not None:
+                if prev[1].rstrip()[-1:] in ":：︰":
+                    colon_phrase = _before(prev[1], len(prev[1].rstrip()) - 1, 0)
+                if context is None and _ANY_MARK.search(text):
+                    context = self._reported_subject(
+                        prev[0], prev[1], len(prev[1])
+                    ) or self._paragraph_subject(prev[0], prev[1])
+            items = self._paragraph(index, text, colon_phrase, context, tail)
+            found.extend(items)
+            prev_speaker = next(
+                (f.speaker for f in reversed(items) if f.speaker and f.speaker.name), None
+            )
+            if items:
+                named = items[-1].speaker is not None and bool(items[-1].speaker.name)
+                tail = items[-1] if named and self.ends_on_quote(text) else None
+            elif tail is None or not self.ends_on_quote(text):
+                tail = None
+            prev = (index, text)
         return _assemble(found)
 
-    def _paragraph(self, index: int, text: str, colon_phrase: str | None) -> list[_Found]:
+    def _reported_subject(self, index: int, text: str, end: int) -> Speaker | None:
+        found = self._reported_subject_any(index, text, end)
+        return found if found and found.name else None
+
+    def _reported_subject_any(self, index: int, text: str, end: int) -> Speaker | None:
+        """Who the last reported speech before `end` is about ("Mr Jones says it…")."""
+        for verb in list(_REPORT_VERB.finditer(text, max(0, end - 400), end))[::-1][:3]:
+            phrase = _before(text, verb.end(), 0)
+            if phrase is None:
+                stop = max([0, *(m.end() for m in _STOPS.finditer(text, 0, verb.start()))])
+                phrase = text[stop : verb.start()]
+            found = self.resolver.resolve(phrase, (index, verb.start()))
+            if found:
+                return found
+        return None
+
+    def _clause_subject(self, index: int, text: str, start: int) -> Speaker | None:
+        """The person who opens the sentence a quotation ends ("温先生松了口气,“…”")."""
+        stop = max([0, *(m.end() for m in _STOPS.finditer(text, 0, start))])
+        clauses = re.split(r"[,，;；]", text[stop:start])
+        for clause in dict.fromkeys((clauses[-1], clauses[0])):
+            found = self._subject_in(index, stop, clause)
+            if found:
+                return found
+        return None
+
+    def _subject_in(self, index: int, stop: int, clause: str) -> Speaker | None:
+        clause = _SUBJECT_OPENERS.sub("", PHRASE_PREFIX.sub("", clause.strip())).strip()
+        clause = re.sub(r"^[在当當](?=[他她])", "", clause)  # "在他访问嘉宾时" → "他…"
+        clause = _IN_VIEW.sub("", clause)  # "在张严看来" → "张严…": whose view follows
+        if not clause:
+            return None
+        head = re.match(r"(?:他们|她们|他|她|[Hh]e|[Ss]he)(?![\u4e00-\u9fff]{0,1}们)", clause)
+        if head:
+            return self.resolver.resolve(head.group(0), (index, stop))
+        pos = (index, stop)
+        for person in self.resolver.reg.people.values():
+            for form in dict.fromkeys((person.name, person.surname)):
+                if len(form) >= 2 and clause.startswith(form) and is_cjk_char(form[0]):
+                    return Speaker(person.name, person.role)
+        mentions = latin_mentions(clause)
+        opening = mentions and (
+            mentions[0].start == 0
+            or clause[: mentions[0].start].strip().rstrip(".").lower() in HONORIFIC_WORDS
+        )
+        if mentions and opening:
+            found = self.resolver.resolve(clause[: mentions[0].end], pos)
+            known = found is not None and (
+                found.name in self.resolver.reg.people
+                or self.resolver.full_text.count(found.name) >= 3
+            )
+            return found if known else None  # someone the article follows, never "Ordinary …"
+        described = _CJK_DESCRIBED_SUBJECT.match(clause)
+        if described:  # "老母亲得知…": a kinship or role noun opens the clause
+            return Speaker(described.group(1), None)
+        return None
+
+    def _paragraph(
+        self,
+        index: int,
+        text: str,
+        colon_phrase: str | None,
+        context: Speaker | None,
+        tail: _Found | None = None,
+    ) -> list[_Found]:
+        """Quotations of one paragraph; `tail` is a quotation the previous paragraph ended on."""
         spans = top_level(text)
         out: list[_Found] = []
         last_speaker: Speaker | None = None
         carry: list[str] = []  # an unattributed quotation right before the next one
+        open_item = tail if tail and spans and not text[: spans[0].start].strip(_SPACE) else None
         for k, span in enumerate(spans):
             limit = spans[k + 1].start if k + 1 < len(spans) else len(text)
-            joined = bool(out) and out[-1].joins_next
-            if not joined and not _is_speech_shaped(text, span):
+            if not (open_item or _is_speech_shaped(text, span)):
                 carry = []
                 continue
             item = _Found((index, span.start), [span.inner(text).strip()], None)
             after = _after(text, span, limit)
-            if joined:
-                item.speaker = out[-1].speaker
+            if after is not None and self._introduces_next(text, spans, k, index):
+                after = None  # "X表示,“A。”Y则回答称,“B”": Y's verb leads into B, not A
+            own = self._attribute(text, spans, k, after, colon_phrase, index)
+            own_after = after is not None and self.resolver.resolve(after[0], item.pos) is not None
+            junction = _JUNCTION in text[max(0, span.start - 3) : span.start]
+            # the last paragraph of a continued quotation may carry the only attribution
+            takes_over = junction and open_item is not None and not open_item.own and own_after
+            same = own is None or (open_item is not None and own == open_item.speaker)
+            if open_item is not None and (takes_over or (not own_after and same)):
+                open_item.parts.extend(item.parts)
+                if takes_over and own is not None:
+                    open_item.speaker, open_item.own = own, True
+                item.speaker = open_item.speaker
             else:
-                item.speaker = self._attribute(text, spans, k, after, colon_phrase, index)
-            if item.speaker is None and last_speaker and item.parts[0][-1] in _END_PUNCT:
-                item.speaker = last_speaker
-            if after and item.speaker:
-                item.joins_next = k + 1 < len(spans) and _joins(after[1], item.parts[-1])
-            if joined:
-                out[-1].parts.extend(item.parts)
-                out[-1].joins_next = item.joins_next
-            elif item.speaker:
-                item.parts = carry + item.parts
-                last_speaker = item.speaker
-                out.append(item)
-            if item.speaker is None and not text[span.end : limit].strip():
+                open_item = None
+                item.speaker = own
+                item.own = own is not None
+                nobody = own is None or not own.name
+                listed = (
+                    nobody
+                    and k > 0
+                    and out
+                    and out[-1].pos == (index, spans[k - 1].start)
+                    and text[: span.start].rstrip().endswith("、")
+                )  # only the item right before a “A”、“B” list item lends its speaker
+                if listed and text[out[-1].pos[1] : span.start].count("“") <= 12:
+                    item.speaker = out[-1].speaker  # “A”、“B”: items of one list
+                whole = item.parts[0][-1:] in _END_PUNCT or text[span.end : span.end + 1] in "。."
+                if item.speaker is None and whole:
+                    item.speaker = self._from_context(index, text, span, last_speaker, context)
+                if item.speaker is None and self._same_subject(text, spans, k, out, index):
+                    item.speaker = last_speaker  # "X直接回“A”,见到Y,亏“B”": one subject
+                if item.speaker is None and _SAYINGS.search(
+                    text[max(0, span.start - 400) : span.start]
+                ):
+                    item.speaker = self._sayings_of(index, text, span.start)
+                if item.speaker is None and self._opens_clause(text, span):
+                    item.speaker = self._subject_after(index, text, span) or (
+                        self._reported_subject(index, text, span.start)
+                        if text[: span.start].strip(_SPACE + _JUNCTION)
+                        else None
+                    )
+                if item.speaker is None and _spoken_line(text, span):
+                    item.speaker = Speaker("", None)  # a line of dialogue nobody is named for
+                if item.speaker:
+                    item.parts = carry + item.parts
+                    last_speaker = item.speaker
+                    out.append(item)
+            current = open_item or (out[-1] if out and item.speaker else None)
+            by_after = (
+                after is not None
+                and item.speaker is not None
+                and bool(item.speaker.name)
+                and self.resolver.resolve(after[0], item.pos) == item.speaker
+            )
+            rest = after[1] if by_after and after else text[span.end : limit]
+            open_item = current if current and k + 1 < len(spans) and _joins(rest) else None
+            if item.speaker is None and not text[span.end : limit].strip(_SPACE + _JUNCTION + "\n"):
                 carry = carry + item.parts
             else:
                 carry = []
         return out
+
+    def _introduces_next(self, text: str, spans: list[Span], k: int, index: int) -> bool:
+        """The verb after quotation k runs straight into the next one, and k has its own speaker."""
+        if k + 1 >= len(spans):
+            return False
+        span = spans[k]
+        verbs = list(SPEECH_VERB.finditer(text, span.end, spans[k + 1].start))
+        if not verbs or text[verbs[-1].end() : spans[k + 1].start].strip(" ,，:：︰"):
+            return False
+        phrase = _before(text, span.start, spans[k - 1].end if k else 0)
+        return phrase is not None and self.resolver.resolve(phrase, (index, span.start)) is not None
+
+    @staticmethod
+    def ends_on_quote(text: str) -> bool:
+        """Only an attribution (or nothing) follows the paragraph's last quotation."""
+        spans = top_level(text)
+        if not spans:
+            return False
+        rest = text[spans[-1].end :]
+        verb = SPEECH_VERB.search(rest)
+        if verb:
+            rest = rest[: verb.start()] + rest[verb.end() :]
+            return text_weight(rest) <= 24
+        return text_weight(rest) <= 4
+
+    def _from_context(
+        self,
+        index: int,
+        text: str,
+        span: Span,
+        last_speaker: Speaker | None,
+        context: Speaker | None,
+    ) -> Speaker | None:
+        """A quotation with no verb of its own: speaker from the sentence or paragraph before."""
+        lead = text[: span.start].rstrip(" \u200e\u200f")
+        if not lead.strip():
+            return self._subject_after(index, text, span) or context
+        if lead[-1] in ",，:：︰—–":
+            return (
+                self._reported_in_sentence(index, text, span.start)
+                or self._clause_subject(index, text, span.start)
+                or last_speaker
+                or self._previous_sentence_subject(index, text, span.start)
+            )
+        if lead[-1] in "。.!?！？”\"’'」』":
+            return (
+                last_speaker
+                or self._reported_subject(index, text, span.start)
+                or self._subject_after(index, text, span)
+                or self._previous_sentence_subject(index, text, span.start)
+            )
+        if is_cjk_char(lead[-1]) and span.inner(text).strip()[-1:] in "。！？!?…":
+            # "刘明听了眼睛一红“辞职信我收回吧……”": a whole spoken sentence ends the clause
+            found = self._clause_subject(index, text, span.start)
+            if found and found.name in self.resolver.reg.people:
+                return found
+        return None
+
+    def _reported_in_sentence(self, index: int, text: str, start: int) -> Speaker | None:
+        """ "教体局通报称,…,小刚…,“…”": the subject of a verb of saying earlier in the sentence."""
+        stop = max([0, *(m.end() for m in _STOPS.finditer(text, 0, start))])
+        verbs = list(SPEECH_VERB.finditer(text, stop, start))
+        if not verbs:
+            return None
+        phrase = text[stop : verbs[0].start()]
+        return self.resolver.resolve(phrase, (index, verbs[0].start()))
+
+    def _subject_after(self, index: int, text: str, span: Span) -> Speaker | None:
+        """ "“…。”吴翔宇自称…": a known person opening the sentence right after the quotation."""
+        follow = text[span.end :].lstrip(_SPACE + "，,。.")
+        clause = re.split(r"[,，;；:：。.!?！？]", follow)[0]
+        found = self._subject_in(index, span.end, clause) if clause else None
+        if found is None and cjk_count(clause):
+            found = self._role_then_known(clause)
+        return found if found and found.name in self.resolver.reg.people else None
+
+    @staticmethod
+    def _same_subject(text: str, spans: list[Span], k: int, out: list[_Found], index: int) -> bool:
+        """Quotation k follows a verb, in the same sentence as the last quotation found."""
+        if not k or not out or out[-1].pos != (index, spans[k - 1].start):
+            return False
+        speaker = out[-1].speaker
+        if speaker is None or not speaker.name or out[-1].parts[-1][-1:] in "。！？!?":
+            return False  # nobody named, or the last quotation ended its own sentence
+        start = spans[k].start
+        return bool(_INTRODUCED.search(text[max(0, start - 8) : start])) and not _STOPS.search(
+            text, spans[k - 1].end, start
+        )
+
+    def _sayings_of(self, index: int, text: str, start: int) -> Speaker | None:
+        """Whose 语录/金句/名言 the sentence lists: a known person named just before the word."""
+        stop = max([0, *(m.end() for m in _STOPS.finditer(text, 0, start))])
+        word = list(re.finditer(r"语录|語錄|金句|名言|名句", text[stop:start]))
+        if not word:
+            return None
+        window = text[max(stop, stop + word[0].start() - 16) : stop + word[0].start()]
+        best: tuple[int, int, Speaker] | None = None
+        for person in self.resolver.reg.people.values():
+            at = window.rfind(person.name) if len(person.name) >= 2 else -1
+            # at one place, the form the article uses most ("董又霖", not "董又霖主")
+            key = (at, self.resolver.full_text.count(person.name))
+            if at >= 0 and (best is None or key > best[:2]):
+                best = (*key, Speaker(person.name, person.role))
+        return best[2] if best else None
+
+    @staticmethod
+    def _opens_clause(text: str, span: Span) -> bool:
+        """ "“…”,刘兴亮劝导…": a quotation opening its sentence, a comma after it."""
+        lead = text[: span.start].rstrip(_SPACE + _JUNCTION)
+        opens = not lead.strip() or lead[-1] in "。.!?！？”\"’'」』"
+        return opens and text[span.end : span.end + 1] in (",", "，")
+
+    def _role_then_known(self, clause: str) -> Speaker | None:
+        """ "院长刘兴亮从…分析", "镇居民杨一飞谈起…": a described known person opens the clause."""
+        best: tuple[int, Speaker] | None = None
+        for person in self.resolver.reg.people.values():
+            name = person.name
+            if len(name) < 2 or not is_cjk_char(name[0]):
+                continue
+            at = clause.find(name)
+            if 0 < at <= 24 and CJK_ROLE_END.search(clause[:at]) and (best is None or at < best[0]):
+                best = (at, Speaker(name, person.role))
+        return best[1] if best else None
+
+    def _paragraph_subject(self, index: int, text: str) -> Speaker | None:
+        """The person a paragraph is about: the subject of its last sentences, last first."""
+        ends = [m.end() for m in _STOPS.finditer(text)] or [len(text)]
+        if ends[-1] < len(text.rstrip()):
+            ends.append(len(text))
+        for end in reversed(ends[-4:]):
+            found = self._previous_sentence_subject(index, text, end)
+            if found and found.name:
+                return found
+        return None
+
+    def _previous_sentence_subject(self, index: int, text: str, start: int) -> Speaker | None:
+        """The person who opens the quotation's sentence or the one before ("彭静旋…。“…”")."""
+        bounds = [0, *(m.end() for m in _STOPS.finditer(text, 0, start))]
+        sentences = [(bounds[-1], start)]
+        if len(bounds) >= 2:
+            sentences.append((bounds[-2], bounds[-1]))
+        for begin, end in sentences:
+            for clause in reversed(re.split(r"[,，;；:：]", text[begin:end])):
+                found = self._subject_in(index, begin, clause)
+                if found:
+                    return found
+                seen = self.resolver.seen_at_start(clause.strip(), 8)
+                if (
+                    seen
+                    and seen.name
+                    and not _CJK_SPEAKER_TAIL.match(clause.strip()[len(seen.name) :])
+                ):
+                    return seen  # "小刚沉默了一会。…说:“…”"
+        return None
 
     def _attribute(
         self,
@@ -334,6 +958,10 @@ class _Finder:
         phrase = _before(text, span.start, floor)
         if phrase is not None and (found := self.resolver.resolve(phrase, pos)):
             return found
+        if phrase is not None and cjk_count(phrase):  # "…,他…,直接回“…”": the clause's subject
+            found = self._clause_subject(index, text, span.start)
+            if found:
+                return found
         if colon_phrase is not None and not text[: span.start].strip():
             return self.resolver.resolve(colon_phrase, (index - 1, len(text)))
         return None
@@ -352,7 +980,7 @@ def merge_open_quotes(paras: list[tuple[int, str]]) -> list[tuple[int, str]]:
             spans = top_level(prev)
             if spans and not spans[-1].closed and text.lstrip()[:1] in TOP_LEVEL_OPENERS:
                 closer = OPEN_TO_CLOSE[prev[spans[-1].start]]
-                out[-1] = (prev_index, f"{prev.rstrip()}{closer} {text.lstrip()}")
+                out[-1] = (prev_index, f"{prev.rstrip()}{closer}{_JUNCTION} {text.lstrip()}")
                 continue
         out.append((index, text))
     return out

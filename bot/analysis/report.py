@@ -53,6 +53,8 @@ def summary_text(s: Summary, language: str | None) -> str:
 
 
 def _speaker(q: Quote, zh: bool) -> str:
+    if not q.speaker:
+        return ""  # said by someone the article does not name
     if not q.role:
         return q.speaker
     return f"{q.speaker}（{q.role}）" if zh else f"{q.speaker} ({q.role})"
@@ -67,5 +69,6 @@ def quotes_text(qs: list[Quote], language: str | None) -> str:
     colon = "：" if zh else ": "
     lines = [f"{labels['quotes']}{colon.strip()}"]
     for n, q in enumerate(qs, 1):
-        lines.append(f"{n}. {_speaker(q, zh)}{colon}“{q.quote}”")
+        who = _speaker(q, zh)
+        lines.append(f"{n}. {who}{colon}“{q.quote}”" if who else f"{n}. “{q.quote}”")
     return "\n".join(lines)

@@ -14,7 +14,7 @@ Kind = Literal["body", "heading", "meta"]
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_TERMINAL = '。！？!?.…”"」』’)）]》;；:：'
+_TERMINAL = "。！？!?.…”\"」』’')）]》;；:：»"
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
@@ -200,6 +200,9 @@ def _looks_like_heading(line: str) -> bool:
     short = text_weight(s) <= 40 and len(s) <= 80
     if not s:
         return False
+    if len(s) > 1 and s[-1] in "'’\"”»」』" and s[0] in "'‘\"“«「『":
+        s = s[:-1].rstrip()  # 'Lucky family': a quoted subhead ends where its words end
+        return short and bool(s) and s[-1] not in _TERMINAL  # a quoted question is speech
     if s[-1] in "?？" and text_weight(s) <= 24 and len(s) <= 60:
         return True
     return short and s[-1] not in _TERMINAL and "," not in s[-1]
