@@ -65,3 +65,15 @@ def test_quotes_text_en_and_empty() -> None:
 def test_quotation_by_someone_unnamed_has_no_empty_speaker_label() -> None:
     text = quotes_text([Quote("其实有点好笑", "", None)], "zh")
     assert text.splitlines()[1] == "1. “其实有点好笑”"
+
+
+def test_chinese_answers_follow_the_posts_typography() -> None:
+    text = "过去两年里,市场普遍相信AI将带来增长。"
+    summary = Summary(text, [text], "extractive-v1")
+    assert summary_text(summary, "zh-Hans") == "摘要：\n过去两年里，市场普遍相信 AI 将带来增长。"
+    quote = Quote("在我们行业里,这其实是经典剧情", "Marc Benioff", "Salesforce首席执行官")
+    text = quotes_text([quote], "zh-Hans")
+    assert "“在我们行业里，这其实是经典剧情”" in text
+    assert "Marc Benioff（Salesforce 首席执行官）" in text
+    english = Quote("Well, yes.", "Ann Lee", None)
+    assert quotes_text([english], "en").endswith("Ann Lee: “Well, yes.”")

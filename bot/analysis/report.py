@@ -6,6 +6,7 @@ import json
 
 from bot.analysis.quotes import Quote
 from bot.analysis.summary import Summary
+from bot.content.typography import polish_cjk
 
 _LABELS = {
     "zh": {
@@ -49,7 +50,8 @@ def summary_text(s: Summary, language: str | None) -> str:
     if not s.text:
         return labels["no_summary"]
     colon = "：" if _is_zh(language) else ":"
-    return f"{labels['summary']}{colon}\n{s.text}"
+    # Answers follow the posts' Chinese typography (full-width marks, pangu spacing).
+    return f"{labels['summary']}{colon}\n{polish_cjk(s.text, language=language)}"
 
 
 def _speaker(q: Quote, zh: bool) -> str:
@@ -69,6 +71,7 @@ def quotes_text(qs: list[Quote], language: str | None) -> str:
     colon = "：" if zh else ": "
     lines = [f"{labels['quotes']}{colon.strip()}"]
     for n, q in enumerate(qs, 1):
-        who = _speaker(q, zh)
-        lines.append(f"{n}. {who}{colon}“{q.quote}”" if who else f"{n}. “{q.quote}”")
+        who = polish_cjk(_speaker(q, zh), language=language)
+        said = polish_cjk(q.quote, language=language)
+        lines.append(f"{n}. {who}{colon}“{said}”" if who else f"{n}. “{said}”")
     return "\n".join(lines)
