@@ -15,11 +15,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -38,6 +36,9 @@ from tests.reliability_helpers import (
     drop_private_database,
     entity_dicts,
     private_database_name,
+    start_worker,
+    stop_worker,
+    wait_for,
 )
 
 POSTGRES_URL = os.environ.get("CHATWIRE_TEST_POSTGRES_URL")
@@ -109,36 +110,6 @@ class Gate:
                 self.frozen = name
                 os.kill(self.pids[name], signal.SIGSTOP)  # before it hears the answer
                 self.frozen_event.set()
-
-
-def worker(env: dict[str, str], base_url: str, log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--worker"],
-        env={**env, "TELEGRAM_API_BASE_URL": base_url},
-        cwd=log.parent,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float, every: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(every)
-    return False
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGCONT)
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture
@@ -225,7 +196,7 @@ def test_a_worker_frozen_past_its_lease_sends_nothing_more(
     }
     logs = {name: tmp_path / f"{name}.log" for name in ("a", "b")}
     procs = {
-        name: worker(env, server.base_url, logs[name])
+        name: start_worker({**env, "TELEGRAM_API_BASE_URL": server.base_url}, logs[name])
         for name, server in zip(("a", "b"), servers, strict=True)
     }
     for name, proc in procs.items():
@@ -249,7 +220,7 @@ def test_a_worker_frozen_past_its_lease_sends_nothing_more(
         time.sleep(2 * float(env["PUBLISH_TICK_SECONDS"]) + 0.5)  # a few more ticks to misbehave
     finally:
         for proc in procs.values():
-            stop(proc)
+            stop_worker(proc)
         for server in servers:
             server.stop()
     victim_log, survivor_log = logs[victim].read_text(), logs[survivor].read_text()

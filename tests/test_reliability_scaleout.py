@@ -14,12 +14,9 @@ import asyncio
 import os
 import re
 import signal
-import subprocess
-import sys
 import threading
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +35,9 @@ from tests.reliability_helpers import (
     drop_private_database,
     entity_dicts,
     private_database_name,
+    start_worker,
+    stop_worker,
+    wait_for,
 )
 
 POSTGRES_URL = os.environ.get("CHATWIRE_TEST_POSTGRES_URL")
@@ -107,35 +107,6 @@ async def seed(server: FeedHost) -> None:
             for chat in (CHANNELS[number % 4], CHANNELS[(number + offset) % 4]):
                 await routes.add_route(conn, feed.id, chat)
     await db.close()
-
-
-def worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--worker"],
-        env=env,
-        cwd=log.parent,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float, every: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(every)
-    return False
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 async def outbox() -> dict[str, int]:
@@ -240,7 +211,7 @@ def test_two_workers_one_killed_nothing_lost(
             "LOG_LEVEL": "INFO",
         }
         logs = [tmp_path / "victim.log", tmp_path / "survivor.log"]
-        victim, survivor = (worker(env, log) for log in logs)
+        victim, survivor = (start_worker(env, log) for log in logs)
         try:
             # Kill while both are sending and both are stuck fetching slow feeds.
             busy = wait_for(
@@ -253,8 +224,8 @@ def test_two_workers_one_killed_nothing_lost(
             feed_host.release.set()
             done = wait_for(lambda: asyncio.run(outbox()) == {"done": 200}, timeout=60, every=0.3)
         finally:
-            stop(victim)
-            stop(survivor)
+            stop_worker(victim)
+            stop_worker(survivor)
     victim_log, survivor_log = (log.read_text() for log in logs)
     assert done, (asyncio.run(outbox()), survivor_log[-3000:])
     assert survivor.returncode == 0, survivor_log[-3000:]
