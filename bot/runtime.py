@@ -31,7 +31,8 @@ from bot.notify import AdminNotifier
 from bot.ratelimit import SlidingWindowLimiter
 from bot.services import Services
 from bot.urlsafety import URLGuard
-from handlers import admin, discussion, feedback, reader
+from handlers import admin, discussion, feedback, reader, search
+from storage import search as search_store
 from storage.db import Database, open_database
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ def all_handlers() -> list[tuple[int, Any]]:
     return [
         *discussion.grouped_handlers(),
         *reader.grouped_handlers(),
+        *search.grouped_handlers(),
         *feedback.grouped_handlers(),
         *admin.grouped_handlers(),
     ]
@@ -102,6 +104,9 @@ async def runtime(
     """
     own_db = db is None
     database = db or await open_database(settings.database_url)
+    async with database.begin() as conn:  # articles stored before search existed
+        if indexed := await search_store.index_missing(conn):
+            log.info("indexed %s articles for search", indexed)
     http = make_http_client(settings.poll_concurrency)
     guarded_http = (
         None

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Article, Enclosure
+from storage import search
 from storage.schema import articles, messages
 from storage.types import utcnow
 
@@ -68,6 +69,7 @@ async def insert_article(
     )
     article_id = int(result.scalar_one())
     article.id = article_id
+    await search.index_article(conn, article_id, article)
     return article_id
 
 
@@ -84,6 +86,7 @@ async def update_article(
             update_count=articles.c.update_count + 1,
         )
     )
+    await search.index_article(conn, article_id, article)
 
 
 async def get_article(conn: AsyncConnection, article_id: int) -> Article | None:

@@ -186,3 +186,16 @@ analysis_cache = sa.Table(
     sa.Column("payload", sa.JSON, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
+
+search_docs = sa.Table(
+    "search_docs",
+    metadata,
+    sa.Column(
+        "article_id",
+        BigId,
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("body", sa.Text, nullable=False),
+)

@@ -293,6 +293,19 @@ def answer_callback_query(fake: FakeTelegram, params: dict[str, Any], files: dic
     return True
 
 
+def answer_inline_query(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
+    if not params.get("inline_query_id"):
+        raise ApiError(400, "Bad Request: query is too old and response timeout expired")
+    results = params.get("results")
+    if not isinstance(results, list) or len(results) > 50:
+        raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+    ids = [r.get("id") for r in results if isinstance(r, dict)]
+    if len(ids) != len(results) or len(set(ids)) != len(ids):
+        raise ApiError(400, "Bad Request: RESULT_ID_DUPLICATE")
+    fake.inline_answers.append(params)
+    return True
+
+
 def set_my_commands(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
     commands = params.get("commands")
     if not isinstance(commands, list) or len(commands) > 100:
@@ -346,6 +359,7 @@ HANDLERS: dict[str, Handler] = {
     "getChatMember": get_chat_member,
     "getChatAdministrators": get_chat_administrators,
     "answerCallbackQuery": answer_callback_query,
+    "answerInlineQuery": answer_inline_query,
     "setMyCommands": set_my_commands,
     "getMyCommands": get_my_commands,
     "deleteMyCommands": always_true,
