@@ -11,6 +11,7 @@ from typing import Any
 from bot import commands
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
+from bot.routing import cli as routing_cli
 from storage.db import DatabaseURLError
 
 EXIT_ERROR = 1
@@ -51,6 +52,7 @@ def _feeds_parser(commands_: argparse._SubParsersAction[argparse.ArgumentParser]
         default="ignore",
         help="when a posted article changes: ignore it, or edit the posted message",
     )
+    routing_cli.add_filter_arguments(add)
     add.set_defaults(handler=commands.feeds_add)
 
     listing = actions.add_parser("list", help="feeds with their state and schedule")
@@ -136,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     resume.add_argument("chat", type=int, help="numeric chat id")
     resume.set_defaults(handler=commands.routes_resume)
+    routing_cli.add_routes_edit(route_actions)
 
     db = sub.add_parser("db", help="database maintenance")
     db_actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)

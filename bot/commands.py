@@ -27,6 +27,8 @@ from bot.ingest.fetch import USER_AGENT
 from bot.models import Article
 from bot.render.post import RenderOptions
 from bot.render.preview import run_preview
+from bot.routing import cli as routing_cli
+from bot.routing.manage import rules_report
 from storage import routes
 from storage.backup import BackupError, backup_database
 from storage.db import Database, open_database
@@ -149,7 +151,7 @@ def route_options(args: argparse.Namespace) -> dict[str, object] | None:
 
 
 async def feeds_add(args: argparse.Namespace, settings: Settings) -> int:
-    options = route_options(args)
+    options = routing_cli.options_with_filters(args, route_options(args))
     async with database(settings) as db:
         added = await manage.add_feed(
             db,
@@ -210,14 +212,17 @@ async def feeds_enable(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def routes_list(args: argparse.Namespace, settings: Settings) -> int:
-    async with database(settings) as db, db.begin() as conn:
-        found = await routes.list_routes(conn)
+    async with database(settings) as db:
+        async with db.begin() as conn:
+            found = await routes.list_routes(conn)
+        rules = await rules_report(db, found)
     if not found:
         print("no routes yet: `chatwire feeds add URL --channel CHAT` makes one")
     for route in found:
         state = "active" if route.active else f"paused: {route.paused_reason or 'by hand'}"
         options = f"\t{route.options}" if route.options else ""
         print(f"{route.id}\tfeed {route.feed_id} → chat {route.chat_id}\t{state}{options}")
+        print(f"\t{rules[route.id]}")
     return 0
 
 

@@ -31,7 +31,7 @@ from bot.notify import AdminNotifier
 from bot.ratelimit import SlidingWindowLimiter
 from bot.services import Services
 from bot.urlsafety import URLGuard
-from handlers import admin, discussion, feedback, reader, search
+from handlers import admin, discussion, feedback, reader, routing, search
 from storage import search as search_store
 from storage.db import Database, open_database
 
@@ -71,6 +71,7 @@ def all_handlers() -> list[tuple[int, Any]]:
         *discussion.grouped_handlers(),
         *reader.grouped_handlers(),
         *search.grouped_handlers(),
+        *routing.grouped_handlers(),
         *feedback.grouped_handlers(),
         *admin.grouped_handlers(),
     ]

@@ -199,3 +199,17 @@ search_docs = sa.Table(
     ),
     sa.Column("body", sa.Text, nullable=False),
 )
+
+route_outcomes = sa.Table(
+    "route_outcomes",
+    metadata,
+    _pk(),
+    sa.Column("route_id", BigId, sa.ForeignKey("routes.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("route_id", "article_id"),
+)

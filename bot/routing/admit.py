@@ -1,0 +1,50 @@
+"""Which of a feed's routes get a new article: the poller asks here before queueing.
+
+A route whose filter turns the item away records it (stored, counted, not posted).
+A route whose stored rules cannot be read any more posts everything, and says so
+in the log, rather than silently dropping the chat's news.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.models import Article
+from bot.routing import filters
+from storage import route_outcomes
+from storage.routes import Route
+
+log = logging.getLogger(__name__)
+
+
+def route_filter(route: Route) -> filters.RouteFilter:
+    try:
+        return filters.from_options(route.options)
+    except filters.FilterError as exc:
+        log.error("route %s: unusable filter, posting everything: %s", route.id, exc)
+        return filters.RouteFilter()
+
+
+async def admit(
+    conn: AsyncConnection,
+    article_id: int,
+    article: Article,
+    routes: Sequence[Route],
+    *,
+    now: datetime | None = None,
+) -> list[Route]:
+    """The routes that should post this new article; the others record why not."""
+    admitted: list[Route] = []
+    for route in routes:
+        verdict = route_filter(route).verdict(article)
+        if verdict.posted:
+            admitted.append(route)
+            continue
+        await route_outcomes.record_outcome(
+            conn, route.id, article_id, route_outcomes.FILTERED, verdict.reason, now=now
+        )
+    return admitted
