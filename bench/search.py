@@ -136,13 +136,14 @@ async def _run(db: Database, label: str, count: int) -> None:
     _report("ALL", everything)
 
 
-async def main(count: int, postgres: str | None) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        db = await open_database(f"sqlite:///{Path(tmp) / 'search.db'}")
-        try:
-            await _run(db, "SQLite (FTS5 trigram)", count)
-        finally:
-            await db.close()
+async def main(count: int, postgres: str | None, sqlite: bool = True) -> None:
+    if sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = await open_database(f"sqlite:///{Path(tmp) / 'search.db'}")
+            try:
+                await _run(db, "SQLite (FTS5 trigram)", count)
+            finally:
+                await db.close()
     if postgres:
         db = create_database(postgres)
         try:
@@ -159,5 +160,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--postgres", help="an EMPTY-able PostgreSQL URL to bench too")
+    parser.add_argument("--no-sqlite", action="store_true", help="bench PostgreSQL only")
     args = parser.parse_args()
-    asyncio.run(main(args.articles, args.postgres))
+    asyncio.run(main(args.articles, args.postgres, not args.no_sqlite))

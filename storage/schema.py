@@ -213,3 +213,17 @@ route_outcomes = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("route_id", "article_id"),
 )
+
+article_keys = sa.Table(
+    "article_keys",
+    metadata,
+    sa.Column(
+        "article_id",
+        BigId,
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("canonical_url", sa.Text),
+    sa.Column("content_key", sa.Text),
+)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -25,6 +25,8 @@ from bot.deliver.pacing import Pacer, PacingConfig
 from bot.deliver.plan import PlainFn, Plan, kind_for
 from bot.deliver.telegram_send import Classified, Failure, classify, send_part
 from bot.models import Article, OutgoingMessage
+from bot.routing import topics
+from bot.routing.sending import SendOptions, send_options
 from storage import articles, chats, deliveries, messages, routes
 from storage.db import Database
 from storage.deliveries import Delivery
@@ -148,7 +150,7 @@ class Publisher:
         loaded = await self._load(delivery)
         if loaded is None:
             return True
-        plan, index = loaded
+        plan, index, send = loaded
         first_chat = chat_id = delivery.chat_id
         while index < len(plan.messages):
             if self._stopping:
@@ -160,9 +162,24 @@ class Publisher:
                 continue  # stopping: the check above releases the delivery
             try:
                 message_id = await send_part(
-                    self._bot, chat_id, message, preview=self._preview(plan, index)
+                    self._bot,
+                    chat_id,
+                    message,
+                    preview=self._preview(plan, index),
+                    link_preview=send.link_preview(
+                        last=index == len(plan.messages) - 1, default=self._preview(plan, index)
+                    ),
+                    thread_id=send.thread_id,
                 )
             except TelegramError as exc:
+                if send.thread_id is not None and topics.topic_gone(exc):
+                    thread_id = await topics.recover(
+                        self._db, self._bot, delivery.route_id, chat_id, self._notify
+                    )
+                    if thread_id is None:
+                        return False
+                    send = replace(send, thread_id=thread_id)
+                    continue
                 failure = classify(exc, has_photo=bool(message.photo))
                 step = await self._on_failure(delivery, plan, index, failure)
                 if step is None:
@@ -182,7 +199,7 @@ class Publisher:
         )
         return chat_id == first_chat  # after a migration the new chat starts afresh
 
-    async def _load(self, delivery: Delivery) -> tuple[Plan, int] | None:
+    async def _load(self, delivery: Delivery) -> tuple[Plan, int, SendOptions] | None:
         """The delivery's plan and the index of its first unsent part."""
         async with self._db.begin() as conn:
             article = await articles.get_article(conn, delivery.article_id)
@@ -212,7 +229,8 @@ class Publisher:
             plain=self._plain,
         )
         index = max((m.part for m in sent), default=0)
-        return plan, index
+        send = await topics.resolve(self._db, self._bot, route, send_options(options, article.url))
+        return plan, index, send
 
     def _preview(self, plan: Plan, index: int) -> bool:
         return self._settings.preview_last_part and index == len(plan.messages) - 1

@@ -1,6 +1,9 @@
 """Which of a feed's routes get a new article: the poller asks here before queueing.
 
 A route whose filter turns the item away records it (stored, counted, not posted).
+A chat that already has the same article from another feed (same canonical link,
+or same text: bot/routing/canonical.py) gets it once; the later route records a
+duplicate.
 A route whose stored rules cannot be read any more posts everything, and says so
 in the log, rather than silently dropping the chat's news.
 """
@@ -14,8 +17,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Article
-from bot.routing import filters
-from storage import route_outcomes
+from bot.routing import canonical, filters
+from storage import article_keys, route_outcomes
 from storage.routes import Route
 
 log = logging.getLogger(__name__)
@@ -38,13 +41,22 @@ async def admit(
     now: datetime | None = None,
 ) -> list[Route]:
     """The routes that should post this new article; the others record why not."""
+    url, text = canonical.canonical_url(article.url), canonical.content_key(article)
+    await article_keys.save_keys(conn, article_id, url, text)
     admitted: list[Route] = []
     for route in routes:
         verdict = route_filter(route).verdict(article)
-        if verdict.posted:
-            admitted.append(route)
+        if not verdict.posted:
+            await route_outcomes.record_outcome(
+                conn, route.id, article_id, route_outcomes.FILTERED, verdict.reason, now=now
+            )
             continue
-        await route_outcomes.record_outcome(
-            conn, route.id, article_id, route_outcomes.FILTERED, verdict.reason, now=now
-        )
+        same = await article_keys.same_article_in_chat(conn, route.chat_id, article_id, url, text)
+        if same is not None:
+            detail = f"same {same[1]} as article {same[0]}"
+            await route_outcomes.record_outcome(
+                conn, route.id, article_id, route_outcomes.DUPLICATE, detail, now=now
+            )
+            continue
+        admitted.append(route)
     return admitted

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 
 from bot.config import Settings
-from bot.routing.manage import FilterChange, edit_filter, filter_options, rules_report
+from bot.routing.manage import (
+    FilterChange,
+    edit_filter,
+    edit_options,
+    filter_options,
+    rules_report,
+)
+from bot.routing.sending import ABOVE_KEY, PREVIEW_KEY, PREVIEWS, TOPIC_KEY
 from storage.db import open_database
 
 RULE_HELP = (
@@ -15,6 +22,7 @@ RULE_HELP = (
 
 
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """--include/--exclude, and the route's sending options (--preview, --topic)."""
     parser.add_argument(
         "--include",
         action="append",
@@ -29,6 +37,20 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="RULE",
         help=f"never post items: {RULE_HELP}",
     )
+    parser.add_argument(
+        "--preview",
+        choices=[*PREVIEWS, "default"],
+        help="link preview of the article under each post: off, small or large media",
+    )
+    parser.add_argument(
+        "--preview-above", action=argparse.BooleanOptionalAction, help="preview above the text"
+    )
+    parser.add_argument(
+        "--topic",
+        metavar="ID|auto",
+        help="forum topic to post into: its id (message_thread_id), auto (one topic per feed, "
+        "created on first use), or 0 for none",
+    )
 
 
 def change_from_args(args: argparse.Namespace) -> FilterChange:
@@ -40,18 +62,51 @@ def change_from_args(args: argparse.Namespace) -> FilterChange:
     )
 
 
+def sending_changes(args: argparse.Namespace) -> dict[str, object]:
+    """The route options --preview, --preview-above and --topic set (None: remove the key)."""
+    changes: dict[str, object] = {}
+    preview = getattr(args, "preview", None)
+    if preview is not None:
+        changes[PREVIEW_KEY] = None if preview == "default" else preview
+    above = getattr(args, "preview_above", None)
+    if above is not None:
+        changes[ABOVE_KEY] = above or None
+    topic = getattr(args, "topic", None)
+    if topic is not None:
+        if topic.strip().lower() == "auto":
+            changes[TOPIC_KEY] = "auto"
+        elif topic.strip().isdigit():
+            changes[TOPIC_KEY] = int(topic) or None
+        else:
+            raise ValueError(f"--topic takes a topic id, auto, or 0 for none (got {topic!r})")
+        changes["topic_id"] = None  # forget a topic an "auto" route created
+    return changes
+
+
+def apply_sending(options: dict[str, object], changes: dict[str, object]) -> dict[str, object]:
+    updated = dict(options)
+    for key, value in changes.items():
+        if value is None:
+            updated.pop(key, None)
+        else:
+            updated[key] = value
+    return updated
+
+
 def options_with_filters(
     args: argparse.Namespace, options: dict[str, object] | None
 ) -> dict[str, object] | None:
-    """`feeds add`'s route options plus its --include/--exclude (validated), or None."""
+    """`feeds add`'s route options plus its rules (validated), or None when there are none."""
     change = change_from_args(args)
-    if not change:
+    sending = sending_changes(args)
+    if not change and not sending:
         return options
-    return filter_options(options, change)
+    updated = filter_options(options, change) if change else dict(options or {})
+    return apply_sending(updated, sending)
 
 
 def add_routes_edit(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    edit = actions.add_parser("edit", help="change a route's filter rules")
+    edit = actions.add_parser("edit", help="change a route's rules: filters, preview, topic")
     edit.add_argument("id", type=int, help="route id from `routes list`")
     add_filter_arguments(edit)
     edit.add_argument("--remove", action="append", default=[], metavar="RULE", help="drop a rule")
@@ -61,13 +116,17 @@ def add_routes_edit(actions: argparse._SubParsersAction[argparse.ArgumentParser]
 
 async def routes_edit(args: argparse.Namespace, settings: Settings) -> int:
     change = change_from_args(args)
-    if not change:
+    sending = sending_changes(args)
+    if not change and not sending:
         raise ValueError(
-            "nothing to change: give --include, --exclude, --remove or --clear-filters"
+            "nothing to change: give --include, --exclude, --remove, --clear-filters, "
+            "--preview, --preview-above or --topic"
         )
     db = await open_database(settings.database_url)
     try:
         route = await edit_filter(db, args.id, change)
+        if sending:
+            route = await edit_options(db, route.id, lambda o: apply_sending(o, sending))
         report = await rules_report(db, [route])
     except LookupError as exc:
         raise ValueError(str(exc)) from None

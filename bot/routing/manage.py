@@ -3,10 +3,11 @@ before anything is stored, described the same way everywhere."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from bot.routing import filters
+from bot.routing import filters, sending
 from storage import route_outcomes, routes
 from storage.db import Database
 from storage.routes import Route
@@ -54,6 +55,19 @@ async def edit_filter(db: Database, route_id: int, change: FilterChange) -> Rout
     return route
 
 
+async def edit_options(
+    db: Database, route_id: int, change: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Route:
+    """Replace the route's options with `change(options)`."""
+    async with db.begin() as conn:
+        route = await routes.get_route(conn, route_id)
+        if route is None:
+            raise RouteNotFound(f"no route {route_id} (see `chatwire routes list`)")
+        route.options = change(dict(route.options))
+        await routes.set_route_options(conn, route.id, route.options)
+    return route
+
+
 def describe_rules(route: Route, counts: dict[str, int] | None = None) -> str:
     """One line: the route's filter and what it held back, e.g.
     `filter: +title:ai -体育 · filtered out 3`."""
@@ -70,7 +84,8 @@ def describe_rules(route: Route, counts: dict[str, int] | None = None) -> str:
         )
         if counts.get(key)
     ]
-    return " · ".join([text, *skipped])
+    sending_text = sending.describe(route.options)
+    return " · ".join([text, *([sending_text] if sending_text else []), *skipped])
 
 
 async def rules_report(db: Database, route_list: Sequence[Route]) -> dict[int, str]:

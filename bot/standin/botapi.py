@@ -323,6 +323,17 @@ class FakeTelegram:
             self.inject_update("callback_query", query)
             return query
 
+    def add_forum(self, chat_id: int, title: str = "Forum", **kwargs: Any) -> FakeChat:
+        """A supergroup with topics (the bot an administrator, so it may create them)."""
+        chat = self.add_group(chat_id, title, **kwargs)
+        chat.is_forum = True
+        return chat
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """An admin deletes a forum topic: sending into it fails from now on."""
+        with self.lock:
+            self.chats[chat_id].topics.pop(thread_id, None)
+
     def inline_query(self, user_id: int, query: str, *, offset: str = "") -> dict[str, Any]:
         """A user types `@bot query` in any chat: an inline_query update."""
         with self.lock:
