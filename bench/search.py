@@ -38,6 +38,7 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "answers"
 BATCH = 2_000
 SAMPLES = 60
 CHATS = [-1_002_000_000_000 - i for i in range(20)]
+RARE_PAIRS = ["女排", "冰壶", "鲸鱼", "火山", "围棋", "滑雪"]  # in no corpus text: a full scan
 _SENTENCE = re.compile(r"(?<=[.!?。！？])\s*")
 
 
@@ -77,10 +78,11 @@ def _queries(rng: random.Random, english: list[str], chinese: list[str]) -> dict
         "chinese 3-4 chars": [chinese_word(rng.choice((3, 4))) for _ in range(SAMPLES)],
         "chinese 2 chars (LIKE)": [chinese_word(2) for _ in range(SAMPLES)],
         "chinese 1 char (LIKE)": [chinese_word(1) for _ in range(SAMPLES)],
+        "chinese 2 chars, rare": [rng.choice(RARE_PAIRS) for _ in range(SAMPLES // 6)],
     }
 
 
-async def _fill(db: Database, count: int, rng: random.Random) -> dict[str, list[str]]:
+async def _fill(db: Database, count: int, rng: random.Random) -> None:
     english, chinese = _sentences("en"), _sentences("zh")
     now = datetime.now(UTC)
     async with db.begin() as conn:
@@ -107,7 +109,6 @@ async def _fill(db: Database, count: int, rng: random.Random) -> dict[str, list[
             await conn.execute(sa.text("INSERT INTO search_fts (search_fts) VALUES ('rebuild')"))
         else:
             await conn.execute(sa.text("ANALYZE"))
-    return _queries(rng, english, chinese)
 
 
 def _report(name: str, times: list[float]) -> float:
@@ -117,11 +118,15 @@ def _report(name: str, times: list[float]) -> float:
     return p95
 
 
-async def _run(db: Database, label: str, count: int) -> None:
-    rng = random.Random(7)
+async def _run(db: Database, label: str, count: int, *, reuse: bool = False) -> None:
     started = time.perf_counter()
-    queries = await _fill(db, count, rng)
-    print(f"{label}: {count} articles stored and indexed in {time.perf_counter() - started:.0f} s")
+    if reuse:
+        print(f"{label}: reusing the {count} articles a previous run stored")
+    else:
+        await _fill(db, count, random.Random(7))
+        elapsed = time.perf_counter() - started
+        print(f"{label}: {count} articles stored and indexed in {elapsed:.0f} s")
+    queries = _queries(random.Random(11), _sentences("en"), _sentences("zh"))
     everything: list[float] = []
     for kind, texts in queries.items():
         for text in texts[:3]:  # warm the caches as a running bot has them
@@ -136,7 +141,7 @@ async def _run(db: Database, label: str, count: int) -> None:
     _report("ALL", everything)
 
 
-async def main(count: int, postgres: str | None, sqlite: bool = True) -> None:
+async def main(count: int, postgres: str | None, sqlite: bool = True, reuse: bool = False) -> None:
     if sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             db = await open_database(f"sqlite:///{Path(tmp) / 'search.db'}")
@@ -147,11 +152,12 @@ async def main(count: int, postgres: str | None, sqlite: bool = True) -> None:
     if postgres:
         db = create_database(postgres)
         try:
-            async with db.begin() as conn:
-                await conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-                await conn.execute(sa.text("CREATE SCHEMA public"))
+            if not reuse:
+                async with db.begin() as conn:
+                    await conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+                    await conn.execute(sa.text("CREATE SCHEMA public"))
             await db.migrate()
-            await _run(db, "PostgreSQL (pg_trgm)", count)
+            await _run(db, "PostgreSQL (pg_trgm)", count, reuse=reuse)
         finally:
             await db.close()
 
@@ -161,5 +167,8 @@ if __name__ == "__main__":
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--postgres", help="an EMPTY-able PostgreSQL URL to bench too")
     parser.add_argument("--no-sqlite", action="store_true", help="bench PostgreSQL only")
+    parser.add_argument(
+        "--reuse", action="store_true", help="PostgreSQL: query what the last run stored"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.articles, args.postgres, not args.no_sqlite))
+    asyncio.run(main(args.articles, args.postgres, not args.no_sqlite, args.reuse))

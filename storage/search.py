@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -29,6 +30,7 @@ from storage.schema import articles, messages, search_docs
 MIN_INDEXED_CHARS = 3  # a trigram index cannot find anything shorter
 MAX_DOCUMENT_CHARS = 50_000  # the head of a very long article is enough to find it
 MAX_WORDS = 8
+NEWEST_PROBE = 1_000  # PostgreSQL: documents read newest first before asking the index
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_MARKS = re.compile(r"[*`#>|~]+|(?<!\w)_+|_+(?!\w)")  # keeps snake_case words
 _SPACES = re.compile(r"\s+")
@@ -207,7 +209,51 @@ async def search(
         .limit(limit)
         .offset(offset)
     )
-    return [
-        Hit(int(row.id), row.title, row.url, row.published_at, row.created_at)
-        for row in await conn.execute(query)
-    ]
+    if conn.dialect.name == "postgresql" and long_words:
+        rows = await _postgres_rows(conn, query, conditions, chat_ids, limit, offset)
+    else:
+        rows = list(await conn.execute(query))
+    return [Hit(int(row.id), row.title, row.url, row.published_at, row.created_at) for row in rows]
+
+
+async def _postgres_rows(
+    conn: AsyncConnection,
+    query: sa.Select[Any],
+    conditions: list[sa.ColumnElement[bool]],
+    chat_ids: Collection[int],
+    limit: int,
+    offset: int,
+) -> list[sa.Row[Any]]:
+    """Run the search on PostgreSQL in two steps, so neither common nor rare words are slow.
+
+    A word in many documents is found fastest by reading the newest documents first
+    and stopping at a page; a rare one through the trigram index, then sorting its
+    few hits. The planner cannot tell which a word is, so: first the newest
+    NEWEST_PROBE documents; when they do not fill the page, every document the
+    trigram index finds (a materialised set), newest first.
+    """
+    newest = (await conn.execute(sa.select(sa.func.max(search_docs.c.article_id)))).scalar()
+    if newest is None:
+        return []
+    probe = query.where(search_docs.c.article_id > int(newest) - NEWEST_PROBE)
+    rows = list(await conn.execute(probe))
+    if len(rows) >= limit:
+        return rows
+    matched = (sa.select(search_docs.c.article_id).where(*conditions).cte("matched")).prefix_with(
+        "MATERIALIZED"
+    )
+    indexed = (
+        sa.select(
+            articles.c.id,
+            articles.c.title,
+            articles.c.url,
+            articles.c.published_at,
+            articles.c.created_at,
+        )
+        .select_from(matched.join(articles, articles.c.id == matched.c.article_id))
+        .where(_visible_in(chat_ids))
+        .order_by(matched.c.article_id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(await conn.execute(indexed))
