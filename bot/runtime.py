@@ -29,11 +29,13 @@ from bot.ingest.poller import Poller
 from bot.metrics import InstrumentedRequest, Metrics
 from bot.notify import AdminNotifier
 from bot.ratelimit import SlidingWindowLimiter
+from bot.routing import digest as routing_timing
 from bot.services import Services
 from bot.urlsafety import URLGuard
 from handlers import admin, discussion, feedback, reader, routing, search
 from storage import search as search_store
 from storage.db import Database, open_database
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +166,7 @@ async def runtime(
             await apply_updates(database, app.bot, report.updated)
 
     async def publish() -> None:
+        await routing_timing.tick(database, utcnow())  # quiet hours ended, digests due
         metrics.record_publish(await publisher.tick())
 
     if with_jobs:

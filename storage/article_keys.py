@@ -19,6 +19,26 @@ async def save_keys(
     )
 
 
+_LOCK_SPACE = 0x63_77_64_75  # "cwdu": keeps these keys apart from other advisory locks
+
+
+async def lock_chats(conn: AsyncConnection, chat_ids: list[int]) -> None:
+    """PostgreSQL: serialise de-duplication per chat until this transaction ends.
+
+    Two feeds polled at once each check, in their own transaction, whether the chat
+    already has the article; without the lock both would see nothing and both post.
+    Locks are taken in chat-id order (a poll's routes are the same for all its
+    items), so two polls cannot deadlock. SQLite already runs one writer at a time.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    for chat_id in sorted(set(chat_ids)):
+        await conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:space, :key)"),
+            {"space": _LOCK_SPACE, "key": (chat_id ^ (chat_id >> 32)) & 0x7FFFFFFF},
+        )
+
+
 async def same_article_in_chat(
     conn: AsyncConnection,
     chat_id: int,

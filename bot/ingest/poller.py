@@ -29,7 +29,7 @@ from bot.ingest.fetch import PAGE_ACCEPT, FetchError, FetchResult, fetch
 from bot.ingest.fulltext import PageText, extract_page, with_fulltext
 from bot.ingest.parse import FeedParseError, ParsedFeed, parse_feed
 from bot.models import Article, FeedItem
-from bot.routing.admit import admit
+from bot.routing.admit import admit, hold_quiet
 from storage import articles, deliveries, feeds, routes
 from storage.db import Database
 from storage.feeds import Feed
@@ -579,6 +579,7 @@ class Poller:
             if candidate.deliver:
                 admitted = await admit(conn, article_id, article, run.routes, now=now)
                 await deliveries.enqueue_deliveries(conn, article_id, admitted, now=now)
+                await hold_quiet(conn, article_id, admitted, now=now)
             (run.stored.new if candidate.deliver else run.stored.baseline).append(article_id)
             return article_id
         if existing.content_hash != article.content_hash:

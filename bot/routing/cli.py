@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from bot.config import Settings
+from bot.routing import timing
 from bot.routing.manage import (
     FilterChange,
     edit_filter,
@@ -46,6 +47,23 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
         "--preview-above", action=argparse.BooleanOptionalAction, help="preview above the text"
     )
     parser.add_argument(
+        "--quiet",
+        metavar="HH:MM-HH:MM",
+        help="quiet hours: items arriving then are held until the end (off: none)",
+    )
+    parser.add_argument("--tz", help="time zone of --quiet and --digest-at, e.g. Asia/Shanghai")
+    parser.add_argument(
+        "--quiet-release",
+        choices=timing.RELEASES,
+        help="at the end of quiet hours post held items one by one (each) or as one digest",
+    )
+    parser.add_argument(
+        "--digest",
+        choices=[*timing.PERIODS, "off"],
+        help="post one digest per period instead of each item",
+    )
+    parser.add_argument("--digest-at", metavar="HH:MM", help="daily/weekly digest time (08:00)")
+    parser.add_argument(
         "--topic",
         metavar="ID|auto",
         help="forum topic to post into: its id (message_thread_id), auto (one topic per feed, "
@@ -80,6 +98,28 @@ def sending_changes(args: argparse.Namespace) -> dict[str, object]:
         else:
             raise ValueError(f"--topic takes a topic id, auto, or 0 for none (got {topic!r})")
         changes["topic_id"] = None  # forget a topic an "auto" route created
+    changes.update(_timing_changes(args))
+    return changes
+
+
+def _timing_changes(args: argparse.Namespace) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    quiet, tz = getattr(args, "quiet", None), getattr(args, "tz", None)
+    release = getattr(args, "quiet_release", None) or "each"
+    if quiet is not None:
+        changes[timing.QUIET_KEY] = (
+            None if quiet == "off" else timing.parse_quiet(quiet, tz, release)
+        )
+    digest = getattr(args, "digest", None)
+    if digest is not None:
+        changes[timing.DIGEST_KEY] = None if digest == "off" else digest
+    digest_at = getattr(args, "digest_at", None)
+    if digest_at is not None:
+        timing.parse_hhmm(digest_at)
+        changes[timing.DIGEST_AT_KEY] = digest_at
+    if tz is not None:
+        timing.zone(tz)
+        changes[timing.DIGEST_TZ_KEY] = tz
     return changes
 
 
@@ -120,7 +160,7 @@ async def routes_edit(args: argparse.Namespace, settings: Settings) -> int:
     if not change and not sending:
         raise ValueError(
             "nothing to change: give --include, --exclude, --remove, --clear-filters, "
-            "--preview, --preview-above or --topic"
+            "--preview, --preview-above, --topic, --quiet or --digest"
         )
     db = await open_database(settings.database_url)
     try:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.routing import filters, sending
+from bot.routing import filters, sending, timing
 from storage import route_outcomes, routes
 from storage.db import Database
 from storage.routes import Route
@@ -81,11 +81,12 @@ def describe_rules(route: Route, counts: dict[str, int] | None = None) -> str:
         for key, label in (
             (route_outcomes.FILTERED, "filtered out"),
             (route_outcomes.DUPLICATE, "duplicates"),
+            ("digest_pending", "waiting for the digest"),
         )
         if counts.get(key)
     ]
-    sending_text = sending.describe(route.options)
-    return " · ".join([text, *([sending_text] if sending_text else []), *skipped])
+    extra = [t for t in (sending.describe(route.options), timing.describe(route.options)) if t]
+    return " · ".join([text, *extra, *skipped])
 
 
 async def rules_report(db: Database, route_list: Sequence[Route]) -> dict[int, str]:
