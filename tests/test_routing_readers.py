@@ -161,3 +161,29 @@ def test_cli_feeds_add_and_routes_edit(
         main(["feeds", "add", "https://example.com/2", "--channel", "-1002", "--include", ""]) == 1
     )
     assert "empty rule" in capsys.readouterr().err
+
+
+async def test_route_settings_from_chat(world: World) -> None:
+    news = world.route_ids[NEWS]
+    assert "preview: large" in await world.admin_says(f"/route {news} preview large")
+    assert "preview: large, above" in await world.admin_says(f"/route {news} above on")
+    assert "topic per feed" in await world.admin_says(f"/route {news} topic auto")
+    quiet = await world.admin_says(f"/route {news} quiet 22:00-07:00 Asia/Shanghai digest")
+    assert "quiet 22:00-07:00 Asia/Shanghai as one digest" in quiet
+    daily = await world.admin_says(f"/route {news} digest daily 07:30")
+    assert "digest daily (07:30 Asia/Shanghai)" in daily
+    for bad, why in (
+        ("preview huge", "preview is off, small, large or default"),
+        ("quiet 9-5", "expected a time like 22:00"),
+        ("quiet 22:00-07:00 Mars/Base", "unknown time zone"),
+        ("topic general", "--topic takes"),
+        ("colour red", "Usage: /route"),
+    ):
+        assert why in await world.admin_says(f"/route {news} {bad}"), bad
+    assert "no route 999" in await world.admin_says("/route 999 preview off")
+    async with world.db.begin() as conn:
+        stored = await routes.get_route(conn, news)
+    assert stored is not None and stored.options["digest"] == "daily"
+    assert stored.options["preview"] == "large" and stored.options["topic"] == "auto"
+    off = await world.admin_says(f"/route {news} quiet off")
+    assert "quiet" not in off and "digest daily" in off

@@ -13,6 +13,7 @@ from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from bot.ingest.opml import Outline, build_opml, parse_opml
+from bot.routing import portable
 from bot.urlsafety import UnsafeURLError, URLGuard
 from storage import feeds, routes
 from storage.db import Database
@@ -220,6 +221,10 @@ async def import_opml(
         except ValueError as exc:
             result.skipped.append((outline.url, str(exc)))
             continue
+        try:
+            await portable.apply_rules(db, added.route, outline.rules)
+        except ValueError as exc:
+            result.skipped.append((outline.url, f"added without its rules: {exc}"))
         if added.created and outline.title and added.feed.title is None:
             async with db.begin() as conn:
                 await feeds.update_feed(conn, added.feed.id, title=outline.title)
@@ -232,4 +237,14 @@ async def export_opml(db: Database, *, title: str = "chatwire feeds") -> str:
     """All feeds as an OPML 2.0 document."""
     async with db.begin() as conn:
         stored = await feeds.list_feeds(conn)
-    return build_opml((Outline(f.url, f.title, f.site_url) for f in stored), title=title)
+        every_route = await routes.list_routes(conn)
+    outlines = (
+        Outline(
+            f.url,
+            f.title,
+            f.site_url,
+            portable.export_rules([r for r in every_route if r.feed_id == f.id]),
+        )
+        for f in stored
+    )
+    return build_opml(outlines, title=title)

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 _DOCTYPE = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+CHATWIRE_NS = "https://chatwire.dev/opml"  # chatwire's own outline attributes
+_RULES = f"{{{CHATWIRE_NS}}}rules"
 
 
 class OpmlError(ValueError):
@@ -25,6 +27,7 @@ class Outline:
     url: str
     title: str | None = None
     site_url: str | None = None
+    rules: str | None = None  # chatwire:rules, JSON (bot/routing/portable.py)
 
 
 def parse_opml(data: bytes) -> list[Outline]:
@@ -46,12 +49,13 @@ def parse_opml(data: bytes) -> list[Outline]:
         seen.add(url)
         title = (node.get("title") or node.get("text") or "").strip() or None
         site = (node.get("htmlUrl") or node.get("htmlurl") or "").strip() or None
-        found.append(Outline(url, title, site))
+        found.append(Outline(url, title, site, node.get(_RULES)))
     return found
 
 
 def build_opml(outlines: Iterable[Outline], *, title: str = "chatwire feeds") -> str:
     """An OPML 2.0 document listing the outlines."""
+    ET.register_namespace("chatwire", CHATWIRE_NS)
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = title
@@ -63,6 +67,8 @@ def build_opml(outlines: Iterable[Outline], *, title: str = "chatwire feeds") ->
             attrs["title"] = outline.title
         if outline.site_url:
             attrs["htmlUrl"] = outline.site_url
+        if outline.rules:
+            attrs[_RULES] = outline.rules
         ET.SubElement(body, "outline", attrs)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
