@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Update
 
 from bot.cli import main
 from bot.config import Settings
@@ -151,3 +152,19 @@ def test_cli_sets_preview_and_topic(
     assert "preview" not in out and "topic" not in out
     assert main(["routes", "edit", "1", "--topic", "general"]) == 1
     assert "--topic takes" in capsys.readouterr().err
+
+
+async def test_answers_in_a_topic_stay_in_it(world: World) -> None:
+    topic = world.fake.chats[FORUM].take_message_id()
+    world.fake.chats[FORUM].topics[topic] = "Ferries"
+    route = await world.route(FORUM, "ferries", topic=topic)
+    await world.post(route, "Ferry timetable")
+    asked = world.fake.send_group(FORUM, 4321, "/search harbour pier")
+    asked["message_thread_id"] = topic
+    asked["is_topic_message"] = True
+    before = len(world.fake.sent)
+    for raw in world.fake.pending_updates():
+        await world.rt.app.process_update(Update.de_json(raw, world.rt.app.bot))
+    answers = [s for s in world.fake.sent[before:] if s.chat_id == FORUM]
+    assert answers and "Ferry timetable" in (answers[0].text or "")
+    assert all(s.message_thread_id == topic for s in answers)
