@@ -198,6 +198,7 @@ search_docs = sa.Table(
         autoincrement=False,
     ),
     sa.Column("body", sa.Text, nullable=False),
+    sa.Column("pairs", sa.Text, nullable=False, server_default=""),
 )
 
 route_outcomes = sa.Table(

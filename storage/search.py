@@ -6,7 +6,9 @@ query matches a document when every query word occurs in it as a substring — t
 meaning FTS5's trigram tokenizer gives a quoted phrase and `LIKE '%word%'` gives on
 PostgreSQL (pg_trgm's GIN index makes that fast). Substrings rather than stemmed
 words because Chinese has no spaces between words. Words shorter than three
-characters cannot use a trigram index and fall back to LIKE on both databases.
+characters cannot use a trigram index: a two-character CJK word is found in a
+second column where each CJK character is doubled ("大桥" as "大大桥桥", see
+`pairs_of`); other one- and two-character words fall back to LIKE on both.
 
 The document is written by `index_article` in the same transaction that stores or
 edits the article (storage/articles.py calls it), so search never lags an edit.
@@ -34,6 +36,9 @@ NEWEST_PROBE = 1_000  # PostgreSQL: documents read newest first before asking th
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKDOWN_MARKS = re.compile(r"[*`#>|~]+|(?<!\w)_+|_+(?!\w)")  # keeps snake_case words
 _SPACES = re.compile(r"\s+")
+_CJK_RUN = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]+"
+)
 
 
 def normalize(text: str) -> str:
@@ -59,6 +64,19 @@ def query_words(query: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
+def pairs_of(body: str) -> str:
+    """Each run of CJK characters with every character doubled ("大桥" → "大大桥桥").
+
+    A document holds the two-character CJK word "ab" exactly when this holds "aabb",
+    which a trigram index can find: Chinese words are mostly two characters long.
+    """
+    return " ".join("".join(c * 2 for c in run) for run in _CJK_RUN.findall(body))
+
+
+def _pair_word(word: str) -> bool:
+    return len(word) == 2 and _CJK_RUN.fullmatch(word) is not None
+
+
 async def index_article(conn: AsyncConnection, article_id: int, article: Article) -> None:
     """Write (or rewrite) an article's search document; call inside the article's transaction."""
     await index_document(conn, article_id, document_of(article))
@@ -66,30 +84,38 @@ async def index_article(conn: AsyncConnection, article_id: int, article: Article
 
 async def index_document(conn: AsyncConnection, article_id: int, body: str) -> None:
     sqlite = conn.dialect.name == "sqlite"
+    pairs = pairs_of(body)
     old = (
         await conn.execute(
-            sa.select(search_docs.c.body).where(search_docs.c.article_id == article_id)
+            sa.select(search_docs.c.body, search_docs.c.pairs).where(
+                search_docs.c.article_id == article_id
+            )
         )
-    ).scalar_one_or_none()
+    ).first()
     if old is not None:
-        if old == body:
+        if old.body == body:
             return
         if sqlite:  # an external-content FTS5 table must be told the old text to forget it
             await conn.execute(
                 sa.text(
-                    "INSERT INTO search_fts (search_fts, rowid, body) VALUES ('delete', :id, :body)"
+                    "INSERT INTO search_fts (search_fts, rowid, body, pairs) "
+                    "VALUES ('delete', :id, :body, :pairs)"
                 ),
-                {"id": article_id, "body": old},
+                {"id": article_id, "body": old.body, "pairs": old.pairs},
             )
         await conn.execute(
-            search_docs.update().where(search_docs.c.article_id == article_id).values(body=body)
+            search_docs.update()
+            .where(search_docs.c.article_id == article_id)
+            .values(body=body, pairs=pairs)
         )
     else:
-        await conn.execute(search_docs.insert().values(article_id=article_id, body=body))
+        await conn.execute(
+            search_docs.insert().values(article_id=article_id, body=body, pairs=pairs)
+        )
     if sqlite:
         await conn.execute(
-            sa.text("INSERT INTO search_fts (rowid, body) VALUES (:id, :body)"),
-            {"id": article_id, "body": body},
+            sa.text("INSERT INTO search_fts (rowid, body, pairs) VALUES (:id, :body, :pairs)"),
+            {"id": article_id, "body": body, "pairs": pairs},
         )
 
 
@@ -179,22 +205,24 @@ async def search(
     if not words or not chat_ids or limit <= 0:
         return []
     long_words = [w for w in words if len(w) >= MIN_INDEXED_CHARS]
+    pair_words = ["".join(c * 2 for c in w) for w in words if _pair_word(w)]
+    short_words = [w for w in words if len(w) < MIN_INDEXED_CHARS and not _pair_word(w)]
     conditions: list[sa.ColumnElement[bool]] = []
     source: sa.FromClause
-    use_fts = conn.dialect.name == "sqlite" and bool(long_words)
-    if use_fts:
+    indexed = bool(long_words or pair_words)
+    if conn.dialect.name == "sqlite" and indexed:
         fts = sa.table("search_fts", sa.column("rowid"), sa.column("search_fts"))
         source = fts.join(search_docs, search_docs.c.article_id == fts.c.rowid)
-        conditions.append(
-            sa.literal_column("search_fts").op("MATCH")(" ".join(map(_fts_phrase, long_words)))
-        )
-        like_words = [w for w in words if len(w) < MIN_INDEXED_CHARS]
+        phrases = [f"body:{_fts_phrase(w)}" for w in long_words]
+        phrases += [f"pairs:{_fts_phrase(w)}" for w in pair_words]
+        conditions.append(sa.literal_column("search_fts").op("MATCH")(" ".join(phrases)))
         order = fts.c.rowid.desc()
     else:
         source = search_docs
-        like_words = words
         order = search_docs.c.article_id.desc()
-    conditions += [search_docs.c.body.like(_like(w), escape="\\") for w in like_words]
+        conditions += [search_docs.c.body.like(_like(w), escape="\\") for w in long_words]
+        conditions += [search_docs.c.pairs.like(_like(w), escape="\\") for w in pair_words]
+    conditions += [search_docs.c.body.like(_like(w), escape="\\") for w in short_words]
     query = (
         sa.select(
             articles.c.id,
@@ -209,7 +237,7 @@ async def search(
         .limit(limit)
         .offset(offset)
     )
-    if conn.dialect.name == "postgresql" and long_words:
+    if conn.dialect.name == "postgresql" and indexed:
         rows = await _postgres_rows(conn, query, conditions, chat_ids, limit, offset)
     else:
         rows = list(await conn.execute(query))

@@ -50,7 +50,12 @@ async def test_english_and_chinese_queries(db: Database) -> None:
     assert await _search(db, "budget bridge") == []
     assert await _search(db, "今日通车") == [ids[2]]
     assert await _search(db, "大桥 通车") == [ids[2]]
-    assert await _search(db, "大桥") == [ids[3], ids[2]]  # two characters: the LIKE fallback
+    assert await _search(db, "大桥") == [ids[3], ids[2]]  # two CJK characters: `pairs`
+    assert await _search(db, "桥今") == [ids[2]]
+    assert await _search(db, "女排") == []  # in no document
+    assert await _search(db, "大大桥") == []  # the doubled column never answers for body
+    assert await _search(db, "桥通") == []  # not adjacent anywhere
+    assert await _search(db, "三月 大桥") == [ids[3]]
     assert await _search(db, "桥") == [ids[3], ids[2]]
     assert await _search(db, "预算 三月") == [ids[3]]
     assert await _search(db, "王小明") == [ids[2]]  # authors are searched too
