@@ -24,6 +24,7 @@ from bot.feedback import clip
 from bot.ingest.fetch import PAGE_ACCEPT, USER_AGENT
 from bot.models import Article
 from bot.resolve import article_for_reference, parse_reference
+from bot.routing.manage import rules_report
 from bot.urlsafety import UnsafeURLError, URLGuard, safe_get
 from storage import articles, comments, deliveries, feeds, routes, stats
 from storage.db import Database
@@ -295,6 +296,7 @@ async def feeds_text(db: Database, *, now: datetime | None = None) -> str:
     async with db.begin() as conn:
         all_feeds = await feeds.list_feeds(conn)
         all_routes = await routes.list_routes(conn)
+    rules = await rules_report(db, all_routes)
     if not all_feeds:
         return "No feeds yet. Add one with /addfeed URL @channel."
     lines: list[str] = []
@@ -316,6 +318,11 @@ async def feeds_text(db: Database, *, now: datetime | None = None) -> str:
         ]
         if feed.last_error:
             lines.append(f"  last error: {feed.last_error[:300]}")
+        lines += [
+            f"  route {r.id} → {r.chat_id}: {rules[r.id]}"
+            for r in all_routes
+            if r.feed_id == feed.id
+        ]
     return "\n".join(lines)
 
 

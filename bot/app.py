@@ -19,6 +19,7 @@ READER_COMMANDS = [
     BotCommand("summary", "Summary of a post (reply to it, or give a link or id)"),
     BotCommand("quotes", "Who said what in a post"),
     BotCommand("latest", "Latest posts and their ids"),
+    BotCommand("search", "Search the posts you can see"),
     BotCommand("feedback", "Send feedback to the editors"),
     BotCommand("help", "How to use this bot"),
 ]

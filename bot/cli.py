@@ -14,6 +14,7 @@ from typing import Any
 from bot import commands
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
+from bot.routing import cli as routing_cli
 from storage.db import DatabaseUnavailable, DatabaseURLError
 
 EXIT_ERROR = 1
@@ -75,6 +76,7 @@ def _feeds_parser(commands_: argparse._SubParsersAction[argparse.ArgumentParser]
         metavar="CHARS",
         help="characters this route may translate per day (default TRANSLATE_DAILY_CHARS)",
     )
+    routing_cli.add_filter_arguments(add)
     add.set_defaults(handler=commands.feeds_add)
 
     listing = actions.add_parser("list", help="feeds with their state and schedule")
@@ -175,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     resume.add_argument("chat", help="@channelname or numeric chat id")
     resume.set_defaults(handler=commands.routes_resume)
+    routing_cli.add_routes_edit(route_actions)
 
     db = sub.add_parser("db", help="database maintenance")
     db_actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)

@@ -22,6 +22,8 @@ import httpx
 from bot.config import ConfigError, Settings
 from bot.ingest import manage
 from bot.ingest.fetch import USER_AGENT
+from bot.routing import cli as routing_cli
+from bot.routing.manage import rules_report
 from storage import chats, routes
 from storage.db import Database, open_database
 
@@ -267,7 +269,7 @@ def route_options(args: argparse.Namespace) -> dict[str, object] | None:
 
 
 async def feeds_add(args: argparse.Namespace, settings: Settings) -> int:
-    options = route_options(args)
+    options = routing_cli.options_with_filters(args, route_options(args))
     from bot.translate.options import translation_options
 
     translated = translation_options(
@@ -368,12 +370,14 @@ async def routes_list(args: argparse.Namespace, settings: Settings) -> int:
         async with db.begin() as conn:
             found = await routes.list_routes(conn)
         labels = await chat_labels(db, (r.chat_id for r in found))
+        rules = await rules_report(db, found)
     if not found:
         print("no routes yet: `chatwire feeds add URL --channel CHAT` makes one")
     for route in found:
         state = "active" if route.active else f"paused: {route.paused_reason or 'by hand'}"
         options = f"\t{route.options}" if route.options else ""
         print(f"{route.id}\tfeed {route.feed_id} → {labels[route.chat_id]}\t{state}{options}")
+        print(f"\t{rules[route.id]}")
     return 0
 
 

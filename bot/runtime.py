@@ -28,10 +28,13 @@ from bot.ingest.poller import Poller
 from bot.metrics import InstrumentedRequest, Metrics
 from bot.notify import AdminNotifier
 from bot.ratelimit import SlidingWindowLimiter
+from bot.routing import digest as routing_timing
 from bot.services import Services
 from bot.urlsafety import URLGuard
-from handlers import admin, discussion, feedback, reader
+from handlers import admin, discussion, feedback, reader, routing, search
+from storage import search as search_store
 from storage.db import Database, open_database
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,8 @@ def all_handlers() -> list[tuple[int, Any]]:
     return [
         *discussion.grouped_handlers(),
         *reader.grouped_handlers(),
+        *search.grouped_handlers(),
+        *routing.grouped_handlers(),
         *feedback.grouped_handlers(),
         *admin.grouped_handlers(),
     ]
@@ -101,6 +106,9 @@ async def runtime(
     """
     own_db = db is None
     database = db or await open_database(settings.stored_database_url())
+    async with database.begin() as conn:  # articles stored before search existed
+        if indexed := await search_store.index_missing(conn):
+            log.info("indexed %s articles for search", indexed)
     http = make_http_client(settings.poll_concurrency)
     guarded_http = (
         None
@@ -163,6 +171,7 @@ async def runtime(
     metrics.watch_publisher(publisher.counts)
 
     async def publish() -> None:
+        await routing_timing.tick(database, utcnow())  # quiet hours ended, digests due
         await publisher.tick()
         metrics.record_publish()
 

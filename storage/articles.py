@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Article, Enclosure
-from storage import cache, deliveries
+from storage import cache, deliveries, search
 from storage.schema import articles, messages
 from storage.types import utcnow
 
@@ -72,6 +72,7 @@ async def insert_article(
     )
     article_id = int(result.scalar_one())
     article.id = article_id
+    await search.index_article(conn, article_id, article)
     return article_id
 
 
@@ -127,6 +128,7 @@ async def update_article(
     )
     await cache.drop_cached(conn, article_id)
     await deliveries.request_edits(conn, article_id, edit_chats, now=now)
+    await search.index_article(conn, article_id, article)
 
 
 async def update_count(conn: AsyncConnection, article_id: int) -> int:

@@ -30,6 +30,8 @@ _TYPES = {
 }
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
+# A statement starting "@sqlite" or "@postgresql" runs on that database only.
+_ONLY = re.compile(r"^@(sqlite|postgresql)\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,12 @@ class Migration:
         types = _TYPES[dialect]
         text = _PLACEHOLDER.sub(lambda m: types.get(m[1], m[0]), self.sql)
         body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
-        return [stmt.strip() for stmt in body.split(";") if stmt.strip()]
+        found = [stmt.strip() for stmt in body.split(";") if stmt.strip()]
+        return [
+            _ONLY.sub("", stmt)
+            for stmt in found
+            if (only := _ONLY.match(stmt)) is None or only[1] == dialect
+        ]
 
 
 def available_migrations() -> list[Migration]:

@@ -246,3 +246,45 @@ send_log = sa.Table(
     sa.Column("chat_id", sa.BigInteger, nullable=False),
     sa.Column("sent_at", sa.Float, nullable=False),
 )
+
+search_docs = sa.Table(
+    "search_docs",
+    metadata,
+    sa.Column(
+        "article_id",
+        BigId,
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("pairs", sa.Text, nullable=False, server_default=""),
+)
+
+route_outcomes = sa.Table(
+    "route_outcomes",
+    metadata,
+    _pk(),
+    sa.Column("route_id", BigId, sa.ForeignKey("routes.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "article_id", BigId, sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("outcome", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("route_id", "article_id"),
+)
+
+article_keys = sa.Table(
+    "article_keys",
+    metadata,
+    sa.Column(
+        "article_id",
+        BigId,
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    sa.Column("canonical_url", sa.Text),
+    sa.Column("content_key", sa.Text),
+)

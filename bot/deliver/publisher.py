@@ -24,7 +24,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,6 +40,8 @@ from bot.deliver.pacing import Pacer, PacingConfig, is_group_chat
 from bot.deliver.plan import PlainFn, Plan, dump_parts, kind_for, load_parts
 from bot.deliver.telegram_send import Classified, Failure, classify, send_part
 from bot.models import Article, OutgoingMessage
+from bot.routing import topics
+from bot.routing.sending import SendOptions, send_options
 from storage import articles, chats, deliveries, messages, routes, send_pacing
 from storage.db import Database
 from storage.deliveries import Delivery, LeaseLost
@@ -227,7 +229,7 @@ class Publisher:
         loaded = await self._load(delivery)
         if loaded is None:
             return True
-        plan, index = loaded
+        plan, index, send = loaded
         if index == 0 and delivery.attempts <= 1:  # its first claim: not a retry or a resumption
             self.counts.started += 1
         first_chat = chat_id = delivery.chat_id
@@ -242,9 +244,24 @@ class Publisher:
                 continue  # stopping: the check above releases the delivery
             try:
                 message_id = await send_part(
-                    self._bot, chat_id, message, preview=self._preview(plan, index)
+                    self._bot,
+                    chat_id,
+                    message,
+                    preview=self._preview(plan, index),
+                    link_preview=send.link_preview(
+                        last=index == len(plan.messages) - 1, default=self._preview(plan, index)
+                    ),
+                    thread_id=send.thread_id,
                 )
             except TelegramError as exc:
+                if send.thread_id is not None and topics.topic_gone(exc):
+                    thread_id = await topics.recover(
+                        self._db, self._bot, delivery.route_id, chat_id, self._notify
+                    )
+                    if thread_id is None:
+                        return False
+                    send = replace(send, thread_id=thread_id)
+                    continue
                 failure = classify(exc, has_photo=bool(message.photo))
                 step = await self._on_failure(delivery, plan, index, failure)
                 if step is None:
@@ -271,7 +288,7 @@ class Publisher:
         )
         return chat_id == first_chat  # after a migration the new chat starts afresh
 
-    async def _load(self, delivery: Delivery) -> tuple[Plan, int] | None:
+    async def _load(self, delivery: Delivery) -> tuple[Plan, int, SendOptions] | None:
         """The delivery's plan and the index of its first unsent part."""
         async with self._begin() as conn:
             article = await articles.get_article(conn, delivery.article_id)
@@ -311,7 +328,8 @@ class Publisher:
             plain=self._plain,
         )
         index = max((m.part for m in sent), default=0)
-        return plan, index
+        send = await topics.resolve(self._db, self._bot, route, send_options(options, article.url))
+        return plan, index, send
 
     def _preview(self, plan: Plan, index: int) -> bool:
         return self._settings.preview_last_part and index == len(plan.messages) - 1

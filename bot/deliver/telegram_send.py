@@ -71,9 +71,18 @@ def to_message_entities(entities: list[Entity]) -> list[MessageEntity]:
 
 
 async def send_part(
-    bot: Bot, chat_id: int, message: OutgoingMessage, *, preview: bool = False
+    bot: Bot,
+    chat_id: int,
+    message: OutgoingMessage,
+    *,
+    preview: bool = False,
+    link_preview: LinkPreviewOptions | None = None,
+    thread_id: int | None = None,
 ) -> int:
-    """Send one message (a photo with caption, or text); returns its message id."""
+    """Send one message (a photo with caption, or text); returns its message id.
+
+    `link_preview` (a route's choice) overrides `preview`; `thread_id` is a forum topic.
+    """
     entities = to_message_entities(message.entities)
     if message.photo:
         sent = await bot.send_photo(
@@ -81,13 +90,15 @@ async def send_part(
             message.photo,
             caption=message.text or None,
             caption_entities=entities or None,
+            message_thread_id=thread_id,
         )
     else:
         sent = await bot.send_message(
             chat_id,
             message.text,
             entities=entities or None,
-            link_preview_options=LinkPreviewOptions(is_disabled=not preview),
+            link_preview_options=link_preview or LinkPreviewOptions(is_disabled=not preview),
+            message_thread_id=thread_id,
         )
     return sent.message_id
 

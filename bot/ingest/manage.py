@@ -254,6 +254,13 @@ async def _import_outline(
         *outline.routes,
         *([RouteSpec(chat_id, route_options or {})] if chat_id is not None else []),
     ]
+    from bot.routing.portable import check_rules
+
+    for spec in (first, *others):
+        try:
+            check_rules(spec.options)
+        except ValueError as exc:
+            raise ValueError(f"route to chat {spec.chat_id} has a bad rule: {exc}") from None
     added = await add_feed(
         db,
         outline.url,

@@ -30,6 +30,7 @@ from bot.ingest.fulltext import PageText, extract_page, with_fulltext
 from bot.ingest.links import with_web_links
 from bot.ingest.parse import FeedParseError, ParsedFeed, parse_feed
 from bot.models import Article, FeedItem
+from bot.routing.admit import admit, hold_quiet
 from storage import articles, deliveries, feeds, routes
 from storage.db import Database
 from storage.feeds import Feed
@@ -672,7 +673,9 @@ class Poller:
             article_id = await articles.insert_article_once(conn, article, key, now=now)
             if article_id is not None:
                 if candidate.deliver:
-                    await deliveries.enqueue_deliveries(conn, article_id, run.routes, now=now)
+                    admitted = await admit(conn, article_id, article, run.routes, now=now)
+                    await deliveries.enqueue_deliveries(conn, article_id, admitted, now=now)
+                    await hold_quiet(conn, article_id, admitted, now=now)
                 (run.stored.new if candidate.deliver else run.stored.baseline).append(article_id)
                 return article_id
             assert key is not None  # only a keyed insert can conflict

@@ -75,6 +75,7 @@ class FakeTelegram:
         self.calls: list[CallRecord] = []
         self.parse_mode_uses: list[tuple[str, Any, str]] = []
         self.callback_answers: list[dict[str, Any]] = []
+        self.inline_answers: list[dict[str, Any]] = []
         self.commands: list[dict[str, Any]] = []
         self.rate_limited: list[tuple[int, float]] = []  # (chat_id, retry_after) per 429
         self.bad_media: set[str] = set()
@@ -321,6 +322,31 @@ class FakeTelegram:
             }
             self.inject_update("callback_query", query)
             return query
+
+    def add_forum(self, chat_id: int, title: str = "Forum", **kwargs: Any) -> FakeChat:
+        """A supergroup with topics (the bot an administrator, so it may create them)."""
+        chat = self.add_group(chat_id, title, **kwargs)
+        chat.is_forum = True
+        return chat
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """An admin deletes a forum topic: sending into it fails from now on."""
+        with self.lock:
+            self.chats[chat_id].topics.pop(thread_id, None)
+
+    def inline_query(self, user_id: int, query: str, *, offset: str = "") -> dict[str, Any]:
+        """A user types `@bot query` in any chat: an inline_query update."""
+        with self.lock:
+            if user_id not in self.users:
+                self.add_user(user_id)
+            payload = {
+                "id": f"iq{self._next_update_id}",
+                "from": self.users[user_id].to_json(),
+                "query": query,
+                "offset": offset,
+            }
+            self.inject_update("inline_query", payload)
+            return payload
 
     # ---- the API ------------------------------------------------------------------
 

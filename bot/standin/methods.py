@@ -39,6 +39,7 @@ def get_me(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) ->
 
 def send_message(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
     chat = fake.resolve_chat(params.get("chat_id"))
+    thread = _thread(chat, params)
     text = check_text(params.get("text"))
     check_markup(params.get("parse_mode"), params.get("entities"))
     entities = check_entities(text, params.get("entities"))
@@ -52,6 +53,7 @@ def send_message(fake: FakeTelegram, params: dict[str, Any], files: dict[str, An
         link_preview_options=params.get("link_preview_options"),
         reply_to_message=reply_to,
         reply_markup=markup,
+        **thread,
     )
     _record(fake, "sendMessage", chat, message, params, text=text, entities=entities)
     fake.after_bot_post(chat, [message])
@@ -60,6 +62,7 @@ def send_message(fake: FakeTelegram, params: dict[str, Any], files: dict[str, An
 
 def send_photo(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
     chat = fake.resolve_chat(params.get("chat_id"))
+    thread = _thread(chat, params)
     photo = _media_ref(fake, params.get("photo"), files, "photo")
     caption = check_caption(params.get("caption"))
     check_markup(params.get("parse_mode"), params.get("caption_entities"))
@@ -74,6 +77,7 @@ def send_photo(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]
         caption_entities=caption_entities or None,
         reply_to_message=reply_to,
         reply_markup=markup,
+        **thread,
     )
     _record(
         fake,
@@ -91,6 +95,7 @@ def send_photo(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]
 
 def send_media_group(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
     chat = fake.resolve_chat(params.get("chat_id"))
+    thread = _thread(chat, params)
     media = check_media_group(params.get("media"))
     prepared = []
     for item in media:
@@ -116,6 +121,7 @@ def send_media_group(fake: FakeTelegram, params: dict[str, Any], files: dict[str
             media_group_id=group_id,
             reply_to_message=reply_to,
             **media_field,
+            **thread,
         )
         _record(
             fake,
@@ -293,6 +299,43 @@ def answer_callback_query(fake: FakeTelegram, params: dict[str, Any], files: dic
     return True
 
 
+def _thread(chat: FakeChat, params: dict[str, Any]) -> dict[str, Any]:
+    """The topic fields of a message sent with message_thread_id (400 when no such topic)."""
+    thread_id = params.get("message_thread_id")
+    if thread_id is None:
+        return {}
+    if not chat.is_forum or thread_id not in chat.topics:
+        raise ApiError(400, "Bad Request: message thread not found")
+    return {"message_thread_id": thread_id, "is_topic_message": True}
+
+
+def create_forum_topic(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
+    chat = fake.resolve_chat(params.get("chat_id"))
+    if not chat.is_forum:
+        raise ApiError(400, "Bad Request: the chat is not a forum")
+    if chat.bot_status != "administrator":
+        raise ApiError(400, "Bad Request: not enough rights to create a topic")
+    name = params.get("name")
+    if not isinstance(name, str) or not 1 <= len(name) <= 128:
+        raise ApiError(400, "Bad Request: invalid topic name")
+    thread_id = chat.take_message_id()  # Telegram numbers a topic by its creation message
+    chat.topics[thread_id] = name
+    return {"message_thread_id": thread_id, "name": name, "icon_color": 7322096}
+
+
+def answer_inline_query(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
+    if not params.get("inline_query_id"):
+        raise ApiError(400, "Bad Request: query is too old and response timeout expired")
+    results = params.get("results")
+    if not isinstance(results, list) or len(results) > 50:
+        raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+    ids = [r.get("id") for r in results if isinstance(r, dict)]
+    if len(ids) != len(results) or len(set(ids)) != len(ids):
+        raise ApiError(400, "Bad Request: RESULT_ID_DUPLICATE")
+    fake.inline_answers.append(params)
+    return True
+
+
 def set_my_commands(fake: FakeTelegram, params: dict[str, Any], files: dict[str, Any]) -> Any:
     commands = params.get("commands")
     if not isinstance(commands, list) or len(commands) > 100:
@@ -346,6 +389,8 @@ HANDLERS: dict[str, Handler] = {
     "getChatMember": get_chat_member,
     "getChatAdministrators": get_chat_administrators,
     "answerCallbackQuery": answer_callback_query,
+    "answerInlineQuery": answer_inline_query,
+    "createForumTopic": create_forum_topic,
     "setMyCommands": set_my_commands,
     "getMyCommands": get_my_commands,
     "deleteMyCommands": always_true,
@@ -392,6 +437,7 @@ def _record(
         media_group_id=media_group_id,
         reply_markup=message.get("reply_markup"),
         forwarded_from=forwarded_from,
+        message_thread_id=message.get("message_thread_id"),
     )
     (fake.edits if edit else fake.sent).append(record)
 

@@ -37,6 +37,7 @@ JSON_FIELDS = frozenset(
         "commands",
         "scope",
         "message_ids",
+        "results",
     }
 )
 BOOL_FIELDS = frozenset(
@@ -50,6 +51,7 @@ BOOL_FIELDS = frozenset(
         "has_spoiler",
         "disable_web_page_preview",
         "allow_paid_broadcast",
+        "is_personal",
     }
 )
 

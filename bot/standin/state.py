@@ -46,6 +46,8 @@ class FakeChat:
     member_ids: set[int] = field(default_factory=set)
     next_message_id: int = 1
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    is_forum: bool = False  # a supergroup with topics
+    topics: dict[int, str] = field(default_factory=dict)  # message_thread_id → name
 
     @property
     def is_group_like(self) -> bool:
@@ -57,6 +59,8 @@ class FakeChat:
             value = getattr(self, key)
             if value:
                 data[key] = value
+        if self.is_forum:
+            data["is_forum"] = True
         return data
 
     def take_message_id(self) -> int:
@@ -83,6 +87,7 @@ class SentRecord:
     media_group_id: str | None = None
     reply_markup: dict[str, Any] | None = None
     forwarded_from: tuple[int, int] | None = None  # (chat, message) for forwards and copies
+    message_thread_id: int | None = None  # the forum topic it was sent to
 
     @property
     def body(self) -> str:
