@@ -6,6 +6,7 @@ are placeholders filled in per dialect.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -28,10 +29,19 @@ _TYPES = {
         "bool": "BOOLEAN",
     },
 }
+log = logging.getLogger(__name__)
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
-# A statement starting "@sqlite" or "@postgresql" runs on that database only.
-_ONLY = re.compile(r"^@(sqlite|postgresql)\s+")
+# A statement starting "@sqlite" or "@postgresql" runs on that database only; with a "?"
+# ("@postgresql?") it is optional: an extension the server lacks (pg_trgm is contrib, and
+# CREATE EXTENSION may need rights the bot's role has not) is skipped with a warning.
+_ONLY = re.compile(r"^@(sqlite|postgresql)(\?)?\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    sql: str
+    optional: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +50,13 @@ class Migration:
     name: str
     sql: str
 
-    def statements(self, dialect: str) -> list[str]:
+    def statements(self, dialect: str) -> list[Statement]:
         types = _TYPES[dialect]
         text = _PLACEHOLDER.sub(lambda m: types.get(m[1], m[0]), self.sql)
         body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
         found = [stmt.strip() for stmt in body.split(";") if stmt.strip()]
         return [
-            _ONLY.sub("", stmt)
+            Statement(_ONLY.sub("", stmt), optional=bool(only and only[2]))
             for stmt in found
             if (only := _ONLY.match(stmt)) is None or only[1] == dialect
         ]
@@ -85,7 +95,20 @@ def apply_migrations(conn: sa.Connection, target: int | None = None) -> list[int
         if migration.version in done or (target is not None and migration.version > target):
             continue
         for statement in migration.statements(dialect):
-            conn.execute(sa.text(statement))
+            if not statement.optional:
+                conn.execute(sa.text(statement.sql))
+                continue
+            try:
+                with conn.begin_nested():  # a failure rolls back this statement only
+                    conn.execute(sa.text(statement.sql))
+            except sa.exc.DBAPIError as exc:
+                first_line = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+                log.warning(
+                    "migration %04d: skipped optional %r: %s",
+                    migration.version,
+                    statement.sql.split("\n")[0][:80],
+                    first_line,
+                )
         conn.execute(
             sa.text("INSERT INTO schema_migrations (version, name) VALUES (:v, :n)"),
             {"v": migration.version, "n": migration.name},

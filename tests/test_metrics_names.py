@@ -21,7 +21,9 @@ def feed_xml(count: int, long_every: int = 0) -> str:
     items = []
     for n in range(count):
         body = (
-            "Short body." if not long_every or n % long_every else "<p>" + "Long. " * 900 + "</p>"
+            "Short body."
+            if not long_every or n % long_every
+            else "<p>" + f"Long {n}. " * 900 + "</p>"
         )
         items.append(
             f"<item><title>Item {n}</title><link>https://m.example/{n}</link><guid>m{n}</guid>"

@@ -146,7 +146,7 @@ def test_cli_feeds_add_and_routes_edit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    args = ["feeds", "add", "https://example.com/rss", "--channel", "-1001"]
+    args = ["feeds", "add", "https://example.com/rss", "--no-check", "--channel", "-1001"]
     assert main([*args, "--include", "title:AI", "--exclude", "re:(?i)sponsored"]) == 0
     capsys.readouterr()
     assert main(["routes", "list"]) == 0
@@ -158,7 +158,19 @@ def test_cli_feeds_add_and_routes_edit(
     assert main(["routes", "edit", "7", "--clear-filters"]) == 1
     assert "no route 7" in capsys.readouterr().err
     assert (
-        main(["feeds", "add", "https://example.com/2", "--channel", "-1002", "--include", ""]) == 1
+        main(
+            [
+                "feeds",
+                "add",
+                "https://example.com/2",
+                "--no-check",
+                "--channel",
+                "-1002",
+                "--include",
+                "",
+            ]
+        )
+        == 1
     )
     assert "empty rule" in capsys.readouterr().err
 

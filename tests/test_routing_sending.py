@@ -140,7 +140,7 @@ def test_cli_sets_preview_and_topic(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    add = ["feeds", "add", "https://example.com/rss", "--channel", "-1001"]
+    add = ["feeds", "add", "https://example.com/rss", "--no-check", "--channel", "-1001"]
     assert main([*add, "--preview", "large", "--preview-above", "--topic", "12"]) == 0
     capsys.readouterr()
     assert main(["routes", "list"]) == 0

@@ -209,7 +209,7 @@ def test_cli_quiet_and_digest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    add = ["feeds", "add", "https://example.com/rss", "--channel", "-1001"]
+    add = ["feeds", "add", "https://example.com/rss", "--no-check", "--channel", "-1001"]
     assert main([*add, "--quiet", "22:00-07:00", "--tz", SHANGHAI]) == 0
     capsys.readouterr()
     assert main(["routes", "list"]) == 0

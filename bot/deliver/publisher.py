@@ -71,7 +71,7 @@ class PublisherSettings:
 class PublisherCounts:
     """Running totals since start, read by bot/metrics.py."""
 
-    started: int = 0  # deliveries (one article to one chat) begun: first tries only
+    started: int = 0  # deliveries (one article to one chat) whose first part went out
     parts_sent: int = 0  # messages of posts Telegram accepted
     completed: int = 0  # deliveries with every part sent
 
@@ -230,8 +230,6 @@ class Publisher:
         if loaded is None:
             return True
         plan, index, send = loaded
-        if index == 0 and delivery.attempts <= 1:  # its first claim: not a retry or a resumption
-            self.counts.started += 1
         first_chat = chat_id = delivery.chat_id
         finished = False
         while index < len(plan.messages):
@@ -272,6 +270,8 @@ class Publisher:
             last = index == len(plan.messages)
             await self._record(delivery, plan, chat_id, message_id, index, last=last)
             self.counts.parts_sent += 1
+            if index == 1:  # its first part went out: started (retries and resumptions not)
+                self.counts.started += 1
             finished = finished or last
         if not finished:  # every part was recorded before (a crash right after the last)
             async with self._begin() as conn:
