@@ -316,6 +316,8 @@ async def feeds_text(db: Database, *, now: datetime | None = None) -> str:
         ]
         if feed.last_error:
             lines.append(f"  last error: {feed.last_error[:300]}")
+        if skipped := len(feed.empty_items):
+            lines.append(f"  skipped: {skipped} empty item(s) (no title, no text)")
     return "\n".join(lines)
 
 

@@ -341,6 +341,8 @@ async def feeds_list(args: argparse.Namespace, settings: Settings) -> int:
             f"\tlast poll {_when(feed.last_polled_at)}, next poll {_when(feed.next_poll_at)}, "
             f"errors {feed.error_count}" + (f": {feed.last_error}" if feed.last_error else "")
         )
+        if skipped := len(feed.empty_items):
+            print(f"\tskipped {skipped} empty item(s): no title and no text")
     return 0
 
 
