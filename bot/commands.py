@@ -253,6 +253,8 @@ def route_options(args: argparse.Namespace) -> dict[str, object] | None:
         options["max_parts"] = args.max_parts
     if args.no_media:
         options["with_media"] = False
+    if getattr(args, "no_typography", False):
+        options["typography"] = False
     if args.on_update != "ignore":
         options["on_update"] = args.on_update
     if not options:
