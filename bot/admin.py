@@ -44,8 +44,9 @@ POST_DEADLINE_SECONDS = 30.0
 """The whole of /post's fetch (every redirect and the body) gets this long."""
 ADDFEED_USAGE = (
     "Usage: /addfeed URL [@channel or chat id] [interval like 600, 30m, 2h] "
-    "[translate=zh-Hans] [fallback=original|hold]"
+    "[translate=zh-Hans] [fallback=original|hold] [typography=off]"
 )
+_SWITCHES = {"on": True, "true": True, "yes": True, "off": False, "false": False, "no": False}
 
 
 class AdminError(Exception):
@@ -67,7 +68,7 @@ class AddFeedArgs:
     url: str
     target: ChatRef | None
     interval: int | None
-    settings: tuple[tuple[str, str], ...] = ()  # key=value words (translate=, fallback=)
+    settings: tuple[tuple[str, str], ...] = ()  # key=value words (translate=, fallback=, …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +106,12 @@ def parse_addfeed(args: Sequence[str]) -> AddFeedArgs:
         (k.strip().lower(), v.strip())
         for k, _, v in (a.partition("=") for a in args[1:] if "=" in a)
     )
-    unknown = [k for k, _ in pairs if k not in ("translate", "fallback")]
+    unknown = [k for k, _ in pairs if k not in ("translate", "fallback", "typography")]
     if unknown:
         raise AdminError(f"Not understood: {unknown[0]}=…. {ADDFEED_USAGE}")
+    bad = [v for k, v in pairs if k == "typography" and v.lower() not in _SWITCHES]
+    if bad:
+        raise AdminError(f"Not understood: typography={bad[0]} (use on or off). {ADDFEED_USAGE}")
     args = [args[0], *(a for a in args[1:] if "=" not in a)] if args else []
     if not args or len(args) > 3:
         raise AdminError(ADDFEED_USAGE)
@@ -185,10 +189,10 @@ async def add_feed(
     keep applying the URL guard to it.
     """
     options: dict[str, object] = {}
-    if request.settings:
+    given = dict(request.settings)
+    if "translate" in given or "fallback" in given:
         from bot.translate.options import translation_options
 
-        given = dict(request.settings)
         try:
             options = translation_options(
                 given.get("translate"),
@@ -199,6 +203,10 @@ async def add_feed(
             raise AdminError(f"Not added: {exc}.") from None
         if options and request.target is None:
             raise AdminError("Not added: translate= needs a channel to post to.")
+    if not _SWITCHES.get(given.get("typography", "on").lower(), True):
+        if request.target is None:
+            raise AdminError("Not added: typography= needs a channel to post to.")
+        options["typography"] = False
     try:
         await guard.check(request.url)
     except UnsafeURLError as exc:
@@ -235,7 +243,11 @@ async def add_feed(
             f"{head}: {request.url} (every {interval} s). No channel given: it has no route yet."
             + found
         )
-    translated = f" Posts are translated into {options['translate']}." if options else ""
+    translated = (
+        f" Posts are translated into {options['translate']}." if "translate" in options else ""
+    )
+    if options.get("typography") is False:
+        translated += " Chinese typography is off."
     return f"{head}: {request.url} (every {interval} s) → {chat[1]} ({chat[0]}).{translated}{found}"
 
 
@@ -318,6 +330,8 @@ async def feeds_text(db: Database, *, now: datetime | None = None) -> str:
         ]
         if feed.last_error:
             lines.append(f"  last error: {feed.last_error[:300]}")
+        if skipped := len(feed.empty_items):
+            lines.append(f"  skipped: {skipped} empty item(s) (no title, no text)")
         lines += [
             f"  route {r.id} → {r.chat_id}: {rules[r.id]}"
             for r in all_routes

@@ -50,6 +50,11 @@ def _feeds_parser(commands_: argparse._SubParsersAction[argparse.ArgumentParser]
     add.add_argument("--max-parts", type=int, help="most messages one post may take (default 8)")
     add.add_argument("--no-media", action="store_true", help="never send the lead image")
     add.add_argument(
+        "--no-typography",
+        action="store_true",
+        help="keep Chinese punctuation and spacing as the source wrote them",
+    )
+    add.add_argument(
         "--no-check",
         action="store_true",
         help="store without fetching the feed or checking that the bot can post in the chat",

@@ -255,6 +255,8 @@ def route_options(args: argparse.Namespace) -> dict[str, object] | None:
         options["max_parts"] = args.max_parts
     if args.no_media:
         options["with_media"] = False
+    if getattr(args, "no_typography", False):
+        options["typography"] = False
     if args.on_update != "ignore":
         options["on_update"] = args.on_update
     if not options:
@@ -343,6 +345,8 @@ async def feeds_list(args: argparse.Namespace, settings: Settings) -> int:
             f"\tlast poll {_when(feed.last_polled_at)}, next poll {_when(feed.next_poll_at)}, "
             f"errors {feed.error_count}" + (f": {feed.last_error}" if feed.last_error else "")
         )
+        if skipped := len(feed.empty_items):
+            print(f"\tskipped {skipped} empty item(s): no title and no text")
     return 0
 
 

@@ -10,11 +10,16 @@ from datetime import datetime
 from typing import Any
 
 
+class EmptyItem(ValueError):
+    """A feed item with neither a title nor any text: nothing to post."""
+
+
 @dataclass(slots=True)
 class Enclosure:
     url: str
     mime_type: str | None = None
     length: int | None = None
+    duration: int | None = None  # seconds (podcasts: itunes:duration, media duration)
 
 
 @dataclass(slots=True)

@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.schema import feeds
 from storage.types import UTCDateTime, utcnow
 
+EMPTY_ITEMS_KEY = "empty_items"
+"""Key in `Feed.options`: short fingerprints of items skipped for having no title and no text."""
+
 
 class FeedExistsError(ValueError):
     """A feed with this URL is already stored."""
@@ -43,6 +46,12 @@ class Feed:
     options: dict[str, Any] = field(default_factory=dict)
     lease_token: str | None = None
     """The claim's fencing token: only the poller that holds it may write the poll's result."""
+
+    @property
+    def empty_items(self) -> list[str]:
+        """Keys of the items skipped as empty (newest last); [] when none or malformed."""
+        found = self.options.get(EMPTY_ITEMS_KEY)
+        return [k for k in found if isinstance(k, str)] if isinstance(found, list) else []
 
 
 class LeaseLostError(RuntimeError):

@@ -344,7 +344,8 @@ def mark_teaser(blocks: list[Block]) -> bool:
 def append_enclosures(
     blocks: list[Block], enclosures: list[Any], *, lead: str | None
 ) -> list[Block]:
-    """Audio and video enclosures become embed lines at the end (unless the body links them)."""
+    """Audio and video enclosures become embed lines at the end (unless the body links them),
+    with the duration the feed gave (seconds, in the block's `start`)."""
     from bot.content.parse import media_kind, safe_url
 
     linked = {s.url for b in walk(blocks) for s in b.spans if s.kind == "link"}
@@ -358,7 +359,9 @@ def append_enclosures(
         kind = media_kind("", url, mime)
         if kind == "embed" and not mime:
             continue
-        out.append(Block("embed", url=url, info=kind))
+        seconds = getattr(enc, "duration", None)
+        duration = seconds if kind in ("audio", "video") and seconds else None
+        out.append(Block("embed", url=url, info=kind, start=duration))
         linked.add(url)
     return out
 

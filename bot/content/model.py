@@ -9,8 +9,8 @@ Block kinds:
     heading (level), paragraph, quote (children), list (children = items; `start` for
     ordered lists), item (children), code (text = verbatim, info = language), figure
     (url = image, text = caption, info = alt), embed (url, info = "video"/"audio"/"embed",
-    text = provider label), table (children = rows), row (children = cells),
-    cell (text; level 1 for a header cell), rule.
+    text = provider label, start = duration in seconds when known), table (children = rows),
+    row (children = cells), cell (text; level 1 for a header cell), rule.
 Inline span kinds: bold, italic, underline, strike, code, link (url), spoiler.
 """
 

@@ -35,6 +35,7 @@ from bot.content.parse import parse_fragment, safe_url, walk_html
 from bot.content.people import clean_authors
 from bot.content.readingtime import estimate_minutes
 from bot.models import Article, Enclosure, FeedItem
+from bot.models import EmptyItem as EmptyItem  # raised here; callers catch it from here
 
 Format = Literal["txt", "md", "html"]
 _EXTENSIONS: dict[str, Format] = {
@@ -51,10 +52,6 @@ _PAGE = re.compile(r"<(?:html|body|head)\b", re.IGNORECASE)
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 DOC_KEY = "doc"
 DOC_MD_KEY = "doc_md"  # which Markdown the stored model belongs to (an edit voids it)
-
-
-class EmptyItem(ValueError):
-    """A feed item with neither a title nor any text: nothing to post."""
 
 
 def markdown_key(markdown: str) -> str:

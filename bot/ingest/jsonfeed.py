@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from bot.ingest.encoding import decode_document
-from bot.ingest.parse import FeedParseError, ParsedFeed, resolve_relative_html
+from bot.ingest.parse import FeedParseError, ParsedFeed, parse_duration, resolve_relative_html
 from bot.models import Enclosure, FeedItem
 
 VERSION_PREFIX = "https://jsonfeed.org/version/"
@@ -94,7 +94,11 @@ def _attachments(raw: Mapping[str, Any], base: str) -> list[Enclosure]:
             continue
         size = att.get("size_in_bytes")
         length = size if isinstance(size, int) and not isinstance(size, bool) else None
-        found.append(Enclosure(url, _string(att.get("mime_type")), length))
+        seconds = att.get("duration_in_seconds")
+        duration = None
+        if isinstance(seconds, int | float) and not isinstance(seconds, bool):
+            duration = parse_duration(f"{seconds:.3f}")  # nan, inf, negative: None
+        found.append(Enclosure(url, _string(att.get("mime_type")), length, duration))
     return found
 
 

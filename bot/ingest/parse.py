@@ -222,7 +222,40 @@ def _authors(entry: Any) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+MAX_DURATION_SECONDS = 7 * 24 * 3600
+"""Longer "durations" are typos or another unit: no label rather than a wrong one."""
+
+
+def parse_duration(value: object) -> int | None:
+    """Seconds from a podcast duration: `SS`, `MM:SS` or `HH:MM:SS` (itunes:duration,
+    Media RSS `duration`); fractions of a second allowed. None when it is not one of those,
+    zero, or beyond a week."""
+    text = str(value or "").strip()
+    parts = text.split(":")
+    if not text or len(parts) > 3:
+        return None
+    *whole, last = parts
+    if not all(p.isdigit() for p in whole) or not re.fullmatch(r"\d+(?:\.\d+)?", last):
+        return None
+    values = [int(p) for p in whole] + [float(last)]
+    if any(v >= 60 for v in values[1:]):
+        return None  # 1:75 is not a time
+    seconds = 0.0
+    for v in values:
+        seconds = seconds * 60 + v
+    total = round(seconds)
+    return total if 0 < total <= MAX_DURATION_SECONDS else None
+
+
 def _enclosures(entry: Any, base_url: str) -> list[Enclosure]:
+    """The item's enclosures; audio and video ones carry their duration when the feed gives it
+    (the matching media:content's `duration`, else the item's itunes:duration)."""
+    media = {
+        url: parse_duration(m.get("duration"))
+        for m in entry.get("media_content") or []
+        if (url := _absolute(m.get("url"), base_url))
+    }
+    episode = parse_duration(entry.get("itunes_duration"))
     found = []
     for enc in entry.get("enclosures") or []:
         url = _absolute(enc.get("href") or enc.get("url"), base_url)
@@ -230,7 +263,12 @@ def _enclosures(entry: Any, base_url: str) -> list[Enclosure]:
             continue
         length = str(enc.get("length") or "").strip()
         size = int(length) if length.isdigit() else None
-        found.append(Enclosure(url, _clean(enc.get("type")), size))
+        mime = _clean(enc.get("type"))
+        duration = None
+        if not (mime or "").startswith("image/"):
+            duration = media.get(url) or episode
+            episode = None  # the episode's duration belongs to its first media enclosure
+        found.append(Enclosure(url, mime, size, duration))
     return found
 
 

@@ -29,7 +29,7 @@ from bot.ingest.fetch import PAGE_ACCEPT, FetchError, FetchResult, fetch
 from bot.ingest.fulltext import PageText, extract_page, with_fulltext
 from bot.ingest.links import with_web_links
 from bot.ingest.parse import FeedParseError, ParsedFeed, parse_feed
-from bot.models import Article, FeedItem
+from bot.models import Article, EmptyItem, FeedItem
 from bot.routing.admit import admit, hold_quiet
 from storage import articles, deliveries, feeds, routes
 from storage.db import Database
@@ -47,6 +47,9 @@ FAILING_SINCE_KEY = "failing_since"  # when the current spell of failures began
 NOTICED_KEY = "failure_noticed"  # admins were told of this spell
 DEFAULT_NOTICE_AFTER: tuple[int | None, int | None] = (5, 3600)
 """Key in `feeds.options`: hash of the last parsed body, for servers without validators."""
+MAX_EMPTY_ITEMS = 100
+"""Skipped-item fingerprints a feed remembers (newest kept); each is logged once."""
+EMPTY_KEY_CHARS = 16
 BASELINE_BATCH = 100
 """Baseline items stored per transaction (they queue no deliveries)."""
 DB_CONNECTIONS = 4
@@ -139,6 +142,7 @@ class _Stored:
     new: list[int] = field(default_factory=list)
     baseline: list[int] = field(default_factory=list)
     updated: list[UpdatedArticle] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)  # keys of empty items first seen now
 
 
 @dataclass(slots=True)
@@ -265,24 +269,33 @@ def _body_hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def empty_key(item_print: str) -> str:
+    """The short key an empty item is remembered by in its feed's options."""
+    return item_print[:EMPTY_KEY_CHARS]
+
+
 def build_articles(
     builder: ArticleBuilder,
     batch: Sequence[tuple[FeedItem, str]],
     feed_id: int,
     source: str | None,
     language: str | None,
-) -> list[Article | None]:
+) -> list[Article | EmptyItem | None]:
     """Articles for (item, fingerprint) pairs, with the ingest keys set.
 
     An item that cannot be built is logged and left out (None), so one malformed
     entry never keeps the rest of its feed from being posted; it is tried again
-    at the next poll. Module-level and free of the poller's state, so a process
-    pool can run it.
+    at the next poll. An item with no title and no text comes back as its
+    EmptyItem, unlogged: the poller logs it once and remembers it. Module-level
+    and free of the poller's state, so a process pool can run it.
     """
-    built: list[Article | None] = []
+    built: list[Article | EmptyItem | None] = []
     for item, item_print in batch:
         try:
             article = builder(item, source=source, feed_language=language)
+        except EmptyItem as exc:
+            built.append(exc)
+            continue
         except Exception:
             log.exception("feed %s: skipped item %s", feed_id, item.guid or item.url)
             built.append(None)
@@ -575,6 +588,7 @@ class Poller:
             )
             active_routes = await routes.routes_for_feed(conn, feed.id)
         run = _Run(feed, shared, active_routes, baseline=not feed.baseline_done, stored=stored)
+        empty = set(feed.empty_items)
         run.source = feed.title or parsed.title
         run.language = parsed.language
         ordered = dedup.oldest_first(items)
@@ -586,6 +600,8 @@ class Poller:
             item_print = dedup.fingerprint(item)
             if match is not None and match.extra.get(dedup.FINGERPRINT_KEY) == item_print:
                 continue
+            if match is None and empty_key(item_print) in empty:
+                continue  # skipped and logged at an earlier poll
             candidate = _Candidate(item, item_print, match, deliver=index >= deliver_from)
             (quiet if not candidate.deliver and match is None else loud).append(candidate)
         for start in range(0, len(quiet), BASELINE_BATCH):
@@ -601,9 +617,24 @@ class Poller:
     async def _build(
         self, run: _Run, batch: Sequence[tuple[FeedItem, str]]
     ) -> list[Article | None]:
-        return await self._cpu(
+        """Built articles; an empty item is logged once, remembered, and comes back as None."""
+        built = await self._cpu(
             build_articles, self.build_article, batch, run.feed.id, run.source, run.language
         )
+        out: list[Article | None] = []
+        for (item, item_print), article in zip(batch, built, strict=True):
+            if isinstance(article, EmptyItem):
+                key = empty_key(item_print)
+                if key not in run.stored.empty:
+                    run.stored.empty.append(key)
+                    log.warning(
+                        "feed %s: item %s has no title and no text; not posted",
+                        run.feed.id,
+                        item.guid or item.url or key,
+                    )
+                article = None
+            out.append(article)
+        return out
 
     async def _store_quietly(self, run: _Run, batch: Sequence[_Candidate]) -> None:
         """Baseline items (stored, never posted) in one transaction: all of them or none."""
@@ -725,6 +756,9 @@ class Poller:
             log.info(
                 "feed #%d recovered after %d failures: %s", feed.id, feed.error_count, feed.url
             )
+        if stored.empty:
+            kept = [k for k in feed.empty_items if k not in stored.empty]
+            options[feeds.EMPTY_ITEMS_KEY] = (kept + stored.empty)[-MAX_EMPTY_ITEMS:]
         if parsed is not None and result.content is not None:
             options[BODY_HASH_KEY] = _body_hash(result.content)
             if parsed.ttl_minutes:

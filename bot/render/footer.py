@@ -80,7 +80,12 @@ class _Words:
     part: str  # "({n}/{count})"
 
     def media_labels(self) -> dict[str, str]:
-        return {"video": self.video, "audio": self.audio, "embed": self.embed}
+        return {
+            "video": self.video,
+            "audio": self.audio,
+            "embed": self.embed,
+            "minutes": self.minutes,
+        }
 
 
 _WORDS: Mapping[str, _Words] = {

@@ -258,8 +258,12 @@ class TextRenderer:
         out = self.out
         kind = b.info or "embed"
         label = self.labels.get(kind, DEFAULT_LABELS.get(kind, "Embed"))
+        cjk = bool(re.search(r"[\u3400-\u9fff]", label))
+        if b.start and kind in ("audio", "video"):
+            minutes = f"{max(1, round(b.start / 60))} {self.labels.get('minutes', 'min')}"
+            label += f"（{minutes}）" if cjk else f" ({minutes})"
         name = b.text or _provider(b.url or "")
-        colon = "：" if re.search(r"[\u3400-\u9fff]", label) else ": "
+        colon = "：" if cjk else ": "
         text = f"{_ICONS.get(kind, '▶')} {label}{colon}{name}" if name else f"▶ {label}"
         out.sep(self._sep())
         start = out.write(text)
