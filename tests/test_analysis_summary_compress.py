@@ -38,6 +38,16 @@ from bot.analysis.summary import extractive_summary
             "The International Committee of the Red Cross expects the evacuation to take "
             "several days.",
         ),
+        (
+            "In an op-ed published on Wednesday, Nick Loeb explained why he is fighting to keep "
+            "the two embryos he shares with the actress.",
+            "Nick Loeb explained why he is fighting to keep the two embryos he shares with the "
+            "actress.",
+        ),
+        (
+            "On Wednesday afternoon, Khanal had just had surgery and was resting with family.",
+            "Khanal had just had surgery and was resting with family.",
+        ),
     ],
 )
 def test_english_compression(raw: str, short: str) -> None:
@@ -68,6 +78,10 @@ def test_chinese_compression(raw: str, short: str) -> None:
 @pytest.mark.parametrize(
     "kept",
     [
+        # a frame whose remainder would open with a pronoun keeps its antecedent context
+        "In a statement on Monday, he said the company would cut two thousand jobs next year.",
+        # a leading phrase that carries content is not a frame
+        "In the UK, more than a quarter of autistic people were asked to leave a public place.",
         # the "said" clause is the news, not an attribution
         "The plan was approved in March, but the minister said the costs would rise next year.",
         # a quotation keeps its speaker

@@ -41,6 +41,20 @@ _EN_LEAD = re.compile(
     r"moreover,|furthermore,|separately,|now,|still,|in fact,|of course,)\s+",
     re.IGNORECASE,
 )
+# a leading frame that only says where or when something was said: "In a statement on
+# Monday, …", "Speaking at the conference, …", "On Wednesday afternoon, …"
+_DAY = (
+    r"(?:On )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+    r"(?: (?:morning|afternoon|evening|night))?"
+)
+_PRONOUN = r"(?:He|She|It|They|We|I|This|That|These|Those|His|Her|Its|Their|There|So|But|And)"
+_EN_FRAME = re.compile(
+    r"^(?:(?:In|On|At|During|Under|Writing|Speaking|Unveiling)\b[^,;:\"“”()]{0,70}?"
+    r"\b(?:statement|interview|op-ed|editorial|speech|address|foreword|letter|post|tweet|"
+    r"Twitter|Facebook|questioning|conference|briefing|news release|press release)s?\b"
+    r"[^,;:\"“”()]{0,40}|"
+    rf"{_DAY}),\s+(?=[A-Z])(?!{_PRONOUN}\b)"
+)
 _EN_PAREN = re.compile(r"\s+\([^()]{1,60}\)(?=[\s,.;:!?])")
 
 _ZH_VERB = r"(?:说|表示|指出|介绍|称|透露|强调|告诉[^，。]{0,10})"
@@ -67,6 +81,11 @@ def _compress_en(sentence: str) -> str:
     tail = _EN_TAIL.search(out)
     if tail and not _opens_quote_unclosed(out[: tail.start()]):
         shorter = out[: tail.start()] + (tail.group("end") or ".")
+        if _kept(out, shorter):
+            out = shorter
+    frame = _EN_FRAME.match(out)
+    if frame:
+        shorter = out[frame.end() :]
         if _kept(out, shorter):
             out = shorter
     lead = _EN_LEAD.match(out)
