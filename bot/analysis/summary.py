@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.analysis.compress import compress
 from bot.analysis.marks import top_level
 from bot.analysis.rank import cosine, similarity_graph, tfidf, tokens
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.text import cjk_count, detect_language, latin_words, paragraphs, text_weight
 
-EXTRACTIVE_NAME = "extractive-v3"
+EXTRACTIVE_NAME = "extractive-v4"
 
 MAX_RANKED = 300  # sentences ranked at most: keeps the graph O(n²) bounded
 MIN_SENTENCES = 2
@@ -275,7 +276,7 @@ def extractive_summary(
 ) -> Summary:
     """Summarise an article body (Markdown or plain text) without any network."""
     lang = detect_language(text, language)
-    cands = candidates(text)[:MAX_RANKED]
+    cands = [replace(c, text=compress(c.text, lang)) for c in candidates(text)[:MAX_RANKED]]
     if not cands:
         return Summary("", [], EXTRACTIVE_NAME)
     picked = _select(cands, target_count(len(cands), max_sentences), lang)
