@@ -313,3 +313,25 @@ def test_source_pages_navigation_is_found() -> None:
     assert "Powered by" in reasons["powered-by"]
     assert len(reasons["copyright"]) >= 10
     assert len(reasons["link-dense"]) >= 30
+
+
+@pytest.mark.parametrize(
+    "line", ["このニュースをシェア", "この記事をシェア", "ツイートする", "はてなブックマークに追加"]
+)
+def test_japanese_share_lines_are_boilerplate(line: str) -> None:
+    assert boilerplate_reason(line, at_edge=True) == "share"
+
+
+def test_japanese_sentences_about_sharing_are_content() -> None:
+    text = "政府は、この記事をシェアした人数を公表していないが、専門家は拡散の速さを指摘した。"
+    assert boilerplate_reason(text, at_edge=True) is None
+
+
+@pytest.mark.parametrize("line", ["+1", "＋12", "👍 3", "图集", "組圖", "Photo gallery"])
+def test_widget_leftovers_at_the_edge_are_boilerplate(line: str) -> None:
+    assert boilerplate_reason(line, at_edge=True) is not None
+    assert boilerplate_reason(line, at_edge=False) is None  # mid-article: keep
+
+
+def test_a_score_or_a_number_alone_is_kept() -> None:
+    assert boilerplate_reason("87", at_edge=True) is None

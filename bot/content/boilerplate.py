@@ -59,6 +59,14 @@ _RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
         80,
     ),
     (
+        "share",
+        _f(
+            r"^(?:この(?:ニュース|[記记]事|ページ)を(?:シェア|共有|ツイート)|(?:シェア|ツイート)する$"
+            r"|はてなブックマーク|LINEで送る|[記记]事を保存|印刷する$)"
+        ),
+        60,
+    ),
+    (
         "subscribe",
         _f(
             r"^(?:sign up (?:for|to) (?:our|the|a)\b|subscribe$|subscribe (?:to|now|for|here)\b"
@@ -213,6 +221,14 @@ _ANYWHERE: tuple[tuple[str, re.Pattern[str], int], ...] = (
 # At the head or tail only: weaker trailers.
 _EDGE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("editor", _f(r"^编辑\s*[:：/]|^\(编辑\s*[:：]"), 40),
+    # a like/vote counter left by a widget (`+1`, `👍 12`) at the head or tail
+    ("counter", _f(r"^(?:[+＋]\d{1,6}|[👍❤♥]\s*\d{0,6})$"), 10),
+    # a gallery or "more pictures" link label standing alone at the head or tail
+    (
+        "gallery",
+        _f(r"^(?:图集|組圖|组图|图片集|圖集|高清组图|photo gallery|gallery|写真特集)$"),
+        30,
+    ),
 )
 
 _LONGEST = 420  # no rule applies to a longer block (caps are at most 400, brackets aside)
@@ -221,6 +237,7 @@ _SOCIAL = frozenset(
      "print", "whatsapp", "telegram", "tumblr", "flipboard", "pocket", "copy", "link", "share",
      "tweet", "messenger", "sms", "weibo", "wechat", "微博", "微信", "qq", "qq空间", "豆瓣",
      "朋友圈", "新浪微博", "腾讯微博", "人人网", "复制链接", "分享", "打印", "收藏", "comments",
+     "シェア", "ツイート", "いいね", "はてブ", "共有",
      "comment", "save", "more", "google+", "line"}
 )  # fmt: skip
 _CRUMB_SEPARATOR = re.compile(r"\s*(?:>|»|›|→|/|＞|〉)\s*")
