@@ -36,6 +36,7 @@ class FeedItem:
     language: str | None = None
     lead_image: str | None = None
     enclosures: list[Enclosure] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # <category>, Atom terms, JSON tags
 
 
 @dataclass(slots=True)

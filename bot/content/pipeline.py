@@ -219,6 +219,8 @@ def build_article(
     article.content_html = item.content_html or item.summary_html
     article.published = item.published or article.published
     article.enclosures = list(item.enclosures)
+    if item.categories:  # route filters match on them (bot/routing/filters.py)
+        article.extra["categories"] = list(item.categories)
     blocks = doc.blocks
     article.lead_image = _lead_image(item.lead_image, item.enclosures, doc.image, blocks)
     return article

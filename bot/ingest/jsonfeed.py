@@ -122,4 +122,18 @@ def _item(raw: Mapping[str, Any], base: str, feed_authors: list[str]) -> FeedIte
         language=_string(raw.get("language")),
         lead_image=_url(raw.get("image"), base) or _url(raw.get("banner_image"), base),
         enclosures=_attachments(raw, base),
+        categories=_tags(raw),
     )
+
+
+def _tags(raw: Mapping[str, Any]) -> list[str]:
+    """JSON Feed `tags`: strings, each once, in order."""
+    tags = raw.get("tags")
+    if not isinstance(tags, list):
+        return []
+    found: list[str] = []
+    for tag in tags:
+        name = _string(tag) if isinstance(tag, str) else None  # the spec: strings only
+        if name and name not in found:
+            found.append(name)
+    return found[:50]

@@ -314,4 +314,15 @@ def _item(entry: Any, base_url: str) -> FeedItem:
         language=content_language,
         lead_image=_lead_image(entry, enclosures, base_url),
         enclosures=enclosures,
+        categories=_categories(entry),
     )
+
+
+def _categories(entry: Any) -> list[str]:
+    """RSS <category>, Atom category terms (or labels), dc:subject: each once, in order."""
+    found: list[str] = []
+    for tag in entry.get("tags") or []:
+        name = _clean(tag.get("label") or tag.get("term"))
+        if name and name not in found:
+            found.append(name)
+    return found[:50]
