@@ -300,6 +300,8 @@ def boilerplate_reason(text: str, *, link_chars: int = 0, at_edge: bool = False)
     `link_chars` is how many of its characters are link text; `at_edge` says the block is
     among the first or last few of the article, where navigation and trailers sit.
     """
+    if len(text) > _LONGEST and sum(map(len, text.split())) > _LONGEST:
+        return None  # long even without its spaces: a body paragraph, not worth normalizing
     normal = _normal(text)
     if not normal or len(normal) > _LONGEST:
         return None  # every signal below is for short blocks: body paragraphs cost nothing
