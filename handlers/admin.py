@@ -42,6 +42,8 @@ ADMIN_COMMANDS = [
     BotCommand("stats", "Counts of feeds, articles, deliveries"),
     BotCommand("feedback_open", "Unanswered feedback"),
     BotCommand("comments", "Latest comments on a post"),
+    BotCommand("filter", "Route filters: ROUTE include|exclude|remove RULE…"),
+    BotCommand("route", "Route rules: ROUTE preview|above|topic|quiet|digest …"),
 ]
 
 Action = Callable[[Services, Update, Context], Awaitable[str]]

@@ -303,7 +303,8 @@ async def test_admin_command_list_per_chat(world: World) -> None:
         {"type": "chat", "chat_id": chat} for chat in (ADMIN_CHAT, ADMIN, SECOND_ADMIN)
     ]
     names = [c["command"] for c in calls[-1]["commands"]]
-    assert names[:2] == ["help", "addfeed"] and "feedback_open" in names and len(names) == 11
+    assert names[:2] == ["help", "addfeed"] and "feedback_open" in names and len(names) == 13
+    assert {"filter", "route"} <= set(names)
 
 
 async def test_resumechat_after_the_bot_is_added_back(world: World) -> None:
