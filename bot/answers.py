@@ -10,8 +10,6 @@ import asyncio
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from bot.render.rich import Rich
-from bot.render.split import Budget, split_ranges
 from storage import cache
 
 if TYPE_CHECKING:  # the analysis is imported by the first /summary or /quotes, not at start
@@ -82,6 +80,9 @@ async def article_quotes(db: Database, article: Article) -> list[Quote]:
 
 def answer_chunks(text: str, limit: int = 4000) -> list[str]:
     """Cut an answer into messages at natural boundaries, as posts are cut."""
+    from bot.render.rich import Rich
+    from bot.render.split import Budget, split_ranges
+
     rich = Rich(text=text)
     budget = Budget(limit)
     ranges = split_ranges(rich, first=budget, rest=budget, last_reserve=Budget(0, 0))
