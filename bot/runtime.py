@@ -29,6 +29,7 @@ from bot.metrics import InstrumentedRequest, Metrics
 from bot.notify import AdminNotifier
 from bot.ratelimit import SlidingWindowLimiter
 from bot.services import Services
+from bot.tls import shared_tls_context
 from bot.urlsafety import URLGuard
 from handlers import admin, discussion, feedback, reader
 from storage.db import Database, open_database
@@ -62,6 +63,10 @@ class Runtime:
             "poll": max(60.0, 10 * s.poll_tick_seconds),
             "publish": max(60.0, 10 * s.publish_tick_seconds),
         }
+
+
+def _shared_tls() -> dict[str, Any]:
+    return {"verify": shared_tls_context()}
 
 
 def all_handlers() -> list[tuple[int, Any]]:
@@ -130,8 +135,12 @@ async def runtime(
         services=services,
         handlers=all_handlers(),
         base_url=settings.telegram_api_base_url,
-        request=InstrumentedRequest(request or HTTPXRequest(connection_pool_size=64), metrics),
-        updates_request=updates_request,
+        request=InstrumentedRequest(
+            request or HTTPXRequest(connection_pool_size=64, httpx_kwargs=_shared_tls()), metrics
+        ),
+        # PTB's own default for getUpdates (a one-connection pool), on the shared TLS context
+        updates_request=updates_request
+        or HTTPXRequest(connection_pool_size=1, httpx_kwargs=_shared_tls()),
     )
     poll_lease = settings.poll_lease_seconds
     poller = Poller(
