@@ -458,6 +458,9 @@ async def feeds_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ptbimport import import_telegram_ext
+
+    import_telegram_ext(webhooks=bool(args.webhook))  # tornado only for a webhook
     from bot.serve import Webhook, parse_listen, serve
 
     webhook = None
