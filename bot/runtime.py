@@ -25,6 +25,7 @@ from bot.deliver.publisher import Publisher, PublisherSettings
 from bot.deliver.rendering import plain_fallback, render_for_route
 from bot.ingest.fetch import make_http_client
 from bot.ingest.poller import Poller
+from bot.malloc import MemoryReleaser
 from bot.metrics import InstrumentedRequest, Metrics
 from bot.notify import AdminNotifier
 from bot.ratelimit import SlidingWindowLimiter
@@ -165,9 +166,13 @@ async def runtime(
         prepare=gate,
     )
 
+    releaser = MemoryReleaser()
+
     async def poll() -> None:
         report = await poller.tick()
         metrics.record_poll(report)  # updated articles' edits are queued in the outbox
+        if report.polled:
+            releaser.after_work()  # a cycle's parse churn back to the system
 
     metrics.watch_publisher(publisher.counts)
 
