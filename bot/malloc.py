@@ -7,8 +7,9 @@ Two things make a Python process on glibc hold more memory than it uses:
 - free() gives memory back to the system only from the top of the heap, so the churn of
   a poll cycle (documents, parsed trees) stays resident until the next one reuses it.
 `limit_arenas` caps the arenas (as MALLOC_ARENA_MAX=2 would; an operator's own setting
-wins) and `MemoryReleaser` calls malloc_trim(0) after busy poll ticks, at most every
-few seconds, which hands the free pages of every arena back (a few ms at ~80 MiB).
+wins) and `MemoryReleaser` calls malloc_trim(0) after busy poll ticks (at most every
+few seconds) and once when a burst ends, which hands the free pages of every arena back
+(1-2 ms at ~80 MiB).
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def release_free_memory() -> bool:
 
 
 class MemoryReleaser:
-    """Calls `release` after busy work, at most once per `interval` seconds."""
+    """Calls `release` during busy work at most once per `interval` seconds, and once more
+    on the first quiet tick after it (the end of a poll burst leaves its churn behind)."""
 
     def __init__(
         self,
@@ -64,12 +66,19 @@ class MemoryReleaser:
         self._release = release
         self._clock = clock
         self._last: float | None = None
+        self._pending = False
 
-    def after_work(self) -> bool:
-        """Release now unless it was done less than `interval` seconds ago."""
+    def after_tick(self, busy: bool) -> bool:
+        """Note a tick (busy: it finished some work); True when memory was released."""
         now = self._clock()
-        if self._last is not None and now - self._last < self._interval:
+        if busy:
+            self._pending = True
+            if self._last is not None and now - self._last < self._interval:
+                return False
+        elif not self._pending:
             return False
+        else:
+            self._pending = False
         self._last = now
         self._release()
         return True

@@ -171,8 +171,7 @@ async def runtime(
     async def poll() -> None:
         report = await poller.tick()
         metrics.record_poll(report)  # updated articles' edits are queued in the outbox
-        if report.polled:
-            releaser.after_work()  # a cycle's parse churn back to the system
+        releaser.after_tick(busy=report.polled > 0)  # a cycle's parse churn back to the system
 
     metrics.watch_publisher(publisher.counts)
 

@@ -125,7 +125,7 @@ def test_a_polling_bot_does_not_import_tornado(imported: dict[str, set[str]]) ->
     assert "telegram.ext" in imported["before_standin"]
 
 
-def test_releaser_runs_at_most_once_per_interval() -> None:
+def test_releaser_runs_at_most_once_per_interval_and_when_a_burst_ends() -> None:
     now = [100.0]
     calls: list[float] = []
 
@@ -134,9 +134,14 @@ def test_releaser_runs_at_most_once_per_interval() -> None:
         return True
 
     releaser = MemoryReleaser(5.0, release=release, clock=lambda: now[0])
-    assert releaser.after_work()
+    assert not releaser.after_tick(busy=False)  # nothing happened yet
+    assert releaser.after_tick(busy=True)
     now[0] += 4.0
-    assert not releaser.after_work()
+    assert not releaser.after_tick(busy=True)
     now[0] += 1.0
-    assert releaser.after_work()
-    assert calls == [100.0, 105.0]
+    assert releaser.after_tick(busy=True)
+    now[0] += 1.0
+    assert releaser.after_tick(busy=False)  # the burst ended: once more
+    now[0] += 1.0
+    assert not releaser.after_tick(busy=False)
+    assert calls == [100.0, 105.0, 106.0]
