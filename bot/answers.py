@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
-import httpx
-
-from bot.analysis.llm import LLMConfig, summarize, summarizer_name
-from bot.analysis.quotes import QUOTES_NAME, Quote, find_quotes
-from bot.analysis.summary import Summary, extractive_summary
-from bot.models import Article
-from bot.render.rich import Rich
-from bot.render.split import Budget, split_ranges
-from bot.translate.answers import cache_variant
 from storage import cache
-from storage.db import Database
+
+if TYPE_CHECKING:  # the analysis is imported by the first /summary or /quotes, not at start
+    import httpx
+
+    from bot.analysis.llm import LLMConfig
+    from bot.analysis.quotes import Quote
+    from bot.analysis.summary import Summary
+    from bot.models import Article
+    from storage.db import Database
 
 SUMMARY = "summary"
 QUOTES = "quotes"
@@ -43,6 +43,10 @@ async def article_summary(
     http: httpx.AsyncClient | None = None,
 ) -> Summary:
     """The article's summary: from the cache, else from the LLM or the extractive summarizer."""
+    from bot.analysis.llm import summarize, summarizer_name
+    from bot.analysis.summary import Summary, extractive_summary
+    from bot.translate.answers import cache_variant
+
     assert article.id is not None, "only stored articles are summarized"
     method = cache_variant(article, summarizer_name(llm))
     payload = await _cached(db, article.id, SUMMARY, method)
@@ -61,6 +65,9 @@ async def article_summary(
 
 async def article_quotes(db: Database, article: Article) -> list[Quote]:
     """The article's attributed quotations, from the cache or computed once."""
+    from bot.analysis.quotes import QUOTES_NAME, Quote, find_quotes
+    from bot.translate.answers import cache_variant
+
     assert article.id is not None, "only stored articles are analysed"
     payload = await _cached(db, article.id, QUOTES, cache_variant(article, QUOTES_NAME))
     if isinstance(payload, list):
@@ -73,6 +80,9 @@ async def article_quotes(db: Database, article: Article) -> list[Quote]:
 
 def answer_chunks(text: str, limit: int = 4000) -> list[str]:
     """Cut an answer into messages at natural boundaries, as posts are cut."""
+    from bot.render.rich import Rich
+    from bot.render.split import Budget, split_ranges
+
     rich = Rich(text=text)
     budget = Budget(limit)
     ranges = split_ranges(rich, first=budget, rest=budget, last_reserve=Budget(0, 0))

@@ -466,6 +466,11 @@ async def feeds_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.malloc import limit_arenas
+    from bot.ptbimport import import_telegram_ext
+
+    limit_arenas()  # before the bot's threads start
+    import_telegram_ext(webhooks=bool(args.webhook))  # tornado only for a webhook
     from bot.serve import Webhook, parse_listen, serve
 
     webhook = None

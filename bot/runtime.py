@@ -25,11 +25,13 @@ from bot.deliver.publisher import Publisher, PublisherSettings
 from bot.deliver.rendering import plain_fallback, render_for_route
 from bot.ingest.fetch import make_http_client
 from bot.ingest.poller import Poller
+from bot.malloc import MemoryReleaser
 from bot.metrics import InstrumentedRequest, Metrics
 from bot.notify import AdminNotifier
 from bot.ratelimit import SlidingWindowLimiter
 from bot.routing import digest as routing_timing
 from bot.services import Services
+from bot.tls import shared_tls_context
 from bot.urlsafety import URLGuard
 from handlers import admin, discussion, feedback, reader, routing, search
 from storage import search as search_store
@@ -65,6 +67,10 @@ class Runtime:
             "poll": max(60.0, 10 * s.poll_tick_seconds),
             "publish": max(60.0, 10 * s.publish_tick_seconds),
         }
+
+
+def _shared_tls() -> dict[str, Any]:
+    return {"verify": shared_tls_context()}
 
 
 def all_handlers() -> list[tuple[int, Any]]:
@@ -138,8 +144,12 @@ async def runtime(
         services=services,
         handlers=all_handlers(),
         base_url=settings.telegram_api_base_url,
-        request=InstrumentedRequest(request or HTTPXRequest(connection_pool_size=64), metrics),
-        updates_request=updates_request,
+        request=InstrumentedRequest(
+            request or HTTPXRequest(connection_pool_size=64, httpx_kwargs=_shared_tls()), metrics
+        ),
+        # PTB's own default for getUpdates (a one-connection pool), on the shared TLS context
+        updates_request=updates_request
+        or HTTPXRequest(connection_pool_size=1, httpx_kwargs=_shared_tls()),
     )
     poll_lease = settings.poll_lease_seconds
     poller = Poller(
@@ -164,9 +174,12 @@ async def runtime(
         prepare=gate,
     )
 
+    releaser = MemoryReleaser()
+
     async def poll() -> None:
         report = await poller.tick()
         metrics.record_poll(report)  # updated articles' edits are queued in the outbox
+        releaser.after_tick(busy=report.polled > 0)  # a cycle's parse churn back to the system
 
     metrics.watch_publisher(publisher.counts)
 

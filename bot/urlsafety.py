@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
+from bot.tls import shared_tls_context
+
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 """host, port → the IP addresses a connection could reach."""
 
@@ -261,10 +263,11 @@ def guarded_transport(
     meaningless.
     """
     limits = limits or httpx.Limits()
-    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    context = ssl_context or shared_tls_context(trust_env=False)
+    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False, verify=context)
     # httpx builds its httpcore pool privately; this one differs only in the network backend.
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
+        ssl_context=context,
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Message, Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
 from bot import i18n
-from bot.analysis.llm import LLMConfig
-from bot.analysis.report import quotes_text, summary_text
 from bot.answers import answer_chunks, article_quotes, article_summary
 from bot.resolve import visible_target
 from bot.scope import Scope, Viewer, scope_for
 from bot.services import Services, services
-from bot.translate.answers import reader_version
 from handlers.common import language, limited
+
+if TYPE_CHECKING:
+    from bot.analysis.llm import LLMConfig
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,8 @@ async def _scope(update: Update, context: Context, svc: Services) -> Scope:
 
 
 def _llm(svc: Services) -> LLMConfig | None:
+    from bot.analysis.llm import LLMConfig  # analysis loads on the first /summary or /quotes
+
     s = svc.settings
     if not (s.summary_llm_url and s.summary_llm_model):
         return None
@@ -59,6 +61,9 @@ def _llm(svc: Services) -> LLMConfig | None:
 
 
 async def _answer(update: Update, context: Context, kind: str) -> None:
+    from bot.analysis.report import quotes_text, summary_text
+    from bot.translate.answers import reader_version
+
     message = update.effective_message
     if message is None:
         return

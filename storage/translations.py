@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import deliveries as delivery_store
@@ -20,6 +19,17 @@ PENDING = "pending"
 DONE = "done"
 FAILED = "failed"
 HELD = "held"
+
+
+def _insert(conn: AsyncConnection, table: sa.Table) -> Any:
+    """The dialect's INSERT (for ON CONFLICT); the dialect module is imported only when used,
+    so a SQLite process never loads the PostgreSQL one (~2 MiB)."""
+    insert: Any
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
 
 
 @dataclass(slots=True)
@@ -88,9 +98,7 @@ async def request_translation(
         "created_at": now,
         "updated_at": now,
     }
-    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
-        translations
-    )
+    insert = _insert(conn, translations)
     await conn.execute(insert.values(**values).on_conflict_do_nothing())
     found = await get_translation(conn, article_id, target, source_hash)
     assert found is not None
@@ -231,9 +239,7 @@ async def usage(conn: AsyncConnection, route_id: int, day: str) -> tuple[int, bo
 
 
 async def _ensure_usage(conn: AsyncConnection, route_id: int, day: str) -> None:
-    insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(
-        translation_usage
-    )
+    insert = _insert(conn, translation_usage)
     await conn.execute(insert.values(route_id=route_id, day=day).on_conflict_do_nothing())
 
 

@@ -20,7 +20,6 @@ from telegram.error import BadRequest
 from bot.deliver.rendering import options_for_route
 from bot.deliver.telegram_send import to_message_entities
 from bot.models import Article, OutgoingMessage
-from bot.render.post import render_post
 from storage.messages import SentMessage
 
 EditRenderFn = Callable[[Article, Mapping[str, Any], int], list[OutgoingMessage]]
@@ -29,6 +28,8 @@ EditRenderFn = Callable[[Article, Mapping[str, Any], int], list[OutgoingMessage]
 
 def render_edit(article: Article, options: Mapping[str, Any], parts: int) -> list[OutgoingMessage]:
     """An `EditRenderFn`: render_post with the route's options, at most `parts` parts."""
+    from bot.render.post import render_post  # the formatter loads with the first article
+
     return render_post(article, replace(options_for_route(options), max_parts=parts))
 
 

@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from bot.tls import shared_tls_context
 from bot.urlsafety import UnsafeURLError, URLGuard, guarded_transport
 
 USER_AGENT = "chatwire/0.1 (+https://github.com/chatwire)"
@@ -74,7 +75,9 @@ def make_http_client(concurrency: int, *, guard: URLGuard | None = None) -> http
     """
     limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency)
     if guard is None:
-        return httpx.AsyncClient(headers={"User-Agent": USER_AGENT}, limits=limits)
+        return httpx.AsyncClient(
+            headers={"User-Agent": USER_AGENT}, limits=limits, verify=shared_tls_context()
+        )
     return httpx.AsyncClient(
         headers={"User-Agent": USER_AGENT},
         transport=guarded_transport(guard, limits),

@@ -15,9 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
-import feedparser
-
-from bot.content.clean import sanitize_html
 from bot.ingest.encoding import decode_document
 from bot.ingest.xmlsafety import UnsafeXMLError, safe_xml_text
 from bot.models import Enclosure, FeedItem
@@ -70,6 +67,8 @@ def parse_feed(data: bytes, base_url: str, headers: Mapping[str, str] | None = N
         from bot.ingest.jsonfeed import parse_json_feed
 
         return parse_json_feed(data, base_url, headers)
+    import feedparser  # ~1 MiB: loaded by the first feed parsed, not by an idle bot
+
     text, _codec = decode_document(data, headers)
     try:
         safe = safe_xml_text(text)
@@ -293,6 +292,8 @@ def _lead_image(entry: Any, enclosures: list[Enclosure], base_url: str) -> str |
 
 
 def _item(entry: Any, base_url: str) -> FeedItem:
+    from bot.content.clean import sanitize_html
+
     content_html, summary_html, content_language = _content(entry)
     enclosures = _enclosures(entry, base_url)
     url = _absolute(entry.get("link"), base_url)

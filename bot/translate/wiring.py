@@ -1,19 +1,53 @@
 """What bot/runtime.py adds for translation routes: the Translator job and the publisher's
 gate (always built, so routes made while an endpoint was configured still get their
-fallback when it no longer is)."""
+fallback when it no longer is).
+
+Without an endpoint the translation stack (~3 MiB of modules) is not imported at start:
+`LazyGate` passes untranslated routes straight through and builds the real gate on the
+first delivery of a translated route."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-import httpx
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from bot.app import PeriodicJob
-from bot.config import Settings
-from bot.translate.gate import TranslationGate
-from bot.translate.options import engine_config
-from bot.translate.worker import Translator, TranslatorSettings
-from storage.db import Database
+
+if TYPE_CHECKING:
+    import httpx
+
+    from bot.config import Settings
+    from bot.deliver.publisher import PrepareFn
+    from bot.models import Article
+    from bot.translate.gate import TranslationGate
+    from bot.translate.worker import Translator
+    from storage.db import Database
+    from storage.deliveries import Delivery
+
+
+class LazyGate:
+    """The gate with no endpoint configured, importing it only when a route needs it."""
+
+    def __init__(self, db: Database, notify: Callable[[str], Awaitable[None]]) -> None:
+        self._db = db
+        self._notify = notify
+        self._gate: TranslationGate | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._gate is not None
+
+    async def __call__(
+        self, delivery: Delivery, article: Article, options: Mapping[str, Any]
+    ) -> Article | None:
+        target = options.get("translate")
+        if not isinstance(target, str) or not target:
+            return article  # what TranslationGate does for a route without translation
+        if self._gate is None:
+            from bot.translate.gate import TranslationGate
+
+            self._gate = TranslationGate(self._db, None, notify=self._notify)
+        return await self._gate(delivery, article, options)
 
 
 def translation_parts(
@@ -21,7 +55,13 @@ def translation_parts(
     db: Database,
     http: httpx.AsyncClient,
     notify: Callable[[str], Awaitable[None]],
-) -> tuple[Translator | None, TranslationGate]:
+) -> tuple[Translator | None, PrepareFn]:
+    if not (settings.translate_llm_url and settings.translate_llm_model):
+        return None, LazyGate(db, notify)  # engine_config(settings) would be None
+    from bot.translate.gate import TranslationGate
+    from bot.translate.options import engine_config
+    from bot.translate.worker import Translator, TranslatorSettings
+
     config = engine_config(settings)
     translator = None
     if config is not None:
