@@ -126,14 +126,44 @@ def stop_server(bin_dir: Path, folder: Path) -> None:
             _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
 
 
+def _usable_by_owner(bin_dir: Path) -> bool:
+    """Whether the server's user can run these binaries (as root: `nobody`, who cannot
+    enter a checkout under a private folder such as one made by `mktemp -d`)."""
+    probe = subprocess.run(
+        [*_as_owner(), str(bin_dir / "initdb"), "--version"], capture_output=True, check=False
+    )
+    return probe.returncode == 0
+
+
+def _reachable_bin_dir(bin_dir: Path, folder: Path) -> Path:
+    """`bin_dir`, or a copy of its installation inside `folder` when the server's user
+    cannot reach it (the copy goes with the folder)."""
+    if os.geteuid() != 0 or _usable_by_owner(bin_dir):
+        return bin_dir
+    install = bin_dir.parent
+    # The pgserver wheel's binaries find their libraries at $ORIGIN/../../../pgserver.libs:
+    # copy both, in the same layout.
+    libs = install.parent.parent / "pgserver.libs"
+    copy = folder / "pg" / install.parent.name / install.name
+    shutil.copytree(install, copy, symlinks=True)
+    if libs.is_dir():
+        shutil.copytree(libs, folder / "pg" / libs.name, symlinks=True)
+    return copy / bin_dir.name
+
+
 @contextlib.contextmanager
-def private_server(bin_dir: Path) -> Iterator[str]:
-    """A server of our own for the duration of the block, then nothing left behind."""
+def private_server(bin_dir: Path) -> Iterator[tuple[str, Path]]:
+    """A server of our own for the duration of the block (its URL and the binaries it
+    runs), then nothing left behind."""
     folder = Path(tempfile.mkdtemp(prefix="chatwire-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "nobody", "nogroup")
+    usable = bin_dir
     try:
-        yield start_server(bin_dir, folder, _free_port())
+        usable = _reachable_bin_dir(bin_dir, folder)
+        yield start_server(usable, folder, _free_port()), usable
     finally:
-        stop_server(bin_dir, folder)
+        stop_server(usable, folder)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -151,7 +181,7 @@ def run(command: list[str]) -> int:
             "tests on SQLite only (no PostgreSQL binaries: pip install pgserver)", file=sys.stderr
         )
         return subprocess.call(command, env=env)
-    with private_server(bin_dir) as url:
+    with private_server(bin_dir) as (url, bin_dir):
         env["CHATWIRE_TEST_POSTGRES_URL"] = url
         env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"  # pg_dump of the same version
         print(f"tests on SQLite and PostgreSQL (private server {url})", file=sys.stderr)
