@@ -70,6 +70,7 @@ class Origin:
     article_id: int | None = None
     post_link: str | None = None
     parent_id: int | None = None
+    thread_id: int | None = None  # the forum topic it was written in, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +193,7 @@ async def submit_feedback(
             chat_id=origin.chat_id,
             message_id=origin.message_id,
             article_id=origin.article_id,
+            message_thread_id=origin.thread_id,
             text=text,
             now=now,
         )
@@ -248,8 +250,10 @@ async def relay_answer(
     """Send an admin's answer to the reader, then record it and mark the feedback answered.
 
     Private feedback is answered in the private chat (the reader started the
-    bot); group feedback as a reply to the reader's message. If Telegram
-    refuses (the reader blocked the bot, the group is gone) nothing is marked.
+    bot); group feedback as a reply to the reader's message, in the forum
+    topic it was written in (so it stays there if that message is gone). If
+    Telegram refuses (the reader blocked the bot, the group or topic is gone)
+    nothing is marked.
     """
     reply_to = None
     if not feedback.from_private_chat and feedback.message_id is not None:
@@ -260,6 +264,7 @@ async def relay_answer(
             answer_text(feedback, answer),
             parse_mode=None,
             reply_parameters=reply_to,
+            message_thread_id=feedback.message_thread_id,
         )
     except TelegramError as exc:
         log.warning("answer to feedback #%s not delivered: %s", feedback.id, exc)

@@ -97,6 +97,7 @@ async def _submit(
         article_id=article_id,
         post_link=post_link(message),
         parent_id=parent_id,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
     )
     saved = await core.submit_feedback(
         svc.db,

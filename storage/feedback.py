@@ -31,6 +31,7 @@ class Feedback:
     created_at: datetime
     answered_at: datetime | None
     answered_by: int | None
+    message_thread_id: int | None = None  # the forum topic the reader wrote in
 
     @property
     def from_private_chat(self) -> bool:
@@ -60,6 +61,7 @@ async def add_feedback(
     text: str,
     message_id: int | None = None,
     article_id: int | None = None,
+    message_thread_id: int | None = None,
     now: datetime | None = None,
 ) -> Feedback:
     result = await conn.execute(
@@ -70,6 +72,7 @@ async def add_feedback(
             chat_id=chat_id,
             message_id=message_id,
             article_id=article_id,
+            message_thread_id=message_thread_id,
             text=text,
             created_at=now or utcnow(),
         )

@@ -148,6 +148,7 @@ feedback = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("answered_at", UTCDateTime),
     sa.Column("answered_by", sa.BigInteger),
+    sa.Column("message_thread_id", sa.BigInteger),
 )
 
 feedback_replies = sa.Table(
