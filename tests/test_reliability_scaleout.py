@@ -213,9 +213,15 @@ def test_two_workers_one_killed_nothing_lost(
         logs = [tmp_path / "victim.log", tmp_path / "survivor.log"]
         victim, survivor = (start_worker(env, log) for log in logs)
         try:
-            # Kill while both are sending and both are stuck fetching slow feeds.
+            # Kill while both are sending (each has delivered a post: with shared pacing one
+            # worker can win the first slots) and both are stuck fetching slow feeds.
             busy = wait_for(
-                lambda: len(fake.sent) >= 40 and feed_host.waiting >= 2 * PER_HOST, timeout=60
+                lambda: (
+                    len(fake.sent) >= 40
+                    and feed_host.waiting >= 2 * PER_HOST
+                    and all("delivered article" in log.read_text() for log in logs)
+                ),
+                timeout=60,
             )
             assert busy, (len(fake.sent), feed_host.waiting, logs[0].read_text()[-2000:])
             victim.send_signal(signal.SIGKILL)
