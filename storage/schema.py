@@ -17,6 +17,17 @@ def _pk() -> sa.Column[int]:
     return sa.Column("id", BigId, primary_key=True, autoincrement=True)
 
 
+def _article_key() -> sa.Column[int]:
+    """The key of a table holding one row per article, gone with the article."""
+    return sa.Column(
+        "article_id",
+        BigId,
+        sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+
+
 feeds = sa.Table(
     "feeds",
     metadata,
@@ -182,13 +193,7 @@ comments = sa.Table(
 analysis_cache = sa.Table(
     "analysis_cache",
     metadata,
-    sa.Column(
-        "article_id",
-        BigId,
-        sa.ForeignKey("articles.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    _article_key(),
     sa.Column("kind", sa.Text, primary_key=True),
     sa.Column("method", sa.Text, primary_key=True),
     sa.Column("payload", sa.JSON, nullable=False),
@@ -251,13 +256,7 @@ send_log = sa.Table(
 search_docs = sa.Table(
     "search_docs",
     metadata,
-    sa.Column(
-        "article_id",
-        BigId,
-        sa.ForeignKey("articles.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    _article_key(),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("pairs", sa.Text, nullable=False, server_default=""),
 )
@@ -279,13 +278,7 @@ route_outcomes = sa.Table(
 article_keys = sa.Table(
     "article_keys",
     metadata,
-    sa.Column(
-        "article_id",
-        BigId,
-        sa.ForeignKey("articles.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    ),
+    _article_key(),
     sa.Column("canonical_url", sa.Text),
     sa.Column("content_key", sa.Text),
 )
