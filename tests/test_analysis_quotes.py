@@ -640,3 +640,131 @@ def test_a_persons_collected_sayings_listed_are_their_speech() -> None:
         ("董又霖", "我都想回家了"),
         ("董又霖", "你这样穿舒服吗?"),
     ]
+
+
+# --- American newsroom style and other attributions seen on unlabelled real news ----------
+
+
+def test_us_honorific_with_full_stop_keeps_the_attribution() -> None:
+    text = (
+        "Tasos Georgelis runs the water department.\n\n"
+        "“When you get a freeze and a thaw, the ground around the mains expands,” "
+        "Mr. Georgelis said."
+    )
+    assert _pairs(text) == [
+        ("Tasos Georgelis", "When you get a freeze and a thaw, the ground around the mains expands")
+    ]
+
+
+def test_inverted_attribution_takes_the_name_not_the_appositive() -> None:
+    text = (
+        "“The issue has just disappeared,” said Senator Mark Warner, a Virginia Democrat. "
+        "“There’s collective amnesia.”\n\n"
+        "“We exported a financial crisis a decade ago,” said William G. Gale, a senior fellow "
+        "at the Brookings Institution."
+    )
+    assert [s for s, _ in _pairs(text)] == ["Mark Warner", "William G. Gale"]
+
+
+def test_described_as_a_party_member_is_not_a_person() -> None:
+    text = (
+        "Senator James Lankford, an Oklahoma Republican who warned of the deficit, spoke.\n\n"
+        "“I understand it’s a risk, but I think it’s an appropriate risk,” he said."
+    )
+    assert [s for s, _ in _pairs(text)] == ["James Lankford"]
+
+
+def test_family_appositive_names_a_person_for_later_pronouns() -> None:
+    text = (
+        "Eloise Parry, 21, was taken to hospital on 12 April.\n\n"
+        "“The drug was in her system,” her mother, Fiona, said in a statement.\n\n"
+        "She added: “They never stood a chance of saving her.”"
+    )
+    assert [s for s, _ in _pairs(text)] == ["Fiona", "Fiona"]
+
+
+def test_it_said_is_the_organisation_that_opened_the_sentence_before() -> None:
+    text = (
+        "The Food Standards Agency warned people to stay away from such products.\n\n"
+        "“We advise the public not to take any tablets containing DNP,” it said in a statement."
+    )
+    assert _pairs(text) == [
+        ("Food Standards Agency", "We advise the public not to take any tablets containing DNP")
+    ]
+
+
+def test_it_said_is_not_an_organisation_that_was_only_mentioned() -> None:
+    text = (
+        "Lord Nash wrote a letter to the Oldknow Academy Trust on Monday.\n\n"
+        "“The Secretary of State is minded to terminate the funding agreement,” it said."
+    )
+    assert all(s != "Oldknow Academy Trust" for s, _ in _pairs(text))
+
+
+def test_possessive_after_the_verb_is_not_an_inverted_speaker() -> None:
+    text = (
+        "Lee Jae-myung leads the Democratic Party.\n\n"
+        "Lee, the Democratic Party leader, said Yoon’s “unconstitutional and illegal "
+        "declaration of martial law” had caused chaos."
+    )
+    assert [s for s, _ in _pairs(text)] == ["Lee Jae-myung"]
+
+
+def test_family_name_first_links_to_the_full_name() -> None:
+    text = (
+        "Xi Jinping met the delegation on Friday.\n\n"
+        "“We will open our doors wider to the world,” Xi said."
+    )
+    assert [s for s, _ in _pairs(text)] == ["Xi Jinping"]
+
+
+def test_words_left_out_between_two_parts_are_marked() -> None:
+    text = (
+        "Lotfi Azzouz directs Amnesty International in Tunisia.\n\n"
+        "“We must pay attention to what is written” in that law, Azzouz said. “There is worry "
+        "the government will use the attack.”"
+    )
+    assert _pairs(text) == [
+        (
+            "Lotfi Azzouz",
+            "We must pay attention to what is written … There is worry the government will "
+            "use the attack.",
+        )
+    ]
+
+
+def test_pronoun_prefers_the_person_who_just_opened_a_sentence() -> None:
+    text = (
+        "Alison Beevers organised the party. “It was a great night,” she said.\n\n"
+        "Bethan Folen and her daughter Lowri also enjoy days out now.\n\n"
+        "She said: “Lowri's favourite thing to do is to watch Wales play rugby.”"
+    )
+    assert [s for s, _ in _pairs(text)] == ["Alison Beevers", "Bethan Folen"]
+
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "articles"
+
+
+def _page_text(name: str) -> str:
+    from selectolax.lexbor import LexborHTMLParser
+
+    html = (CORPUS / f"readability_{name}.html").read_text(encoding="utf-8")
+    paras = (" ".join(n.text().split()) for n in LexborHTMLParser(html).css("p, blockquote"))
+    return "\n\n".join(p for p in paras if p)
+
+
+@pytest.mark.parametrize(
+    ("page", "start", "speaker"),
+    [
+        ("nytimes-3", "When you get a freeze", "Tasos Georgelis"),
+        ("nytimes-3", "so they cannot form", "Patrick McHugh"),
+        ("nytimes-3", "Don’t get nervous", "Milton Velez"),
+        ("nytimes-4", "The issue has just disappeared", "Mark Warner"),
+        ("nytimes-4", "I understand it’s a risk", "James Lankford"),
+        ("wapo-2", "While the United States is loved", "Robert M. Danin"),
+        ("buzzfeed-1", "They never stood a chance", "Fiona"),
+    ],
+)
+def test_us_and_uk_news_pages_from_the_corpus(page: str, start: str, speaker: str) -> None:
+    found = [q for q in find_quotes(_page_text(page), "en") if q.quote.startswith(start)]
+    assert [q.speaker for q in found] == [speaker]

@@ -17,6 +17,7 @@ from bot.analysis.lexicon import (
     CJK_SURNAMES_ALL,
     CJK_VERB,
     EN_ROLE_WORDS,
+    FAMILY_GENDER,
     HONORIFIC,
     HONORIFIC_GENDER,
     HONORIFIC_WORDS,
@@ -98,6 +99,11 @@ _PERSON_VERB_AFTER = re.compile(
     r"(?!(?:red|bed|shed|need|feed|seed|speed|weed|breed)\b)[a-z]{3,}ed)\b"
 )
 _AGE_APPOSITIVE = re.compile(r",\s+(?:(?:a|an)\s+)?\d{1,3}(?:-year-old\b|,)")
+# "her mother, Fiona, said": a person the article names by one name after a family noun
+_FAMILY_BEFORE = re.compile(
+    rf"\b(?:his|her|their|my|our|the|[A-Z][\w'’-]*['’]s?)\s+({'|'.join(FAMILY_GENDER)}),\s+$"
+)
+_INDEFINITE_BEFORE = re.compile(r"\b(?:[Aa]|[Aa]n)\s+$")
 _NAME_TITLES = frozenset(["Sir", "Dame", "Lord", "Lady"])
 # "Robert Abrams, a geriatric psychiatrist at X Hospital said": a speaker with an appositive
 _APPOSITIVE_VERB = re.compile(
@@ -311,7 +317,8 @@ def _scan_latin(reg: Registry, index: int, text: str, visible: str) -> list[Ment
             if fuller is not None:  # "Sir Peter" after "Sir Peter Lampl"
                 fuller.mentions.append(pos)
                 continue
-        if is_person_shape(m.tokens):
+        described = _INDEFINITE_BEFORE.search(visible, max(0, m.start - 4), m.start)
+        if is_person_shape(m.tokens) and not described:  # not "…, a Virginia Democrat"
             evidence = bool(
                 role
                 or m.honorific
@@ -326,6 +333,12 @@ def _scan_latin(reg: Registry, index: int, text: str, visible: str) -> list[Ment
             name = m.tokens[0]  # "Elena, a 40-year-old Muscovite": a person known by one name
             _add_person(reg, name, pos, role, True)
             continue
+        elif len(m.tokens) == 1 and not m.honorific and visible[m.end : m.end + 1] == ",":
+            family = _FAMILY_BEFORE.search(visible, max(0, m.start - 40), m.start)
+            if family:
+                person = _add_person(reg, m.tokens[0], pos, role, True)
+                person.gender = person.gender or FAMILY_GENDER[family.group(1)]
+                continue
         elif len(m.tokens) == 1 or m.honorific:
             singles.append(m)
         key = " ".join(m.tokens)
@@ -521,6 +534,16 @@ def _link_surnames(reg: Registry, singles: list[tuple[int, Mention]]) -> None:
                     person.gender = HONORIFIC_GENDER[m.honorific]
                 break
         else:
+            first = [
+                p
+                for p in reg.people.values()
+                if " " in p.name and p.name.split()[0] == m.tokens[0] and p.mentions
+            ]
+            if len(m.tokens) == 1 and len(first) == 1 and first[0].mentions[0] < (index, m.start):
+                # "Lee" after "Lee Jae-myung", "Xi" after "Xi Jinping": the family name first
+                first[0].mentions.append((index, m.start))
+                first[0].evidence = True
+                continue
             if m.honorific and len(m.tokens) == 1 and m.honorific in _HONORIFIC_DISPLAY:
                 # "Mrs May" with no full name earlier: the article's own name for her
                 name = f"{_HONORIFIC_DISPLAY[m.honorific]} {m.tokens[0]}"

@@ -32,6 +32,8 @@ _EN_VERBS = (
     r"concedes|notes|argues|warns|reveals|revealed|confirmed|confirms|boasted|joked|laughed|"
     r"shouted|yelled|screamed|snapped|retorted|fired back|shot back|pleaded|urged|vowed|"
     r"promised|complained|testified|whispered|cried|sighed|added|describes|described|"
+    r"instructed|demanded|countered|recounted|exclaimed|lamented|interjected|reasoned|"
+    r"pointed out|"
     r"(?:(?:is|was|were|has been|had been)\s+)?(?:once\s+|also\s+|later\s+)?quoted\s+as\s+saying|"
     r"according to)\b"
 )
@@ -128,6 +130,26 @@ TITLE_ROLES = {
 }
 # Titles before a surname: never a name on their own ("Mr: ..." is no speaker).
 HONORIFIC_WORDS = words("mr mrs ms miss mx dr prof gov sen rep gen pres judge")
+# "the relieved father", "her mother, Fiona,": the gender a family or person noun gives
+FAMILY_GENDER = {
+    "father": "m",
+    "dad": "m",
+    "husband": "m",
+    "son": "m",
+    "man": "m",
+    "boy": "m",
+    "brother": "m",
+    "grandfather": "m",
+    "mother": "f",
+    "mum": "f",
+    "mom": "f",
+    "wife": "f",
+    "daughter": "f",
+    "woman": "f",
+    "girl": "f",
+    "sister": "f",
+    "grandmother": "f",
+}
 HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
 PRONOUNS = {"他": "m", "她": "f", "he": "m", "she": "f"}  # gender only rules candidates out
 PLURAL_PRONOUNS = frozenset({"they", "他们", "他們", "她们", "她們"})

@@ -29,6 +29,7 @@ from bot.analysis.lexicon import (
     CJK_ROLES,
     CJK_SURNAMES,
     CJK_SURNAMES_ALL,
+    FAMILY_GENDER,
     HONORIFIC_WORDS,
     NOT_NAME_START,
     ORG_REFERENCE,
@@ -42,14 +43,14 @@ from bot.analysis.lexicon import (
     words,
 )
 from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
-from bot.analysis.sentences import split_paragraph
+from bot.analysis.sentences import NOT_ABBREVIATION, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v3"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v4"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
-_STOPS = re.compile(r"[。！？!?；;]|\.(?=\s|$)")
+_STOPS = re.compile(rf"[。！？!?；;]|{NOT_ABBREVIATION}\.(?=\s|$)")  # not "Mr." or "F."
 _END_PUNCT = ",，.。!！?？…;；:："
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _JUNCTION = "\u2063"  # marks where a continued quotation's paragraphs were joined
@@ -105,25 +106,6 @@ _OBJECT_BEFORE = re.compile(
 )
 _PRONOUN_OPENS = re.compile(r"^(he|she|He|She)\s+[a-z]+(?:ed|s)?\b(?!\s*$)")
 _DEFINITE = re.compile(r"^(?:the|his|her|their)\s", re.IGNORECASE)
-_FAMILY_GENDER = {
-    "father": "m",
-    "dad": "m",
-    "husband": "m",
-    "son": "m",
-    "man": "m",
-    "boy": "m",
-    "brother": "m",
-    "grandfather": "m",
-    "mother": "f",
-    "mum": "f",
-    "mom": "f",
-    "wife": "f",
-    "daughter": "f",
-    "woman": "f",
-    "girl": "f",
-    "sister": "f",
-    "grandmother": "f",
-}
 _CJK_TIME = (
     r"(?:\d{1,4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号號])?"
     r"(?:上午|下午|晚间|晚間|晚上|早上|凌晨|当天|當天)?"
@@ -276,13 +258,17 @@ class _Resolver:
         """The nearest compatible person, preferring one last seen as a subject."""
         best: tuple[tuple[bool, bool, Pos], Person] | None = None
         for person in self.reg.people.values():
-            if not person.evidence or (person.gender and gender and person.gender != gender):
+            if person.gender and gender and person.gender != gender:
                 continue
             earlier = [m for m in person.mentions if m < pos and m[0] >= pos[0] - PRONOUN_WINDOW]
             if not earlier:
                 continue
             subject = [m for m in earlier if self._is_subject(m)]
-            key = (person.evidence, bool(subject), max(subject or earlier))
+            # someone who just opened a sentence is a person even if never seen speaking
+            recent = any(m[0] >= pos[0] - 1 for m in subject) and " " in person.name
+            if not (person.evidence or recent):
+                continue
+            key = (True, bool(subject), max(subject or earlier))
             if best is None or key > best[0]:
                 best = (key, person)
         near = [(p, sp) for p, sp in self.unnamed if p < pos and p[0] >= pos[0] - 2]
@@ -301,7 +287,7 @@ class _Resolver:
             return True  # "…, said Ikea's Ingrid Franov": the speaker of an inverted attribution
         return bool(cjk_role_before(before) or en_role_before(before)) and text_weight(before) <= 24
 
-    def org_reference(self, pos: Pos) -> Speaker | None:
+    def org_reference(self, pos: Pos, *, subject_only: bool = False) -> Speaker | None:
         """ "该公司" / "the company": the first organisation of the nearest earlier sentence."""
         best: tuple[tuple[int, int, int], str] | None = None
         here = (pos[0], self._sentence_of(pos))
@@ -310,10 +296,19 @@ class _Resolver:
                 sentence = (m[0], self._sentence_of(m))
                 if sentence >= here or m[0] < pos[0] - 1:
                     continue
+                if subject_only and not self._opens_sentence(m):
+                    continue
                 key = (*sentence, -m[1])
                 if best is None or key > best[0]:
                     best = (key, org.display)
         return Speaker(best[1], None) if best else None
+
+    def _opens_sentence(self, pos: Pos) -> bool:
+        """The mention is its sentence's subject: "The agency warned…", not "…told the agency"."""
+        starts = self.sentence_starts.get(pos[0], [0])
+        start = max((s for s in starts if s <= pos[1]), default=0)
+        lead = self.texts.get(pos[0], "")[start : pos[1]]
+        return not _SUBJECT_OPENERS.sub("", re.sub(r"^[Tt]he\b", "", lead.strip())).strip()
 
     def _sentence_of(self, pos: Pos) -> int:
         starts = self.sentence_starts.get(pos[0], [0])
@@ -367,7 +362,7 @@ class _Resolver:
             for person in self.reg.people.values():
                 if person.role and tail in person.role.lower() and person.mentions[0] < pos:
                     return Speaker(person.name, person.role)
-        gender = _FAMILY_GENDER.get(words_[-1]) if words_ else None
+        gender = FAMILY_GENDER.get(words_[-1]) if words_ else None
         if gender:
             found = self.pronoun(gender, pos)
             if found and found.name in self.reg.people:
@@ -496,6 +491,8 @@ class _Resolver:
             return near[-1][1] if near else self.org_reference(pos)
         if ORG_REFERENCE.match(phrase):
             return self.org_reference(pos)
+        if low == "it":  # "…,” it said: the body that opened the sentence before, if any
+            return self.org_reference(pos, subject_only=True)
         found = self.latin(phrase, pos)
         if found:
             return found
@@ -550,7 +547,7 @@ def _after(text: str, span: Span, limit: int) -> tuple[str, str] | None:
     phrase = window[: verb.start()]
     rest_start = span.end + verb.end()
     if not _clean_phrase(phrase):  # "…," said Jane Doe, an analyst.
-        phrase = window[verb.end() :]
+        phrase = window[verb.end() :].split(",")[0]  # the name, not the appositive's nouns
         rest_start = end
     if re.search(r"[“”\"「」]", phrase) or text_weight(_clean_phrase(phrase)) > MAX_PHRASE:
         return None
@@ -580,7 +577,8 @@ def _before(text: str, start: int, floor: int) -> str | None:
         lead_in = lead[verb.end() :]
         if text_weight(lead_in) > MAX_LEAD_IN:
             break
-        if _INVERTED.fullmatch(lead_in):  # "…, says Bethan, “…”": the speaker follows the verb
+        possessive = re.search(r"['’]s\W*$", lead_in)  # "said Yoon’s “…”": whose, not who
+        if _INVERTED.fullmatch(lead_in) and not possessive:  # "…, says Bethan, “…”"
             return lead_in
         phrase = lead[: verb.start()]
         if verb.group(0) == "道" and re.search(r"[\u4e00-\u9fff]{4}$", phrase):
@@ -1007,6 +1005,8 @@ def _join_parts(parts: list[str]) -> str:
     for part in parts[1:]:
         if out.endswith(",") and re.match(r"[A-Z]", part) and not re.match(r"I\b", part):
             out = out[:-1] + "."  # "…industry," + "The pioneers…" were two sentences
+        elif re.search(r"[A-Za-z0-9]$", out) and re.match(r"[A-Z]", part):
+            out += " …"  # "“…what is written” in that law, X said. “There…”": words left out
         tight = _wide(out[-1:]) or (out[-1:] in ",.;:!?" and _wide(part[:1]))
         out = out + ("" if tight else " ") + part
     return out.rstrip(",，:： ")
