@@ -112,7 +112,7 @@ def test_seed_summary_excludes_metadata_headings_and_fits_a_message() -> None:
     assert "什么是 DeepSeek?" not in s.sentences
     assert utf16_len(s.text) <= BUDGET_UTF16
     assert s.text == "".join(s.sentences)
-    assert s.method == EXTRACTIVE_NAME == "extractive-v4"
+    assert s.method == EXTRACTIVE_NAME == "extractive-v5"
 
 
 def test_seed_summary_mentions_the_story() -> None:
@@ -272,3 +272,19 @@ def test_first_sentence_that_may_open_anchors_the_summary(text: str, language: s
     s = extractive_summary(text, language)
     assert s.sentences[0] == text.splitlines()[0]
     assert len(s.sentences) >= 2
+
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "articles"
+
+
+@pytest.mark.parametrize("page", ["nytimes-3", "nytimes-4", "wapo-1", "wapo-2", "yahoo-2"])
+def test_news_pages_summaries_leave_out_captions_and_promos(page: str) -> None:
+    from bot.content.pipeline import load_article_file
+
+    article = load_article_file(CORPUS / f"readability_{page}.html")
+    summary = extractive_summary(article.content_markdown, article.language)
+    assert summary.sentences
+    for sentence in summary.sentences:
+        assert "Credit" not in sentence and "Getty" not in sentence
+        assert not sentence.startswith(("[", "In this photo"))
+        assert " reacts as he visits " not in sentence  # wapo-2's photo caption

@@ -127,3 +127,52 @@ def test_code_blocks_and_tables_are_not_prose() -> None:
         "Intro sentence about the release.",
         "Closing sentence.",
     ]
+
+
+def _kinds(markdown: str) -> list[tuple[str, str]]:
+    return [(p.kind, p.text) for p in paragraphs(markdown)]
+
+
+def test_caption_under_an_image_is_not_body() -> None:
+    markdown = (
+        "Water mains break more often in winter.\n\n"
+        "![](https://example.com/worker.jpg)\n"
+        "A worker repairing cables in Queens. The likely source was rock salt.\n\n"
+        "The city has one of the oldest networks in the world."
+    )
+    assert _kinds(markdown) == [
+        ("body", "Water mains break more often in winter."),
+        ("meta", "A worker repairing cables in Queens. The likely source was rock salt."),
+        ("body", "The city has one of the oldest networks in the world."),
+    ]
+
+
+def test_image_alone_does_not_hide_the_next_paragraph() -> None:
+    markdown = "![](https://example.com/a.jpg)\n\nGunmen opened fire on visitors on Wednesday."
+    assert _kinds(markdown) == [("body", "Gunmen opened fire on visitors on Wednesday.")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Netanyahu reacts at the Western Wall on March 18. (Thomas Coex/AFP/Getty Images)",
+        "In 1978, a water main break flooded Bushwick.CreditFred R. Conrad/The New York Times",
+        "In this photo dated Tuesday, the rocket is installed on a launch pad in Baikonur.",
+        "Whole Foods touted a price cut on halibut. (Ellen M. Banner/The Seattle Times)",
+        "[What you need to know to start the day: Get New York Today in your inbox.]",
+    ],
+)
+def test_captions_credits_and_bracketed_promos_are_meta(line: str) -> None:
+    assert _kinds(line) == [("meta", line)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The agency said the results (published on Monday) were final.",
+        "Police said the photo was taken in [the] early hours.",
+        "This photography exhibition opens on Friday in London.",
+    ],
+)
+def test_ordinary_sentences_stay_body(line: str) -> None:
+    assert _kinds(line) == [("body", line)]

@@ -65,6 +65,16 @@ _META_PATTERNS = [
     ),
     re.compile(r"if you have any comments on this article|feedback on the bot", re.I),
     re.compile(r"^(?:copyright\b|©|\(c\)\s)", re.IGNORECASE),
+    # a photo caption: it ends on the picture's credit, "(Thomas Coex/AFP/Getty Images)",
+    # "…underground.CreditChang W. Lee/The New York Times"
+    re.compile(
+        r"\((?:[^()]*/)?[^()]*\b(?:Getty Images|AFP|AP Photo|Associated Press|Reuters|EPA|"
+        r"Shutterstock|Alamy|photo|Photo|PHOTO|Image|Credit)\b[^()]*\)\s*$|"
+        r"\([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){1,3} ?/ ?[A-Z][^()]{1,60}\)\s*$|"  # (Name/Paper)
+        r"[a-z.)](?:Credit)+[A-Z]|^(?:In this|This) (?:undated |file |handout )*(?:photo|image)\b"
+    ),
+    # an editor's aside or promo wholly in square brackets: "[Get New York Today in your inbox.]"
+    re.compile(r"^\[[^\[\]]+\]$"),
 ]
 _NAME_COLON = re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s*[:：]$")
 _TRAILER_START = re.compile(r"^(?:如需联系|联系作者|write to\b)", re.IGNORECASE)
@@ -141,18 +151,24 @@ def _join_lines(lines: list[str]) -> str:
     return out
 
 
-def _raw_blocks(text: str) -> list[tuple[str, bool]]:
-    """Split into (block, is_markdown_heading); blank-line text joins soft-wrapped lines."""
+def _raw_blocks(text: str) -> list[tuple[str, Kind | None]]:
+    """Split into (block, kind when the Markdown decides it); blank lines end a block.
+
+    Text on the lines right under an image, in the same block, is its caption.
+    """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blank_separated = any(not ln.strip() for ln in lines[1:-1]) if len(lines) > 2 else False
-    blocks: list[tuple[str, bool]] = []
+    blocks: list[tuple[str, Kind | None]] = []
     pending: list[str] = []
     fence: str | None = None  # inside a fenced code block: code is not prose
+    caption = False
 
     def flush() -> None:
+        nonlocal caption
         if pending:
-            blocks.append((_join_lines(pending), False))
+            blocks.append((_join_lines(pending), "meta" if caption else None))
             pending.clear()
+        caption = False
 
     for raw in lines:
         opener = _MD_FENCE.match(raw)
@@ -166,13 +182,17 @@ def _raw_blocks(text: str) -> list[tuple[str, bool]]:
         if not raw.strip() or _MD_RULE.match(raw) or _TABLE_SEP.match(raw):
             flush()
             continue
+        if _MD_IMAGE.search(raw) and not strip_inline_markdown(raw):
+            flush()
+            caption = blank_separated  # the figure's caption follows on the next lines
+            continue
         if _TABLE_ROW.match(raw):
             flush()
             continue
         heading = _MD_HEADING.match(raw)
         if heading:
             flush()
-            blocks.append((strip_inline_markdown(heading.group(1)), True))
+            blocks.append((strip_inline_markdown(heading.group(1)), "heading"))
             continue
         starts_item = bool(_MD_LIST.match(raw))
         line = strip_inline_markdown(_MD_LIST.sub("", _MD_QUOTE.sub("", raw)))
@@ -213,13 +233,13 @@ def paragraphs(text: str) -> list[Paragraph]:
     out: list[Paragraph] = []
     trailer = False
     blocks = _raw_blocks(text)
-    for i, (block, md_heading) in enumerate(blocks):
+    for i, (block, marked) in enumerate(blocks):
         kind: Kind
-        if trailer or is_meta_line(block):
+        if trailer or marked == "meta" or is_meta_line(block):
             kind = "meta"
             if _TRAILER_START.search(block) and i >= len(blocks) // 2:
                 trailer = True
-        elif md_heading or _looks_like_heading(block):
+        elif marked == "heading" or _looks_like_heading(block):
             kind = "heading"
         else:
             kind = "body"
