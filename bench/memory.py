@@ -8,6 +8,7 @@ has been polled twice (the baseline, then a steady cycle). Targets: ≤ 70 MiB i
     .venv/bin/python bench/memory.py                    # 0, 100 and 1,000 feeds
     .venv/bin/python bench/memory.py --feeds 100        # one size
     .venv/bin/python bench/memory.py --imports          # also: what each import costs
+    .venv/bin/python bench/memory.py --runs 3           # each size 3 times, and the median
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import asyncio
 import collections
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -205,19 +207,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, action="append", help="feeds (repeatable)")
     parser.add_argument("--imports", action="store_true", help="also print import costs")
+    parser.add_argument("--runs", type=int, default=1, help="runs per size (median printed)")
     args = parser.parse_args()
     if args.imports:
         import_costs()
     for count in args.feeds or [0, 100, 1000]:
-        at_start, after, cycles = measure(count)
-        if count == 0:
-            print(f"0 feeds: {at_start:.1f} MiB after start, {after:.1f} MiB idle (target ≤ 70)")
-        else:
-            target = " (target ≤ 80)" if count >= 1000 else ""
-            print(
-                f"{count} feeds: {at_start:.1f} MiB after start, {after:.1f} MiB after two "
-                f"poll cycles ({cycles:.0f} s){target}"
-            )
+        results: list[float] = []
+        for _ in range(max(1, args.runs)):
+            at_start, after, cycles = measure(count)
+            results.append(after)
+            if count == 0:
+                state, target = "idle", " (target ≤ 70)"
+            else:
+                state = f"after two poll cycles ({cycles:.0f} s)"
+                target = " (target ≤ 80)" if count >= 1000 else ""
+            print(f"{count} feeds: {at_start:.1f} MiB after start, {after:.1f} MiB {state}{target}")
+        if len(results) > 1:
+            shown = ", ".join(f"{r:.1f}" for r in results)
+            print(f"{count} feeds: median {statistics.median(results):.1f} MiB ({shown})")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ exactly the wiring production uses; only the Bot API endpoint differs.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -39,6 +41,18 @@ from storage.db import Database, open_database
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
+
+
+def parse_threads(cpus: int | None = None) -> int:
+    """Threads for the poller's parsing and article building: one per core, 2 to 4.
+
+    The work holds the GIL except inside nh3 and lexbor, so threads beyond the cores finish
+    a cycle no sooner; each one in flight holds a document's parse and keeps its own malloc
+    cache (measured: 6 threads → 2 saves ~0.8 MiB RSS with 1,000 feeds). A pool of its own
+    also leaves asyncio's default executor to DNS lookups, which a burst of parsing would
+    otherwise queue behind.
+    """
+    return min(4, max(2, cpus if cpus is not None else os.cpu_count() or 2))
 
 
 def pacing_config(settings: Settings) -> PacingConfig:
@@ -152,6 +166,7 @@ async def runtime(
         or HTTPXRequest(connection_pool_size=1, httpx_kwargs=_shared_tls()),
     )
     poll_lease = settings.poll_lease_seconds
+    parse_pool = ThreadPoolExecutor(parse_threads(), thread_name_prefix="poll-parse")
     poller = Poller(
         database,
         http,
@@ -159,6 +174,7 @@ async def runtime(
         notify,
         lease=timedelta(seconds=poll_lease) if poll_lease else None,
         guarded_http=guarded_http,
+        executor=parse_pool,
     )
     from bot.translate.wiring import translation_parts
 
@@ -209,6 +225,7 @@ async def runtime(
                 await translator.drain()
     finally:
         await poller.aclose()
+        parse_pool.shutdown(wait=False, cancel_futures=True)  # a parse under way ends alone
         await http.aclose()
         if guarded_http is not None:
             await guarded_http.aclose()

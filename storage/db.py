@@ -20,6 +20,11 @@ from storage.migrate import apply_migrations
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_CACHED_STATEMENTS = 32
+"""Prepared statements each SQLite connection keeps (the driver's default is 128). Every
+IN-list length is its own SQL text, so a long poll run fills 128 slots with claim variants
+used a few times each, ~6 KiB apiece on every pooled connection (measured: SQLite's
+memory 2.1 → 0.8 MiB with 1,000 feeds); the statements run for every feed stay cached."""
 
 
 class DatabaseURLError(ValueError):
@@ -122,7 +127,10 @@ def create_database(url: str, *, echo: bool = False) -> Database:
                 raise DatabaseUnavailable(
                     f"cannot open {describe_target(target)}: {exc.strerror or exc}"
                 ) from None
-        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        kwargs["connect_args"] = {
+            "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+            "cached_statements": SQLITE_CACHED_STATEMENTS,
+        }
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_async_engine(target, **kwargs)

@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +41,8 @@ LAZY = [
     "markdown_it",
     "prometheus_client",  # --metrics-port
     "tornado",  # --webhook or --metrics-port
+    "bot.ingest.opml",  # feeds import/export
+    "xml.etree",
     "asyncpg",  # a PostgreSQL DATABASE_URL
     "sqlalchemy.dialects.postgresql",
 ]
@@ -145,3 +148,40 @@ def test_releaser_runs_at_most_once_per_interval_and_when_a_burst_ends() -> None
     now[0] += 1.0
     assert not releaser.after_tick(busy=False)
     assert calls == [100.0, 105.0, 106.0]
+
+
+def test_sqlite_connections_keep_a_bounded_statement_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    from storage.db import SQLITE_CACHED_STATEMENTS, create_database
+
+    seen: list[object] = []
+    real_connect = sqlite3.connect
+
+    def connect(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("cached_statements"))
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)  # aiosqlite opens through it
+
+    async def main() -> None:
+        db = create_database(f"sqlite:///{tmp_path}/cache.db")
+        async with db.begin() as conn:
+            await conn.execute(sa.text("SELECT 1"))
+        await db.close()
+
+    asyncio.run(main())
+    assert seen == [SQLITE_CACHED_STATEMENTS]
+    assert SQLITE_CACHED_STATEMENTS < 128  # the driver's default
+
+
+@pytest.mark.parametrize(("cpus", "threads"), [(1, 2), (2, 2), (3, 3), (16, 4)])
+def test_parse_threads_follow_the_cores_within_bounds(cpus: int, threads: int) -> None:
+    from bot.runtime import parse_threads
+
+    assert parse_threads(cpus) == threads

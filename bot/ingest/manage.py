@@ -10,16 +10,18 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bot.ingest.opml import Outline, RouteSpec, build_opml, parse_opml
 from bot.urlsafety import UnsafeURLError, URLGuard
 from storage import feeds, routes
 from storage.db import Database
 from storage.feeds import Feed
 from storage.routes import Route
 from storage.types import utcnow
+
+if TYPE_CHECKING:
+    from bot.ingest.opml import Outline
 
 ChatResolver = Callable[[str], Awaitable[int]]
 """'@channelname' → numeric chat id (the app supplies one backed by Bot.get_chat)."""
@@ -210,6 +212,8 @@ async def import_opml(
     restored; `chat` (with `route_options`) adds a route for every feed besides, and is
     required for plain OPML from other readers, which names no chat.
     """
+    from bot.ingest.opml import parse_opml  # xml.etree (~0.5 MiB): only imports and exports
+
     outlines = parse_opml(data)
     chat_id = None if chat is None else await resolve_chat_id(chat, resolve_chat)
     result = OpmlImport()
@@ -250,6 +254,8 @@ async def _import_outline(
     default_interval: int,
     now: datetime | None,
 ) -> FeedAdded:
+    from bot.ingest.opml import RouteSpec
+
     first, *others = [
         *outline.routes,
         *([RouteSpec(chat_id, route_options or {})] if chat_id is not None else []),
@@ -297,6 +303,8 @@ async def _import_outline(
 async def export_opml(db: Database, *, title: str = "chatwire feeds") -> str:
     """All feeds as an OPML 2.0 document, with their schedule and routes (chatwire's
     namespace), so `import_opml` restores where each feed posts."""
+    from bot.ingest.opml import Outline, RouteSpec, build_opml
+
     async with db.begin() as conn:
         stored = await feeds.list_feeds(conn)
         all_routes = await routes.list_routes(conn)
