@@ -768,3 +768,28 @@ def _page_text(name: str) -> str:
 def test_us_and_uk_news_pages_from_the_corpus(page: str, start: str, speaker: str) -> None:
     found = [q for q in find_quotes(_page_text(page), "en") if q.quote.startswith(start)]
     assert [q.speaker for q in found] == [speaker]
+
+
+def test_an_epithet_in_apposition_is_not_a_quotation() -> None:
+    text = (
+        "Edward Lorenz, “the father of chaos,” started a scientific revolution on the LGP-30, "
+        "the historian Jennifer Light said."
+    )
+    assert _pairs(text) == []
+
+
+def test_a_quotation_between_a_place_and_its_speakers_stays() -> None:
+    text = "In London, “we are ready for the storm,” officials said on Monday."
+    assert _pairs(text) == [("officials", "we are ready for the storm")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“We found three bodies in the rubble,” Nepalese police said.", "Nepalese police"),
+        ("“The fire is under control,” officials said on Monday.", "officials"),
+        ("“The road was blocked for hours,” local residents said.", "local residents"),
+    ],
+)
+def test_an_unnamed_group_is_the_speaker(text: str, speaker: str) -> None:
+    assert [s for s, _ in _pairs(text)] == [speaker]

@@ -46,7 +46,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import NOT_ABBREVIATION, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v4"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v5"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -78,6 +78,14 @@ _UNNAMED_EN = re.compile(
     r"(?:\s+(?:for|of|at|from|with|in|on)\s+[^,;:“”\"]{1,60}?)?)",
     re.IGNORECASE,
 )
+# "officials said", "police said": a group the article does not name
+_UNNAMED_GROUP = re.compile(
+    r"((?:(?:[A-Z][\w'’-]*|local|senior|federal|state|city|county|government|military|"
+    r"health|security|rescue|fire)\s+){0,2}"
+    r"(?:officials|police|witnesses|residents|experts|analysts|investigators|authorities|"
+    r"prosecutors|researchers|scientists|campaigners|protesters|sources|officers|doctors|"
+    r"organisers|organizers|rescuers))"
+)
 _UNNAMED_ZH = re.compile(
     r"((?:一位|一名|有|该|這位|这位)?[\u4e00-\u9fff]{0,10}(?:发言人|發言人|负责人|負責人|工作人员|"
     r"工作人員|民警|村民|居民|男子|女子|业主|業主|市民|店员|店員|员工|員工|司机|司機|游客|遊客|乘客|"
@@ -103,6 +111,11 @@ _OBJECT_BEFORE = re.compile(
     r"\b(?:to|at|with|for|from|by|about|towards|toward|against|asked|told|thanked)\s+"
     r"(?:(?:Mr|Mrs|Ms|Dr|Miss)\.?\s+)?$",
     re.IGNORECASE,
+)
+# an epithet in apposition: "Name, “…,” verbs on" with no verb of saying on either side
+_EPITHET_BEFORE = re.compile(r"\b[A-Z][\w'’-]+,$")
+_EPITHET_AFTER = re.compile(
+    rf"(?!(?:{SPEECH_VERB.pattern}))(?!(?:he|she|they|it|I|we)\b)[a-z][a-z'’-]+\s"
 )
 _PRONOUN_OPENS = re.compile(r"^(he|she|He|She)\s+[a-z]+(?:ed|s)?\b(?!\s*$)")
 _DEFINITE = re.compile(r"^(?:the|his|her|their)\s", re.IGNORECASE)
@@ -223,6 +236,10 @@ def _is_speech_shaped(text: str, span: Span) -> bool:
     after = text[span.end :].lstrip()
     if before.endswith(("(", "（", "《")) and after.startswith((")", "）", "》")):
         return False
+    epithet = _EPITHET_BEFORE.search(before[-40:]) and _EPITHET_AFTER.match(after)
+    if epithet and not SPEECH_VERB.search(after[:30]):
+        return False  # "Lorenz, “the father of chaos,” started…": a name's epithet
+
     return not (TITLE_BEFORE.search(before[-12:]) or TITLE_AFTER.match(after))
 
 
@@ -471,7 +488,11 @@ class _Resolver:
         ):
             if _INDEFINITE.fullmatch(candidate):
                 return Speaker("", None)  # "有人说" / "someone shouted": said, by nobody named
-            unnamed = _UNNAMED_EN.fullmatch(candidate) or _UNNAMED_ZH.fullmatch(candidate)
+            unnamed = (
+                _UNNAMED_EN.fullmatch(candidate)
+                or _UNNAMED_GROUP.fullmatch(candidate)
+                or _UNNAMED_ZH.fullmatch(candidate)
+            )
             if unnamed:  # "a spokesman for the council said": the article names no one
                 named = self.described(candidate, unnamed.group(1), pos)
                 if named:
