@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Article, Enclosure
 from storage import cache, deliveries, search
+from storage.db import dialect_insert
 from storage.schema import articles, messages
 from storage.types import utcnow
 
@@ -88,13 +89,8 @@ async def insert_article_once(
     if key is None or article.feed_id is None:
         return await insert_article(conn, article, now=now)
     now = now or utcnow()
-    insert: Any
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     statement = (
-        insert(articles)
+        dialect_insert(conn, articles)
         .values(**_columns(article), item_key=key, created_at=now, updated_at=now)
         .on_conflict_do_nothing(index_elements=[articles.c.feed_id, articles.c.item_key])
         .returning(articles.c.id)

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.db import dialect_insert
 from storage.schema import route_outcomes
 from storage.types import utcnow
 
@@ -25,23 +26,18 @@ async def record_outcome(
     now: datetime | None = None,
 ) -> None:
     """Remember that the route skipped the article; a second record for the pair is ignored."""
-    exists = (
-        await conn.execute(
-            sa.select(route_outcomes.c.id).where(
-                route_outcomes.c.route_id == route_id, route_outcomes.c.article_id == article_id
-            )
+    statement = dialect_insert(conn, route_outcomes).values(
+        route_id=route_id,
+        article_id=article_id,
+        outcome=outcome,
+        detail=detail,
+        created_at=now or utcnow(),
+    )
+    await conn.execute(
+        statement.on_conflict_do_nothing(
+            index_elements=[route_outcomes.c.route_id, route_outcomes.c.article_id]
         )
-    ).first()
-    if exists is None:
-        await conn.execute(
-            route_outcomes.insert().values(
-                route_id=route_id,
-                article_id=article_id,
-                outcome=outcome,
-                detail=detail,
-                created_at=now or utcnow(),
-            )
-        )
+    )
 
 
 async def outcome_counts(

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import deliveries as delivery_store
+from storage.db import dialect_insert
 from storage.schema import deliveries, messages, routes, translation_usage, translations
 from storage.types import utcnow
 
@@ -19,17 +20,6 @@ PENDING = "pending"
 DONE = "done"
 FAILED = "failed"
 HELD = "held"
-
-
-def _insert(conn: AsyncConnection, table: sa.Table) -> Any:
-    """The dialect's INSERT (for ON CONFLICT); the dialect module is imported only when used,
-    so a SQLite process never loads the PostgreSQL one (~2 MiB)."""
-    insert: Any
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
 
 
 @dataclass(slots=True)
@@ -98,7 +88,7 @@ async def request_translation(
         "created_at": now,
         "updated_at": now,
     }
-    insert = _insert(conn, translations)
+    insert = dialect_insert(conn, translations)
     await conn.execute(insert.values(**values).on_conflict_do_nothing())
     found = await get_translation(conn, article_id, target, source_hash)
     assert found is not None
@@ -239,7 +229,7 @@ async def usage(conn: AsyncConnection, route_id: int, day: str) -> tuple[int, bo
 
 
 async def _ensure_usage(conn: AsyncConnection, route_id: int, day: str) -> None:
-    insert = _insert(conn, translation_usage)
+    insert = dialect_insert(conn, translation_usage)
     await conn.execute(insert.values(route_id=route_id, day=day).on_conflict_do_nothing())
 
 
