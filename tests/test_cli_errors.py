@@ -19,6 +19,7 @@ from bot.ingest.parse import parse_feed
 from bot.standin import FakeTelegram, serve_in_thread
 from storage import feeds
 from storage.db import open_database
+from tests.cli_helpers import run_chatwire
 
 SECRET = "s3cretPassw0rd"
 CHANNEL = -1001234567890
@@ -38,15 +39,7 @@ def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def chatwire(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
+chatwire = run_chatwire
 
 
 def one_line(result: subprocess.CompletedProcess[str], status: int) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from werkzeug import Request, Response
 from bot.feedcheck import FeedCheckError, check_feed
 from bot.ingest.fetch import make_http_client
 from storage.db import Database
+from tests.cli_helpers import run_chatwire
 from tests.test_feedback_support import ADMIN, CHANNEL, make_settings, make_world
 
 FEED = (
@@ -113,14 +113,7 @@ def test_feeds_add_stores_nothing_when_the_check_fails(
     }
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", *args],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        return run_chatwire(*args, env=env, cwd=tmp_path)
 
     url = httpserver.url_for("/page")
     refused = cli("feeds", "add", url, "--channel", "-1001")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.textinput import binary_kind, decode_text
+from tests.cli_helpers import run_chatwire
 
 EMPTY_FEED = (
     b'<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>'
@@ -20,14 +21,8 @@ EMPTY_FEED = (
 
 
 def preview(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "preview", *args],
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    path = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    return run_chatwire("preview", *args, env=path | env, cwd=tmp_path)
 
 
 def only_line(result: subprocess.CompletedProcess[str]) -> str:

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import logging
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.config import ConfigError, load_settings
 from bot.logging_setup import JsonFormatter, redact
+from tests.cli_helpers import run_chatwire
 
 TOKEN = "123456789:AAH-fake_token_value_for_tests_0123456"
 
@@ -74,14 +74,7 @@ def test_logs_never_show_the_token() -> None:
 
 
 def _chatwire(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env={"PATH": "/usr/bin:/bin", **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_chatwire(*args, env={"PATH": "/usr/bin:/bin", **env}, cwd=cwd)
 
 
 def test_cli_bad_database_url_exits_2(tmp_path: Path) -> None:

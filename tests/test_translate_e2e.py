@@ -18,6 +18,7 @@ from pytest_httpserver import HTTPServer
 
 from bot.standin import FakeTelegram, serve_in_thread
 from bot.standin.llm import FakeLLM, serve_llm
+from tests.cli_helpers import run_chatwire
 
 CHANNEL = -1001234567001
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "articles"
@@ -58,14 +59,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def _chatwire(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_chatwire(*args, env=env, cwd=cwd)
 
 
 def test_translate_is_refused_in_one_line_without_an_endpoint(tmp_path: Path) -> None:
