@@ -9,11 +9,10 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
@@ -27,6 +26,7 @@ from handlers import admin as admin_handlers
 from handlers import feedback as feedback_handlers
 from handlers import reader as reader_handlers
 from storage.db import Database
+from tests.standin_helpers import process_updates
 
 ADMIN = 1001
 SECOND_ADMIN = 1002
@@ -64,16 +64,10 @@ class World:
     db: Database
     services: Services
     clock: Clock
-    seen: set[int] = field(default_factory=set)
 
     async def run(self) -> None:
         """Process every update injected since the last run, in order."""
-        for raw in self.fake.pending_updates():
-            if raw["update_id"] in self.seen:
-                continue
-            self.seen.add(raw["update_id"])
-            update = Update.de_json(raw, self.app.bot)
-            await self.app.process_update(update)
+        await process_updates(self.app, self.fake)
 
     def texts(self, chat_id: int) -> list[str]:
         return self.fake.texts(chat_id)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import Update
 
 from bot.config import Settings
 from bot.content.pipeline import load_article_file
@@ -16,6 +15,7 @@ from bot.runtime import Runtime, runtime
 from bot.standin import FakeBotAPIRequest, FakeTelegram
 from storage import articles, deliveries, feeds, routes
 from storage.db import Database
+from tests.standin_helpers import process_updates
 
 SEED = Path(__file__).parent / "fixtures" / "articles" / "wsj-deepseek-zh.txt"
 CHANNEL, GROUP, READER = -1002000000001, -1002000000002, 5150
@@ -25,14 +25,10 @@ CHANNEL, GROUP, READER = -1002000000001, -1002000000002, 5150
 class World:
     rt: Runtime
     fake: FakeTelegram
-    seen: set[int] = field(default_factory=set)
 
     async def deliver_updates(self) -> None:
         """Hand every update the fake queued to the Application, once each."""
-        for raw in self.fake.pending_updates():
-            if raw["update_id"] not in self.seen:
-                self.seen.add(raw["update_id"])
-                await self.rt.app.process_update(Update.de_json(raw, self.rt.app.bot))
+        await process_updates(self.rt.app, self.fake)
 
     async def say(self, queued: dict[str, Any], chat_id: int) -> str:
         """Process the message the fake just queued; return what the bot said in `chat_id`."""

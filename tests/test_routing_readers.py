@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from pytest_httpserver import HTTPServer
-from telegram import Update
 
 from bot.cli import main
 from bot.config import Settings
@@ -24,6 +23,7 @@ from bot.standin import FakeBotAPIRequest, FakeTelegram
 from storage import feeds, route_outcomes, routes
 from storage.db import Database
 from storage.schema import articles
+from tests.standin_helpers import process_updates
 
 NEWS, SPORT = -1004000000001, -1004000000002
 ADMIN = 9001
@@ -66,13 +66,8 @@ class World:
     async def admin_says(self, text: str) -> str:
         before = len(self.fake.sent_to(ADMIN))
         self.fake.send_private(ADMIN, text)
-        for raw in self.fake.pending_updates():
-            if raw["update_id"] not in self.seen:
-                self.seen.add(raw["update_id"])
-                await self.rt.app.process_update(Update.de_json(raw, self.rt.app.bot))
+        await process_updates(self.rt.app, self.fake)
         return "\n".join(m.body for m in self.fake.sent_to(ADMIN)[before:])
-
-    seen: set[int]
 
 
 @pytest.fixture
@@ -98,7 +93,7 @@ async def world(db: Database, httpserver: HTTPServer) -> AsyncIterator[World]:
         async with db.begin() as conn:
             feed = await feeds.add_feed(conn, httpserver.url_for("/wire.xml"), backfill=10)
             ids = {chat: (await routes.add_route(conn, feed.id, chat)).id for chat in (NEWS, SPORT)}
-        yield World(rt, fake, db, feed.id, ids, set())
+        yield World(rt, fake, db, feed.id, ids)
 
 
 async def test_rules_set_in_chat_keep_and_drop_items_per_route(world: World) -> None:
@@ -137,8 +132,7 @@ async def test_rules_set_in_chat_keep_and_drop_items_per_route(world: World) -> 
 
 async def test_non_admins_cannot_touch_rules(world: World) -> None:
     world.fake.send_private(4242, "/filter 1 clear")
-    for raw in world.fake.pending_updates():
-        await world.rt.app.process_update(Update.de_json(raw, world.rt.app.bot))
+    await process_updates(world.rt.app, world.fake)
     assert "only the bot's admins" in "\n".join(world.fake.texts(4242))
 
 

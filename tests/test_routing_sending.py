@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import Update
 
 from bot.cli import main
 from bot.config import Settings
@@ -19,6 +18,7 @@ from bot.standin import FakeBotAPIRequest, FakeTelegram
 from storage import articles, deliveries, feeds, routes
 from storage.db import Database
 from storage.routes import Route
+from tests.standin_helpers import process_updates
 
 FORUM, CHANNEL, ADMINS = -1005000000001, -1005000000002, -1005000000009
 BODY = "The harbour opens a new pier. " * 30
@@ -163,8 +163,7 @@ async def test_answers_in_a_topic_stay_in_it(world: World) -> None:
     asked["message_thread_id"] = topic
     asked["is_topic_message"] = True
     before = len(world.fake.sent)
-    for raw in world.fake.pending_updates():
-        await world.rt.app.process_update(Update.de_json(raw, world.rt.app.bot))
+    await process_updates(world.rt.app, world.fake)
     answers = [s for s in world.fake.sent[before:] if s.chat_id == FORUM]
     assert answers and "Ferry timetable" in (answers[0].text or "")
     assert all(s.message_thread_id == topic for s in answers)

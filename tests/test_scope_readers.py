@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from telegram import Update
 
 from bot.config import Settings
 from bot.models import Article
@@ -22,6 +21,7 @@ from bot.scope import TelegramFacts
 from bot.standin import FakeBotAPIRequest, FakeTelegram
 from storage import articles, deliveries, feeds, routes
 from storage.db import Database
+from tests.standin_helpers import process_updates
 
 PUBLIC, PUBLIC_GROUP = -1003000000001, -1003000000002
 PRIVATE, PRIVATE_GROUP = -1003000000011, -1003000000012
@@ -56,13 +56,9 @@ class World:
     clock: Clock
     ids: dict[str, int] = field(default_factory=dict)
     posts: dict[int, int] = field(default_factory=dict)
-    seen: set[int] = field(default_factory=set)
 
     async def deliver_updates(self) -> None:
-        for raw in self.fake.pending_updates():
-            if raw["update_id"] not in self.seen:
-                self.seen.add(raw["update_id"])
-                await self.rt.app.process_update(Update.de_json(raw, self.rt.app.bot))
+        await process_updates(self.rt.app, self.fake)
 
     async def answer(self, queued: dict[str, Any], chat_id: int) -> str:
         before = len(self.fake.sent_to(chat_id))

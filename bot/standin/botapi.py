@@ -83,6 +83,7 @@ class FakeTelegram:
         self._faults: list[FaultRule] = []
         self._limit_state = LimitState(limits) if limits else None
         self._updates: list[dict[str, Any]] = []
+        self._taken = 0  # update ids below this were handed out by take_updates()
         self._next_update_id = 1
         self._poll_generation = 0
         self._next_file = 1
@@ -234,6 +235,15 @@ class FakeTelegram:
     def pending_updates(self) -> list[dict[str, Any]]:
         with self.lock:
             return list(self._updates)
+
+    def take_updates(self) -> list[dict[str, Any]]:
+        """Updates queued since the last call, each handed out once (tests that drive the
+        Application directly instead of polling getUpdates)."""
+        with self.lock:
+            new = [u for u in self._updates if u["update_id"] >= self._taken]
+            if new:
+                self._taken = new[-1]["update_id"] + 1
+            return new
 
     # ---- injecting updates ----------------------------------------------------------
 
