@@ -13,22 +13,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from bot.content.model import Block, Span
-from bot.content.parse import safe_url
+from bot.content.parse import INLINE_STYLES, safe_url
 
 _STYLES = {"strong": "bold", "em": "italic", "s": "strike"}
-_HTML_STYLES = {
-    "b": "bold",
-    "strong": "bold",
-    "i": "italic",
-    "em": "italic",
-    "u": "underline",
-    "ins": "underline",
-    "s": "strike",
-    "del": "strike",
-    "strike": "strike",
-    "code": "code",
-    "tg-spoiler": "spoiler",
-}
 
 
 @cache
@@ -133,11 +120,11 @@ class _Inline:
         tag = html.strip("<>/ ").split()[0].lower() if html.strip("<>/ ") else ""
         if tag == "br":
             self.put("\n")
-        elif tag in _HTML_STYLES:
+        elif tag in INLINE_STYLES:
             if html.startswith("</"):
-                self.close(_HTML_STYLES[tag])
+                self.close(INLINE_STYLES[tag])
             else:
-                self.open.append((_HTML_STYLES[tag], self.n, None))
+                self.open.append((INLINE_STYLES[tag], self.n, None))
 
 
 def markdown_to_blocks(markdown: str, *, base_url: str | None = None) -> list[Block]:

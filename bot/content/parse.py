@@ -32,7 +32,7 @@ _CONTAINERS = frozenset(
      "caption", "tbody", "thead", "tfoot", "picture", "noframes", "frameset", "frame"}
 )  # fmt: skip
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_STYLES = {
+INLINE_STYLES = {  # HTML inline tag → our span style (also for inline HTML in Markdown)
     "b": "bold",
     "strong": "bold",
     "i": "italic",
@@ -256,7 +256,7 @@ class _Walker:
         attrs = node.attributes
         if "hidden" in attrs or "display:none" in (attrs.get("style") or "").replace(" ", ""):
             return
-        style = _STYLES.get(tag)
+        style = INLINE_STYLES.get(tag)
         if style is None and tag == "span" and "spoiler" in (attrs.get("class") or ""):
             style = "spoiler"
         if style is not None:
