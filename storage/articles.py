@@ -196,6 +196,27 @@ class KnownArticle:
     extra: dict[str, Any]
 
 
+_KNOWN_COLUMNS = (
+    articles.c.id,
+    articles.c.guid,
+    articles.c.url,
+    articles.c.title,
+    articles.c.content_hash,
+    articles.c.extra,
+)
+
+
+def _known(row: Any) -> KnownArticle:
+    return KnownArticle(
+        id=row.id,
+        guid=row.guid,
+        url=row.url,
+        title=row.title,
+        content_hash=row.content_hash,
+        extra=dict(row.extra or {}),
+    )
+
+
 async def known_articles(
     conn: AsyncConnection,
     feed_id: int,
@@ -221,51 +242,20 @@ async def known_articles(
     if not keys:
         return []
     query = (
-        sa.select(
-            articles.c.id,
-            articles.c.guid,
-            articles.c.url,
-            articles.c.title,
-            articles.c.content_hash,
-            articles.c.extra,
-        )
+        sa.select(*_KNOWN_COLUMNS)
         .where(articles.c.feed_id == feed_id, sa.or_(*keys))
         .order_by(articles.c.id)
     )
-    return [
-        KnownArticle(
-            id=row.id,
-            guid=row.guid,
-            url=row.url,
-            title=row.title,
-            content_hash=row.content_hash,
-            extra=dict(row.extra or {}),
-        )
-        for row in await conn.execute(query)
-    ]
+    return [_known(row) for row in await conn.execute(query)]
 
 
 async def known_by_key(conn: AsyncConnection, feed_id: int, key: str) -> KnownArticle | None:
     """The feed's stored article under this item key, if any."""
-    query = sa.select(
-        articles.c.id,
-        articles.c.guid,
-        articles.c.url,
-        articles.c.title,
-        articles.c.content_hash,
-        articles.c.extra,
-    ).where(articles.c.feed_id == feed_id, articles.c.item_key == key)
-    row = (await conn.execute(query)).first()
-    if row is None:
-        return None
-    return KnownArticle(
-        id=row.id,
-        guid=row.guid,
-        url=row.url,
-        title=row.title,
-        content_hash=row.content_hash,
-        extra=dict(row.extra or {}),
+    query = sa.select(*_KNOWN_COLUMNS).where(
+        articles.c.feed_id == feed_id, articles.c.item_key == key
     )
+    row = (await conn.execute(query)).first()
+    return None if row is None else _known(row)
 
 
 async def set_article_extra(conn: AsyncConnection, article_id: int, extra: dict[str, Any]) -> None:
