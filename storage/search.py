@@ -188,6 +188,16 @@ def _visible_in(chat_ids: Collection[int]) -> sa.ColumnElement[bool]:
     )
 
 
+# what a hit shows: the article's id, title, link and dates
+_HIT_COLUMNS = (
+    articles.c.id,
+    articles.c.title,
+    articles.c.url,
+    articles.c.published_at,
+    articles.c.created_at,
+)
+
+
 async def search(
     conn: AsyncConnection,
     words: Iterable[str],
@@ -224,13 +234,7 @@ async def search(
         conditions += [search_docs.c.pairs.like(_like(w), escape="\\") for w in pair_words]
     conditions += [search_docs.c.body.like(_like(w), escape="\\") for w in short_words]
     query = (
-        sa.select(
-            articles.c.id,
-            articles.c.title,
-            articles.c.url,
-            articles.c.published_at,
-            articles.c.created_at,
-        )
+        sa.select(*_HIT_COLUMNS)
         .select_from(source.join(articles, articles.c.id == search_docs.c.article_id))
         .where(*conditions, _visible_in(chat_ids))
         .order_by(order)
@@ -271,13 +275,7 @@ async def _postgres_rows(
         "MATERIALIZED"
     )
     indexed = (
-        sa.select(
-            articles.c.id,
-            articles.c.title,
-            articles.c.url,
-            articles.c.published_at,
-            articles.c.created_at,
-        )
+        sa.select(*_HIT_COLUMNS)
         .select_from(matched.join(articles, articles.c.id == matched.c.article_id))
         .where(_visible_in(chat_ids))
         .order_by(matched.c.article_id.desc())
