@@ -796,3 +796,12 @@ def test_a_quotation_between_a_place_and_its_speakers_stays() -> None:
 )
 def test_an_unnamed_group_is_the_speaker(text: str, speaker: str) -> None:
     assert [s for s, _ in _pairs(text)] == [speaker]
+
+
+def test_a_surname_before_a_comma_still_counts_as_a_mention() -> None:
+    text = (
+        "Fernando Caudevilla is a Spanish physician. Cristina Gil Lladanosa runs the lab.\n\n"
+        "“In general, the cocaine is amazing,” says Caudevilla, saying the samples are pure. "
+        "“We have found 100 percent cocaine,” he adds."
+    )
+    assert [s for s, _ in _pairs(text)] == ["Fernando Caudevilla", "Fernando Caudevilla"]

@@ -307,6 +307,14 @@ def _add_person(reg: Registry, name: str, pos: Pos, role: str | None, evidence: 
     return person
 
 
+def _family_named(visible: str, m: Mention) -> str | None:
+    """The family noun before a one-word name in apposition ("her mother, Fiona,"), if any."""
+    if len(m.tokens) != 1 or m.honorific or visible[m.end : m.end + 1] != ",":
+        return None
+    family = _FAMILY_BEFORE.search(visible, max(0, m.start - 40), m.start)
+    return family.group(1) if family else None
+
+
 def _scan_latin(reg: Registry, index: int, text: str, visible: str) -> list[Mention]:
     singles: list[Mention] = []
     for m in latin_mentions(visible):
@@ -333,12 +341,10 @@ def _scan_latin(reg: Registry, index: int, text: str, visible: str) -> list[Ment
             name = m.tokens[0]  # "Elena, a 40-year-old Muscovite": a person known by one name
             _add_person(reg, name, pos, role, True)
             continue
-        elif len(m.tokens) == 1 and not m.honorific and visible[m.end : m.end + 1] == ",":
-            family = _FAMILY_BEFORE.search(visible, max(0, m.start - 40), m.start)
-            if family:
-                person = _add_person(reg, m.tokens[0], pos, role, True)
-                person.gender = person.gender or FAMILY_GENDER[family.group(1)]
-                continue
+        elif family := _family_named(visible, m):
+            person = _add_person(reg, m.tokens[0], pos, role, True)
+            person.gender = person.gender or FAMILY_GENDER[family]
+            continue
         elif len(m.tokens) == 1 or m.honorific:
             singles.append(m)
         key = " ".join(m.tokens)
