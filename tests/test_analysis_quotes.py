@@ -805,3 +805,17 @@ def test_a_surname_before_a_comma_still_counts_as_a_mention() -> None:
         "“We have found 100 percent cocaine,” he adds."
     )
     assert [s for s, _ in _pairs(text)] == ["Fernando Caudevilla", "Fernando Caudevilla"]
+
+
+def test_title_with_full_stop_before_an_appositive_is_the_speaker() -> None:
+    text = "“It got me sick,” Dr. Feel, an Evolution user, wrote on the site’s forums."
+    assert [s for s, _ in _pairs(text)] == ["Dr Feel"]
+
+
+def test_in_someones_words_names_the_speaker() -> None:
+    text = (
+        "Michael Shadlen led the study.\n\n"
+        "In Dr. Shadlen's words, “Could that moment be tied to the person's awareness of "
+        "having decided?”"
+    )
+    assert [s for s, _ in _pairs(text)] == ["Michael Shadlen"]

@@ -46,7 +46,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import NOT_ABBREVIATION, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v6"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v7"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -117,6 +117,9 @@ _EPITHET_BEFORE = re.compile(r"\b[A-Z][\w'’-]+,$")
 _EPITHET_AFTER = re.compile(
     rf"(?!(?:{SPEECH_VERB.pattern}))(?!(?:he|she|they|it|I|we)\b)[a-z][a-z'’-]+\s"
 )
+_TITLE_DOT = re.compile(
+    r"\b(" + "|".join(sorted(w.capitalize() for w in HONORIFIC_WORDS)) + r")\.(?=\s+[A-Z])"
+)
 _PRONOUN_OPENS = re.compile(r"^(he|she|He|She)\s+[a-z]+(?:ed|s)?\b(?!\s*$)")
 _DEFINITE = re.compile(r"^(?:the|his|her|their)\s", re.IGNORECASE)
 _CJK_TIME = (
@@ -173,6 +176,7 @@ _CJK_DESCRIBED_SUBJECT = re.compile(
 _CJK_PLACE_SUFFIX = re.compile(
     r"在[^,，。在]{1,15}(?:上|中|时|時|里|裡|后|後|前)[\u4e00-\u9fff]{0,6}$"
 )
+_IN_WORDS = re.compile(r"^In (.{2,60}?)['’]s? (?:own )?words$")
 _IN_VIEW = re.compile(r"^[在据據](?=[^,，]{2,12}(?:看来|看來|眼中|眼里|眼裡|心中|心里|心裡)$)")
 _CJK_BARE = re.compile(r"[\u4e00-\u9fff·•・]{2,10}")
 _NOT_BARE = "的了是在和与與及或但而就都把被让讓给給这這那哪什么麼谁誰吗嗎呢吧啊也还還"
@@ -244,7 +248,7 @@ def _is_speech_shaped(text: str, span: Span) -> bool:
 
 
 def _clean_phrase(phrase: str) -> str:
-    phrase = strip_parens(phrase)
+    phrase = _TITLE_DOT.sub(r"\1", strip_parens(phrase))  # "Dr. Feel" → "Dr Feel"
     phrase = PHRASE_PREFIX.sub("", phrase.strip())
     phrase = PHRASE_SUFFIX.sub("", phrase)
     return phrase.strip(" ,，、:：")
@@ -475,11 +479,11 @@ class _Resolver:
         if not phrase or text_weight(phrase) > MAX_PHRASE:
             return None
         clause = _EN_CLAUSE_BREAK.split(re.split(r"[,，;；]", phrase)[-1])[-1].strip() or phrase
+        first = re.split(r"[,，;；]", phrase)[0].strip()
         for candidate in dict.fromkeys((clause, phrase)):
             found = self._resolve_clean(candidate, pos)
             if found:
                 return found
-        first = re.split(r"[,，;；]", phrase)[0].strip()
         opener = _PRONOUN_OPENS.match(first)
         if opener:  # "He turned to X, …, and said"
             return self._resolve_clean(opener.group(1), pos)
@@ -696,6 +700,9 @@ class _Finder:
         clause = _IN_VIEW.sub("", clause)  # "在张严看来" → "张严…": whose view follows
         if not clause:
             return None
+        words_of = _IN_WORDS.match(clause)
+        if words_of:  # "In Dr. Shadlen's words, “…”"
+            return self.resolver.resolve(words_of.group(1), (index, stop))
         head = re.match(r"(?:他们|她们|他|她|[Hh]e|[Ss]he)(?![\u4e00-\u9fff]{0,1}们)", clause)
         if head:
             return self.resolver.resolve(head.group(0), (index, stop))
