@@ -43,14 +43,14 @@ from bot.analysis.lexicon import (
     words,
 )
 from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
-from bot.analysis.sentences import NOT_ABBREVIATION, split_paragraph
+from bot.analysis.sentences import SENTENCE_DOT, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
 QUOTES_NAME = "quotes-v7"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
-_STOPS = re.compile(rf"[。！？!?；;]|{NOT_ABBREVIATION}\.(?=\s|$)")  # not "Mr." or "F."
+_STOPS = re.compile(rf"[。！？!?；;]|{SENTENCE_DOT}(?=\s|$)")  # not "Mr." or "F."
 _END_PUNCT = ",，.。!！?？…;；:："
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _JUNCTION = "\u2063"  # marks where a continued quotation's paragraphs were joined

@@ -34,10 +34,10 @@ _STARTERS = words(
     "their our mr mrs ms dr some many most still yet so shares investors after before while "
     "when if as for however meanwhile other analysts then now also what why how"
 )
-# For patterns that must not end a sentence at "Mr." or "F.": a run of fixed-width
-# lookbehinds (Python's re has no variable-width lookbehind), to put before `\.`.
-NOT_ABBREVIATION = "(?<!\\b[A-Z])" + "".join(
-    f"(?<!\\b{word.capitalize()})" for word in sorted(_NEVER_END)
+# A full stop that does not follow a title ("Mr.") or an initial ("F."): the dot first, so the
+# fixed-width lookbehinds (Python's re has no variable-width ones) run only at dots.
+SENTENCE_DOT = "\\.(?<!\\b[A-Z]\\.)" + "".join(
+    f"(?<!\\b{word.capitalize()}\\.)" for word in sorted(_NEVER_END)
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)\.?$")
 
