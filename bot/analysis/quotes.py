@@ -277,7 +277,7 @@ class _Resolver:
 
     def pronoun(self, gender: str, pos: Pos) -> Speaker | None:
         """The nearest compatible person, preferring one last seen as a subject."""
-        best: tuple[tuple[bool, bool, Pos], Person] | None = None
+        best: tuple[tuple[bool, Pos], Person] | None = None
         for person in self.reg.people.values():
             if person.gender and gender and person.gender != gender:
                 continue
@@ -289,11 +289,11 @@ class _Resolver:
             recent = any(m[0] >= pos[0] - 1 for m in subject) and " " in person.name
             if not (person.evidence or recent):
                 continue
-            key = (True, bool(subject), max(subject or earlier))
+            key = (bool(subject), max(subject or earlier))
             if best is None or key > best[0]:
                 best = (key, person)
         near = [(p, sp) for p, sp in self.unnamed if p < pos and p[0] >= pos[0] - 2]
-        if near and (best is None or near[-1][0] > best[0][2]):
+        if near and (best is None or near[-1][0] > best[0][1]):
             return near[-1][1]
         return Speaker(best[1].name, best[1].role) if best else None
 
