@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Article, Enclosure
 from storage import cache, deliveries, search
+from storage.async_engine import AsyncConnection
 from storage.db import dialect_insert
 from storage.schema import articles, messages
 from storage.types import utcnow

@@ -13,8 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from storage.async_engine import AsyncConnection, AsyncEngine, create_async_engine
 from storage.migrate import apply_migrations
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.async_engine import AsyncConnection
 from storage.schema import feeds
 from storage.types import UTCDateTime, utcnow
 

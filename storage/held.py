@@ -7,8 +7,8 @@ from collections.abc import Collection
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.async_engine import AsyncConnection
 from storage.deliveries import PENDING
 from storage.schema import deliveries, route_outcomes
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Article
 from storage.articles import get_article
+from storage.async_engine import AsyncConnection
 from storage.schema import messages
 
 POST_KINDS = "post%"  # "post", or "post.N" for parts sent in a fallback form

@@ -6,8 +6,8 @@ from collections.abc import Collection
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.async_engine import AsyncConnection
 from storage.db import dialect_insert
 from storage.schema import route_outcomes
 from storage.types import utcnow

@@ -24,9 +24,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Article
+from storage.async_engine import AsyncConnection
 from storage.schema import articles, messages, search_docs
 
 MIN_INDEXED_CHARS = 3  # a trigram index cannot find anything shorter

@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.async_engine import AsyncConnection
 from storage.schema import send_log, send_pacing
 
 OVERALL = 0  # the scope of the overall limit; chat ids are never 0

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.async_engine import AsyncConnection
 from storage.schema import articles, comments, deliveries, feedback, feeds, messages
 
 

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import deliveries as delivery_store
+from storage.async_engine import AsyncConnection
 from storage.db import dialect_insert
 from storage.schema import deliveries, messages, routes, translation_usage, translations
 from storage.types import utcnow

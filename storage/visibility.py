@@ -12,8 +12,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.async_engine import AsyncConnection
 from storage.posts import POST_KINDS
 from storage.schema import articles, chats, messages
 

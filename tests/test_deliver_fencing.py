@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 from telegram import Bot
 from telegram.request import RequestData
 
@@ -25,6 +24,7 @@ from bot.deliver.publisher import Publisher, PublisherSettings
 from bot.standin import FakeTelegram, fake_telegram_bot
 from bot.standin.botapi import FakeBotAPIRequest
 from storage import deliveries, messages, schema
+from storage.async_engine import AsyncConnection
 from storage.db import Database
 from tests.fakes.posts import make_article, queue_article, seed_feed, simple_render
 

@@ -45,6 +45,8 @@ LAZY = [
     "xml.etree",
     "asyncpg",  # a PostgreSQL DATABASE_URL
     "sqlalchemy.dialects.postgresql",
+    "sqlalchemy.orm",  # never: Core only (storage/async_engine.py)
+    "sqlalchemy.ext.asyncio.session",
 ]
 
 SCRIPT = """

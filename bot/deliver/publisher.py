@@ -29,7 +29,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 from telegram import Bot
 from telegram.error import TelegramError
 
@@ -43,6 +42,7 @@ from bot.models import Article, OutgoingMessage
 from bot.routing import topics
 from bot.routing.sending import SendOptions, send_options
 from storage import articles, chats, deliveries, messages, routes, send_pacing
+from storage.async_engine import AsyncConnection
 from storage.db import Database
 from storage.deliveries import Delivery, LeaseLost
 

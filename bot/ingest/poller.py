@@ -22,7 +22,6 @@ from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.ingest import dedup, schedule
 from bot.ingest.fetch import PAGE_ACCEPT, FetchError, FetchResult, fetch
@@ -32,6 +31,7 @@ from bot.ingest.parse import FeedParseError, ParsedFeed, parse_feed
 from bot.models import Article, EmptyItem, FeedItem
 from bot.routing.admit import admit, hold_quiet
 from storage import articles, deliveries, feeds, routes
+from storage.async_engine import AsyncConnection
 from storage.db import Database
 from storage.feeds import Feed
 from storage.routes import Route

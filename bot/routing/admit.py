@@ -14,11 +14,10 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from bot.models import Article
 from bot.routing import canonical, filters, timing
 from storage import article_keys, held, route_outcomes
+from storage.async_engine import AsyncConnection
 from storage.routes import Route
 from storage.types import utcnow
 
