@@ -163,7 +163,8 @@ IMPORTS = [
     "bot.serve",
     "bot.runtime",
     "telegram.ext",
-    "sqlalchemy.ext.asyncio",
+    "sqlalchemy.ext.asyncio",  # the whole package, ORM included
+    "storage.async_engine",  # what chatwire imports: the engine alone
     "aiosqlite",
     "asyncpg",
     "feedparser",
