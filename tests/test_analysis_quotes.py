@@ -819,3 +819,45 @@ def test_in_someones_words_names_the_speaker() -> None:
         "having decided?”"
     )
     assert [s for s, _ in _pairs(text)] == ["Michael Shadlen"]
+
+
+def test_in_his_own_words_names_the_speaker_the_pronoun_refers_to() -> None:
+    text = (
+        "Mayor John Smith spoke at the rally. "
+        "In his own words: “I was wrong about the whole thing, and I am sorry.”"
+    )
+    assert [s for s, _ in _pairs(text)] == ["John Smith"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pamela Smith published a magazine, each issue of which bore the words, "
+        "“my sheaf is small, but it is green.” She painted too.",
+        "Jane Doe arrived. The banner behind her was emblazoned with "
+        "“We will never forget what happened here today.”",
+        "Jane Doe arrived. The placard she held read the words: "
+        "“We will never forget what happened here today.”",
+    ],
+)
+def test_words_printed_on_something_are_not_a_quotation(text: str) -> None:
+    assert _pairs(text) == []
+
+
+def test_words_someone_answers_with_are_still_a_quotation() -> None:
+    text = (
+        "Pavel Medvedev is the ombudsman. Typically, he says, lenders refuse with the words: "
+        "“I've got a business to run and shareholders demand profits - I can't do it!”"
+    )
+    assert [q for _, q in _pairs(text)] == [
+        "I've got a business to run and shareholders demand profits - I can't do it!"
+    ]
+
+
+def test_a_word_opening_the_sentence_is_not_part_of_a_known_name() -> None:
+    text = (
+        "The deck was bought by a businessman named Stuart R. Kaplan, founder of a games firm.\n\n"
+        "Enter Stuart R. Kaplan, a graduate of the Wharton School. “I’m all yours,” he tells "
+        "me, before launching into his personal history."
+    )
+    assert [s for s, _ in _pairs(text)] == ["Stuart R. Kaplan"]

@@ -8,7 +8,7 @@ the full name the article gave first.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.analysis.lexicon import (
     CJK_ROLE_END,
@@ -315,9 +315,23 @@ def _family_named(visible: str, m: Mention) -> str | None:
     return family.group(1) if family else None
 
 
-def _scan_latin(reg: Registry, index: int, text: str, visible: str) -> list[Mention]:
+def _without_opener(m: Mention, visible: str, full_text: str) -> Mention:
+    """ "Enter Stuart R. Kaplan, a graduate…": a capitalised word opening the sentence is not
+    part of a name the article also gives without it."""
+    if len(m.tokens) < 3 or m.honorific or not _sentence_initial(visible, m.start):
+        return m
+    rest = " ".join(m.tokens[1:])
+    if full_text.count(rest) < 2 or full_text.count(" ".join(m.tokens)) > 1:
+        return m
+    start = visible.index(m.tokens[1], m.start + len(m.tokens[0]))
+    return replace(m, start=start, tokens=m.tokens[1:])
+
+
+def _scan_latin(
+    reg: Registry, index: int, text: str, visible: str, full_text: str
+) -> list[Mention]:
     singles: list[Mention] = []
-    for m in latin_mentions(visible):
+    for m in (_without_opener(m, visible, full_text) for m in latin_mentions(visible)):
         pos = (index, m.start)
         role = m.role or role_near(text, m.start, m.end)
         if len(m.tokens) == 2 and m.tokens[0] in _NAME_TITLES:
@@ -578,7 +592,7 @@ def build_registry(paras: list[tuple[int, str]]) -> Registry:
     _frequent_names(reg, full_text)
     for index, text in paras:
         visible = _visible(text)
-        singles.extend((index, m) for m in _scan_latin(reg, index, text, visible))
+        singles.extend((index, m) for m in _scan_latin(reg, index, text, visible, full_text))
         _scan_cjk(reg, index, text, visible, full_text)
         _org_mentions(reg, index, visible)
     _link_surnames(reg, singles)

@@ -177,7 +177,12 @@ PHRASE_SUFFIX = re.compile(
 TITLE_BEFORE = re.compile(
     r"(?:以|题为|名为|名叫|称为|称之为|叫做|叫作|所谓|被称为|称作|短语|词语|口号|标语|"
     r"\bdubbed|\bcalled|\btitled|\bheadlined|\bnamed|so-called|known as|\bphrase|\bterm|"
-    r"\bword|\bslogan)\s*$",
+    r"\bword|\bslogan|\bmotto|\binscription|\binscribed(?: with)?|\bemblazoned with|"
+    r"\bengraved with|\bcaptioned|\bhashtag|"
+    # words printed on something ("each issue bore the words, “…”"), not "refused with the
+    # words: “…”", which someone said
+    r"\b(?:bore|bears?|bearing|carr(?:y|ies|ied|ying)|reads?|reading|printed|painted|stamped|"
+    r"scrawled|display(?:s|ed|ing)?)\s+the\s+words[,:]?)\s*$",
     re.IGNORECASE,
 )
 TITLE_AFTER = re.compile(

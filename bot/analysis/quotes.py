@@ -46,7 +46,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v7"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v8"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -176,7 +176,8 @@ _CJK_DESCRIBED_SUBJECT = re.compile(
 _CJK_PLACE_SUFFIX = re.compile(
     r"在[^,，。在]{1,15}(?:上|中|时|時|里|裡|后|後|前)[\u4e00-\u9fff]{0,6}$"
 )
-_IN_WORDS = re.compile(r"^In (.{2,60}?)['’]s? (?:own )?words$")
+_IN_WORDS = re.compile(r"^In (?:(.{2,60}?)['’]s?|(his|her|their)) (?:own )?words$")
+_POSSESSIVE_PRONOUN = {"his": "he", "her": "she", "their": "they"}
 _IN_VIEW = re.compile(r"^[在据據](?=[^,，]{2,12}(?:看来|看來|眼中|眼里|眼裡|心中|心里|心裡)$)")
 _CJK_BARE = re.compile(r"[\u4e00-\u9fff·•・]{2,10}")
 _NOT_BARE = "的了是在和与與及或但而就都把被让讓给給这這那哪什么麼谁誰吗嗎呢吧啊也还還"
@@ -244,7 +245,7 @@ def _is_speech_shaped(text: str, span: Span) -> bool:
     if epithet and not SPEECH_VERB.search(after[:30]):
         return False  # "Lorenz, “the father of chaos,” started…": a name's epithet
 
-    return not (TITLE_BEFORE.search(before[-12:]) or TITLE_AFTER.match(after))
+    return not (TITLE_BEFORE.search(before[-24:]) or TITLE_AFTER.match(after))
 
 
 def _clean_phrase(phrase: str) -> str:
@@ -701,8 +702,9 @@ class _Finder:
         if not clause:
             return None
         words_of = _IN_WORDS.match(clause)
-        if words_of:  # "In Dr. Shadlen's words, “…”"
-            return self.resolver.resolve(words_of.group(1), (index, stop))
+        if words_of:  # "In Dr. Shadlen's words, “…”", "In her own words: “…”"
+            owner = words_of.group(1) or _POSSESSIVE_PRONOUN[words_of.group(2)]
+            return self.resolver.resolve(owner, (index, stop))
         head = re.match(r"(?:他们|她们|他|她|[Hh]e|[Ss]he)(?![\u4e00-\u9fff]{0,1}们)", clause)
         if head:
             return self.resolver.resolve(head.group(0), (index, stop))
