@@ -861,3 +861,17 @@ def test_a_word_opening_the_sentence_is_not_part_of_a_known_name() -> None:
         "me, before launching into his personal history."
     )
     assert [s for s, _ in _pairs(text)] == ["Stuart R. Kaplan"]
+
+
+def test_a_surname_with_an_age_after_the_full_name_is_the_same_person() -> None:
+    text = (
+        "Whale whisperer Hori Parata was seven when he attended his first stranding.\n\n"
+        "Seven decades later, Parata, 75, has overseen more than 500 strandings.\n\n"
+        "“Man’s greed in the ocean is hurting the whales,” says Parata, an elder of his tribe."
+    )
+    assert [s for s, _ in _pairs(text)] == ["Hori Parata"]
+
+
+def test_a_one_word_name_with_an_age_is_still_a_person() -> None:
+    text = "Elena, 40, runs a bakery in Moscow.\n\n“Prices doubled this year,” Elena said."
+    assert [s for s, _ in _pairs(text)] == ["Elena"]

@@ -152,6 +152,29 @@ def test_image_alone_does_not_hide_the_next_paragraph() -> None:
     assert _kinds(markdown) == [("body", "Gunmen opened fire on visitors on Wednesday.")]
 
 
+def test_a_paragraph_repeating_the_images_alt_text_is_its_caption() -> None:
+    markdown = (
+        "Strandings are rising.\n\n"
+        "![Kauri Parata, watched by his father Hori Parata, carves a traditional design]"
+        "(https://example.com/a.jpg)\n\n"
+        "- Kauri (Te Kaurinui Robert) Parata, watched by his father, Hori Parata, carves a "
+        "traditional Māori design\n\n"
+        "![工人于香港特首梁振英位于维多利亚山顶的宅第拆除违章建筑](https://example.com/b.jpg)\n\n"
+        "梁振英的山顶大宅于6月份被揭发存有违章建筑。\n\n"
+        "梁振英强调承诺将在两周内解决其住宅的违建问题。"
+    )
+    assert [k for k, _ in _kinds(markdown)] == ["body", "meta", "meta", "body"]
+
+
+def test_a_paragraph_after_an_image_that_says_something_else_stays_body() -> None:
+    markdown = (
+        "![Firefighters at the scene of the blaze in Leeds](https://example.com/a.jpg)\n\n"
+        "Firefighters said the blaze in Leeds started in a kitchen on the second floor and "
+        "spread to the roof within minutes, forcing forty residents out."
+    )
+    assert [k for k, _ in _kinds(markdown)] == ["body"]
+
+
 @pytest.mark.parametrize(
     "line",
     [

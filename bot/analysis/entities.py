@@ -351,9 +351,14 @@ def _scan_latin(
             person = _add_person(reg, " ".join(m.tokens), pos, role, evidence)
             if m.honorific in HONORIFIC_GENDER:
                 person.gender = HONORIFIC_GENDER[m.honorific]
-        elif len(m.tokens) == 1 and not m.honorific and _AGE_APPOSITIVE.match(visible, m.end):
-            name = m.tokens[0]  # "Elena, a 40-year-old Muscovite": a person known by one name
-            _add_person(reg, name, pos, role, True)
+        elif (
+            len(m.tokens) == 1
+            and not m.honorific
+            and _AGE_APPOSITIVE.match(visible, m.end)
+            and not any(p.surname == m.tokens[0] for p in reg.people.values())
+        ):  # "Elena, a 40-year-old Muscovite": a person known by one name; "Parata, 75,"
+            # after "Hori Parata" is him again (a single, linked below)
+            _add_person(reg, m.tokens[0], pos, role, True)
             continue
         elif family := _family_named(visible, m):
             person = _add_person(reg, m.tokens[0], pos, role, True)

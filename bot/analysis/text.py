@@ -20,7 +20,9 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 _MD_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
 _MD_LIST = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\((?:[^()]|\([^)]*\))*\)")
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")  # group 1: the alt text
+_CAPTION_TOKEN = re.compile(r"[\u3400-\u9fff]|[^\W_]+")
+CAPTION_OVERLAP = 0.7  # share of a block's words its image's alt text holds to make it a caption
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
 _MD_REFLINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _MD_AUTOLINK = re.compile(r"<(?:https?|mailto):[^>\s]+>")
@@ -151,6 +153,20 @@ def _join_lines(lines: list[str]) -> str:
     return out
 
 
+def repeats(alt: str, block: str) -> bool:
+    """The block says again what the image's alt text says: it is the figure's caption.
+
+    Sites put one caption in both places ("![Kauri Parata, watched by his father…](…)"
+    then "- Kauri Parata, watched by his father…"); the story never repeats an alt text.
+    """
+    words_alt = {w.lower() for w in _CAPTION_TOKEN.findall(alt)}
+    words_block = [w.lower() for w in _CAPTION_TOKEN.findall(block)]
+    if len(words_alt) < 4 or len(words_block) < 4:
+        return False
+    inside = sum(1 for w in words_block if w in words_alt)
+    return inside >= CAPTION_OVERLAP * len(words_block)
+
+
 def _raw_blocks(text: str) -> list[tuple[str, Kind | None]]:
     """Split into (block, kind when the Markdown decides it); blank lines end a block.
 
@@ -162,12 +178,16 @@ def _raw_blocks(text: str) -> list[tuple[str, Kind | None]]:
     pending: list[str] = []
     fence: str | None = None  # inside a fenced code block: code is not prose
     caption = False
+    alt: str | None = None  # the alt text of an image whose next block is not seen yet
 
     def flush() -> None:
-        nonlocal caption
+        nonlocal caption, alt
         if pending:
-            blocks.append((_join_lines(pending), "meta" if caption else None))
+            block = _join_lines(pending)
+            repeats_alt = alt is not None and repeats(alt, block)
+            blocks.append((block, "meta" if caption or repeats_alt else None))
             pending.clear()
+            alt = None
         caption = False
 
     for raw in lines:
@@ -182,9 +202,11 @@ def _raw_blocks(text: str) -> list[tuple[str, Kind | None]]:
         if not raw.strip() or _MD_RULE.match(raw) or _TABLE_SEP.match(raw):
             flush()
             continue
-        if _MD_IMAGE.search(raw) and not strip_inline_markdown(raw):
+        image = _MD_IMAGE.search(raw)
+        if image and not strip_inline_markdown(raw):
             flush()
             caption = blank_separated  # the figure's caption follows on the next lines
+            alt = image.group(1)
             continue
         if _TABLE_ROW.match(raw):
             flush()
