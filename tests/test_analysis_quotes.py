@@ -875,3 +875,12 @@ def test_a_surname_with_an_age_after_the_full_name_is_the_same_person() -> None:
 def test_a_one_word_name_with_an_age_is_still_a_person() -> None:
     text = "Elena, 40, runs a bakery in Moscow.\n\n“Prices doubled this year,” Elena said."
     assert [s for s, _ in _pairs(text)] == ["Elena"]
+
+
+def test_the_group_is_the_organisation_earlier_in_its_own_sentence() -> None:
+    text = (
+        "Energy Control tests drugs in Barcelona. Users pay with Bitcoin. In the post "
+        "announcing Energy Control’s service, the group promised that “All profits of this "
+        "service are set aside for the maintenance of this project.”"
+    )
+    assert [s for s, _ in _pairs(text)] == ["Energy Control"]

@@ -46,7 +46,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v9"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v10"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -310,9 +310,20 @@ class _Resolver:
         return bool(cjk_role_before(before) or en_role_before(before)) and text_weight(before) <= 24
 
     def org_reference(self, pos: Pos, *, subject_only: bool = False) -> Speaker | None:
-        """ "该公司" / "the company": the first organisation of the nearest earlier sentence."""
+        """ "该公司" / "the company": the first organisation earlier in its own sentence ("In a
+        post announcing Energy Control's service, the group promised…"), else the first
+        one of the nearest earlier sentence."""
         best: tuple[tuple[int, int, int], str] | None = None
         here = (pos[0], self._sentence_of(pos))
+        if not subject_only:
+            same = [
+                (m[1], org.display)
+                for org in self.reg.orgs.values()
+                for m in org.mentions
+                if m[0] == pos[0] and m[1] < pos[1] and self._sentence_of(m) == here[1]
+            ]
+            if same:
+                return Speaker(min(same)[1], None)
         for org in self.reg.orgs.values():
             for m in org.mentions:
                 sentence = (m[0], self._sentence_of(m))
