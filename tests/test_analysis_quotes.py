@@ -884,3 +884,26 @@ def test_the_group_is_the_organisation_earlier_in_its_own_sentence() -> None:
         "service are set aside for the maintenance of this project.”"
     )
     assert [s for s, _ in _pairs(text)] == ["Energy Control"]
+
+
+def test_family_name_first_links_to_the_person_named_before_not_after() -> None:
+    text = (
+        "President Yoon Suk Yeol apologised on Saturday.\n\n"
+        "Before his address, Yoon, 63, had not appeared in public.\n\n"
+        "Lee Jae-myung, leader of the opposition and Yoon’s rival, described the address as "
+        "“very disappointing.”\n\n"
+        "“The statement was completely out of touch with the public,” Lee said.\n\n"
+        "Interior minister Lee Sang-min resigned on Sunday."
+    )
+    assert [s for s, _ in _pairs(text)] == ["Lee Jae-myung", "Lee Jae-myung"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don’t say “Courtney, this post is so snobbish it literally burned up my computer.”",
+        "You don’t need to say it. “That play was so funny I laughed my head off,” you say.",
+    ],
+)
+def test_contractions_and_pronouns_never_name_a_speaker(text: str) -> None:
+    assert all(s not in {"Don’t", "You"} for s, _ in _pairs(text))

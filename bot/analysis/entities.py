@@ -16,6 +16,7 @@ from bot.analysis.lexicon import (
     CJK_SURNAMES,
     CJK_SURNAMES_ALL,
     CJK_VERB,
+    CONTRACTION,
     EN_ROLE_WORDS,
     FAMILY_GENDER,
     HONORIFIC,
@@ -252,7 +253,7 @@ def latin_mentions(text: str) -> list[Mention]:
         if tokens and re.search(r"['’]s?$", tokens[-1]) and len(tokens[-1]) > 2:
             tokens[-1] = re.sub(r"['’]s?$", "", tokens[-1])  # possessive: "Ms Jackson's"
         start = m.start()
-        while tokens and tokens[0] in NOT_NAME_START:
+        while tokens and (tokens[0] in NOT_NAME_START or CONTRACTION.search(tokens[0])):
             start = text.index(tokens[1], start + len(tokens[0])) if len(tokens) > 1 else m.end()
             tokens = tokens[1:]
         title = None
@@ -355,9 +356,10 @@ def _scan_latin(
             len(m.tokens) == 1
             and not m.honorific
             and _AGE_APPOSITIVE.match(visible, m.end)
-            and not any(p.surname == m.tokens[0] for p in reg.people.values())
+            and not any(m.tokens[0] in (p.surname, p.name.split()[0]) for p in reg.people.values())
         ):  # "Elena, a 40-year-old Muscovite": a person known by one name; "Parata, 75,"
-            # after "Hori Parata" is him again (a single, linked below)
+            # after "Hori Parata", "Yoon, 63," after "Yoon Suk Yeol" are them again (a
+            # single, linked below)
             _add_person(reg, m.tokens[0], pos, role, True)
             continue
         elif family := _family_named(visible, m):
@@ -562,9 +564,12 @@ def _link_surnames(reg: Registry, singles: list[tuple[int, Mention]]) -> None:
             first = [
                 p
                 for p in reg.people.values()
-                if " " in p.name and p.name.split()[0] == m.tokens[0] and p.mentions
-            ]
-            if len(m.tokens) == 1 and len(first) == 1 and first[0].mentions[0] < (index, m.start):
+                if " " in p.name
+                and p.name.split()[0] == m.tokens[0]
+                and p.mentions
+                and p.mentions[0] < (index, m.start)
+            ]  # only people named before: "Lee Sang-min" later does not make "Lee" ambiguous
+            if len(m.tokens) == 1 and len(first) == 1:
                 # "Lee" after "Lee Jae-myung", "Xi" after "Xi Jinping": the family name first
                 first[0].mentions.append((index, m.start))
                 first[0].evidence = True

@@ -100,8 +100,11 @@ NOT_NAME_START = words(
     "Still Yet So Shares Investors Analysts However Meanwhile Also Even Only Like Under Over "
     "Although Though Other Another Because Despite During Whilst Whereas Unlike With Without "
     "Speaking Asked Writing Northwest Northeast Southwest Southeast Central Former Both Each "
-    "Every Dear Thanks Please Yes No Oh Well Now Today Tomorrow Yesterday"
+    "Every Dear Thanks Please Yes No Oh Well Now Today Tomorrow Yesterday You Your One Instead "
+    "Perhaps Maybe Indeed Later Earlier Again Often Sometimes Never Always Already Just Rather"
 )
+# "Don’t say “…”", "We’re told": a contraction opens a sentence, it never names anyone
+CONTRACTION = re.compile(r"(?:n['’]t|['’](?:re|ll|ve|d|m))$", re.IGNORECASE)
 ORG_WORDS = words(
     "Capital Management Office Research Affiliates Technology Technologies Markets Market "
     "Group Inc Inc. Corp Corp. Corporation Company Co Co. Partners Bank Fund Funds Holdings "

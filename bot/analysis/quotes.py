@@ -29,6 +29,7 @@ from bot.analysis.lexicon import (
     CJK_ROLES,
     CJK_SURNAMES,
     CJK_SURNAMES_ALL,
+    CONTRACTION,
     FAMILY_GENDER,
     HONORIFIC_WORDS,
     NOT_NAME_START,
@@ -46,7 +47,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v10"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v11"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -352,7 +353,9 @@ class _Resolver:
             m
             for m in latin_mentions(phrase)
             if not _OBJECT_BEFORE.search(phrase[max(0, m.start - 14) : m.start])
-        ]  # "He turned to Mr Kennedy … and said": Kennedy is spoken to, not speaking
+            and phrase[m.end : m.end + 2] not in ("'s", "’s")
+        ]  # "He turned to Mr Kennedy … and said": Kennedy is spoken to, not speaking; in
+        # "Lee Jae-myung, Yoon’s rival, described…" Yoon is neither
         for m in reversed(mentions):
             if is_person_shape(m.tokens):
                 name = " ".join(m.tokens)
@@ -367,7 +370,11 @@ class _Resolver:
                 return Speaker(found.name, self._role_in(phrase, m.start, m.end) or found.role)
         for m in reversed(mentions):
             if len(m.tokens) == 1 and not m.honorific:
-                first = [p for p in self.reg.people.values() if p.name.split()[0] == m.tokens[0]]
+                first = [
+                    p
+                    for p in self.reg.people.values()
+                    if p.name.split()[0] == m.tokens[0] and p.mentions and p.mentions[0] < pos
+                ]
                 if len(first) == 1 and " " in first[0].name:  # "Vladimir" after "Vladimir Frolov"
                     return Speaker(first[0].name, first[0].role)
         for m in reversed(mentions):
@@ -544,7 +551,12 @@ class _Resolver:
         head = head.strip()
         if head.rstrip(".").lower() in HONORIFIC_WORDS:
             return None  # "Mr:" alone is never a name
-        if LATIN_SEQ.fullmatch(head) and head.split()[0] not in NOT_NAME_START:
+        opener = head.split()[0] if head else ""
+        if (
+            LATIN_SEQ.fullmatch(head)
+            and opener not in NOT_NAME_START
+            and not CONTRACTION.search(opener)
+        ):
             named = latin_mentions(head)
             if named and named[-1].role and len(named[-1].tokens) == 1:
                 head = named[-1].tokens[0]  # "President Assad" → "Assad"
