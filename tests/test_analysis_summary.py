@@ -112,7 +112,7 @@ def test_seed_summary_excludes_metadata_headings_and_fits_a_message() -> None:
     assert "什么是 DeepSeek?" not in s.sentences
     assert utf16_len(s.text) <= BUDGET_UTF16
     assert s.text == "".join(s.sentences)
-    assert s.method == EXTRACTIVE_NAME == "extractive-v6"
+    assert s.method == EXTRACTIVE_NAME == "extractive-v7"
 
 
 def test_seed_summary_mentions_the_story() -> None:
@@ -201,6 +201,11 @@ def test_dangling_sentence_needs_its_antecedent() -> None:
         ("(CNN)A new law takes effect on Monday.", "A new law takes effect on Monday."),
         ("新华社北京3月5日电 国务院今天发布了新的规划。", "国务院今天发布了新的规划。"),
         ("（记者 王小明）市政府今天召开新闻发布会。", "市政府今天召开新闻发布会。"),
+        (
+            "April 17, 2015 -- Imagine being sick in the hospital with an infection.",
+            "Imagine being sick in the hospital with an infection.",
+        ),
+        ("17 April 2015 — The strike ended on Friday.", "The strike ended on Friday."),
     ],
 )
 def test_datelines_are_stripped(raw: str, clean: str) -> None:
@@ -219,6 +224,44 @@ def test_boilerplate_and_captions_are_left_out() -> None:
     s = extractive_summary(text, "en")
     assert "Share this" not in s.text and "Media playback" not in s.text
     assert s.sentences[0].startswith("The coastguard rescued a fisherman")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "https://platform.twitter.com/widgets/tweet_button.html?count=vertical&lang=ar&via=cnn",
+        "SLG46620V block diagram (from device datasheet)",
+        "2018年6月18日 10:01　発信地：カノ/ナイジェリア [ ナイジェリア アフリカ ]",
+        "(EDIT: removed the link to the post, because the critics got what they wanted.)",
+        "is an example of an inline equation that the renderer shows in the text.",
+    ],
+)
+def test_links_unpunctuated_lines_asides_and_fragments_are_not_summary_material(
+    line: str,
+) -> None:
+    text = (
+        f"{line}\n\n"
+        "The city council approved a new budget for schools and roads on Tuesday evening.\n\n"
+        "The budget raises spending on repairs by a fifth after two years of cuts.\n\n"
+        "Council members said the plan would be reviewed again in the spring."
+    )
+    summary = extractive_summary(text, "en")
+    assert line not in summary.text
+    assert summary.sentences[0].startswith("The city council approved")
+
+
+def test_a_quoted_line_ending_on_an_emoticon_is_still_a_sentence() -> None:
+    texts = [c.text for c in candidates('"No lines at the airport and the flight is on time :)"')]
+    assert texts == ['"No lines at the airport and the flight is on time :)"']
+
+
+def test_an_article_with_no_punctuation_at_all_still_gets_a_summary() -> None:
+    text = "\n\n".join(
+        f"Item {i} of a feed whose editors never end a paragraph with a full stop, however "
+        f"long the paragraph runs on about flood number {i}"
+        for i in range(4)
+    )
+    assert extractive_summary(text, "en").sentences
 
 
 def test_summary_is_short_for_a_typical_article() -> None:

@@ -23,7 +23,7 @@ from bot.analysis.rank import cosine, similarity_graph, tfidf, tokens
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.text import cjk_count, detect_language, latin_words, paragraphs, text_weight
 
-EXTRACTIVE_NAME = "extractive-v6"
+EXTRACTIVE_NAME = "extractive-v7"
 
 MAX_RANKED = 300  # sentences ranked at most: keeps the graph O(n²) bounded
 MIN_SENTENCES = 2
@@ -68,6 +68,8 @@ _BOILERPLATE = re.compile(
 _DATELINE = re.compile(
     # LONDON —, NEW YORK (Reuters) -
     r"^(?:[A-Z][A-Z .,'-]{2,40}(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+|"
+    # April 17, 2015 -- / 17 April 2015 —
+    r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})\s*[—–-]{1,2}\s+|"
     r"(?:[A-Z][\w.'-]*(?:[ ,]+[A-Z][\w.'-]*){0,3}\s*)?\((?:CNN|AP|Reuters|AFP|BBC|UPI|Bloomberg)\)"
     r"(?:\s*[—–-]{1,2})?\s*|"  # (CNN), Kathmandu, Nepal (CNN) --
     r"[（(](?:记者|記者|通讯员|通訊員|本报|本報)[^）)]{0,40}[）)]\s*|"  # （记者 王某）
@@ -83,6 +85,11 @@ _ATTRIBUTION_ONLY = re.compile(
     re.IGNORECASE,
 )
 _OPEN_MARKS = "“\"'‘「『«"
+_CLOSERS = "”\"’'」』»)）]】"
+_TERMINAL = ".!?。！？…"
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+# a fragment cut from its context: "is an example of an inline equation." (not "iPhone…")
+_LOWER_START = re.compile(r"^[a-z](?![a-z]*[A-Z])")
 _PHOTO = re.compile(r"\((?:pictured|photo|file photo|left|right|above|below)\)|\bpictured\b", re.I)
 
 
@@ -130,10 +137,20 @@ def strip_caption(sentence: str) -> str | None:
 
 
 def _is_junk(sentence: str) -> bool:
-    """Boilerplate, captions and share bars that no summary should quote."""
-    if _BOILERPLATE.search(sentence):
+    """Boilerplate, captions, share bars, links and asides that no summary should quote."""
+    if _BOILERPLATE.search(sentence) or _PHOTO.search(sentence):
         return True
-    return bool(_PHOTO.search(sentence))
+    if sum(len(m.group(0)) for m in _URL.finditer(sentence)) * 2 > len(sentence):
+        return True  # a link standing as a line: "https://platform.twitter.com/…"
+    return sentence[:1] in "(（[【" and sentence.rstrip(_TERMINAL)[-1:] in ")）]】"
+
+
+def terminated(sentence: str) -> bool:
+    """Ends like a sentence: a caption, a title or a dateline line usually does not."""
+    end = sentence.rstrip()
+    if end[-1:] in '”"」』»' and end[:1] in _OPEN_MARKS:
+        return True  # a quoted utterance is whole even if it ends on ":)"
+    return end.rstrip(_CLOSERS + " ")[-1:] in _TERMINAL
 
 
 def candidates(text: str) -> list[_Candidate]:
@@ -151,14 +168,16 @@ def candidates(text: str) -> list[_Candidate]:
             if _is_junk(sentence):
                 continue
             attribution = after_quote and bool(_ATTRIBUTION_ONLY.search(sentence))
-            dangling = bool(_DANGLING.match(sentence)) or attribution
+            fragment = bool(_LOWER_START.match(sentence))
+            dangling = bool(_DANGLING.match(sentence)) or attribution or fragment
             question = sentence.rstrip("”\"’'」』)）").endswith(("?", "？"))
             mostly_quoted = _quoted_share(sentence) > 0.5
             previous_quoted = previous_quoted or mostly_quoted
             quoted = sentence[:1] in _OPEN_MARKS or mostly_quoted
             opener = not (dangling or question or quoted)
             out.append(_Candidate(sentence, len(out), opener, not dangling, mostly_quoted))
-    return out
+    ended = [c for c in out if terminated(c.text)]  # not captions, titles or list lines
+    return ended or out  # positions stay the article's: the prior is about where text sits
 
 
 def target_count(n: int, max_sentences: int | None) -> int:
