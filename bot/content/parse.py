@@ -51,6 +51,8 @@ INLINE_STYLES = {  # HTML inline tag → our span style (also for inline HTML in
     "tg-spoiler": "spoiler",
 }
 _EMBEDS = frozenset({"iframe", "video", "audio", "embed", "object"})
+_IMAGE_TAGS = frozenset({"img", "picture"})
+_CONTROL = re.compile(r"control|toggle|button|btn|icon")  # "…CaptionControl": HIDE CAPTION
 _BLOCKISH = frozenset(
     {"p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
      "figure", "img", "pre", "section", "article", "iframe", "video"}
@@ -275,6 +277,8 @@ class _Walker:
             self.flush()
             self.children(node, depth)
             self.flush("heading", _HEADINGS[tag])
+        elif tag == "div" and _captioned_image(node):
+            self.figure(node, depth)
         elif tag in _CONTAINERS:
             self.flush()
             self.children(node, depth)
@@ -394,7 +398,7 @@ class _Walker:
         caption_node = None
         child = node.child
         while child is not None:
-            if child.tag == "figcaption":
+            if child.tag == "figcaption" or (caption_node is None and _is_caption(child)):
                 caption_node = child
             else:
                 self.node(child, depth + 1)
@@ -536,3 +540,29 @@ def _looks_line_based(node: Any, blocks: list[Block]) -> bool:
     if len(blocks) > 2 or not any("\n" in b.text for b in blocks):
         return False
     return node.css_first("p, h1, h2, h3, h4, ul, ol, table, blockquote, pre") is None
+
+
+def _is_caption(node: Any) -> bool:
+    """A caption element that is not a <figcaption>: <p class="caption">, WordPress's
+    <p class="wp-caption-text">, <span class="image-caption">…"""
+    classes = (node.attributes.get("class") or "").lower()
+    return (
+        node.tag in ("p", "div", "span") and "caption" in classes and not _CONTROL.search(classes)
+    )
+
+
+def _captioned_image(node: Any) -> bool:
+    """A <div> that is a figure in all but name: an image and a caption element side by side
+    (BBC's <div class="image"><img><p class="caption">, WordPress's wp-caption)."""
+    children = []
+    child = node.child
+    while child is not None:
+        children.append(child)
+        child = child.next
+    if not any(_is_caption(c) for c in children):  # cheap first: most divs stop here
+        return False
+    return any(
+        c.tag in _IMAGE_TAGS
+        or (c.tag in ("a", "span", "div") and not _is_caption(c) and c.css_first("img") is not None)
+        for c in children
+    )
