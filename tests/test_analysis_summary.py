@@ -112,7 +112,7 @@ def test_seed_summary_excludes_metadata_headings_and_fits_a_message() -> None:
     assert "什么是 DeepSeek?" not in s.sentences
     assert utf16_len(s.text) <= BUDGET_UTF16
     assert s.text == "".join(s.sentences)
-    assert s.method == EXTRACTIVE_NAME == "extractive-v7"
+    assert s.method == EXTRACTIVE_NAME == "extractive-v8"
 
 
 def test_seed_summary_mentions_the_story() -> None:
@@ -234,6 +234,8 @@ def test_boilerplate_and_captions_are_left_out() -> None:
         "2018年6月18日 10:01　発信地：カノ/ナイジェリア [ ナイジェリア アフリカ ]",
         "(EDIT: removed the link to the post, because the critics got what they wanted.)",
         "is an example of an inline equation that the renderer shows in the text.",
+        "…sorry, I should explain what the council meant by the word budget here.",
+        "Now, read this post by Samantha Bielefeld: The Elephant in the Room.",
     ],
 )
 def test_links_unpunctuated_lines_asides_and_fragments_are_not_summary_material(

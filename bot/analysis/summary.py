@@ -23,7 +23,7 @@ from bot.analysis.rank import cosine, similarity_graph, tfidf, tokens
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.text import cjk_count, detect_language, latin_words, paragraphs, text_weight
 
-EXTRACTIVE_NAME = "extractive-v7"
+EXTRACTIVE_NAME = "extractive-v8"
 
 MAX_RANKED = 300  # sentences ranked at most: keeps the graph O(n²) bounded
 MIN_SENTENCES = 2
@@ -59,6 +59,10 @@ _DANGLING = re.compile(
 _BOILERPLATE = re.compile(
     r"share this with|copy this link|media playback is (?:not |un)supported|read more|"
     r"click here|sign up|subscribe|ireport|all rights reserved|follow us|"
+    # "Now, read this post by X: …"
+    r"^(?:(?:now|so|first|also|but),\s+)?(?:read|watch|listen to|see)\s+"
+    r"(?:this|the full|our|my|also)\s+"
+    r"(?:post|story|article|piece|interview|review|video|report|coverage)\b|"
     r"原标题|原標題|责任编辑|責任編輯|免责声明|免責聲明|图片来源|圖片來源|点击|點擊|扫码|掃碼|"
     r"资料图|資料圖|视频截图|視頻截圖|(?:^|\s)（完）|关注我们|關注我們|本文来源|本文來源|转载|轉載|"
     r"^(?:图为|圖為|上图|下图|左图|右图|图：|图:|视频[-：:]|視頻[-：:])|供图|供圖|截图。?$|截圖。?$|"
@@ -89,7 +93,7 @@ _CLOSERS = "”\"’'」』»)）]】"
 _TERMINAL = ".!?。！？…"
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 # a fragment cut from its context: "is an example of an inline equation." (not "iPhone…")
-_LOWER_START = re.compile(r"^[a-z](?![a-z]*[A-Z])")
+_LOWER_START = re.compile(r"^(?:…|\.\.\.|[a-z](?![a-z]*[A-Z]))")  # "…sorry, I should…" too
 _PHOTO = re.compile(r"\((?:pictured|photo|file photo|left|right|above|below)\)|\bpictured\b", re.I)
 
 
