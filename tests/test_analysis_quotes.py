@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.analysis.entities import sentence_like
 from bot.analysis.quotes import Quote, find_quotes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "analysis"
@@ -907,3 +908,26 @@ def test_family_name_first_links_to_the_person_named_before_not_after() -> None:
 )
 def test_contractions_and_pronouns_never_name_a_speaker(text: str) -> None:
     assert all(s not in {"Don’t", "You"} for s, _ in _pairs(text))
+
+
+def test_a_full_name_from_a_standfirst_heading_names_the_bodys_surname() -> None:
+    text = (
+        "## Snopes fact checker and staff writer David Emery posted to Twitter asking a "
+        "question about the protests\n\n"
+        "Emery, a writer for the website, retweeted the story.\n\n"
+        "In another tweet, Emery states, “Some people think they have to put words in his "
+        "mouth to make him look bad.”"
+    )
+    assert [s for s, _ in _pairs(text)] == ["David Emery"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "read"),
+    [
+        ("Fiona Parry issued a plea for people to stay away from pills containing DNP.", True),
+        ("Storm Prompts Airlines To Relax Travel Policies Across The Country", False),
+        ("Weather threatens holiday plans", False),
+    ],
+)
+def test_only_sentence_like_headings_are_read_for_names(heading: str, read: bool) -> None:
+    assert sentence_like(heading) is read

@@ -592,11 +592,32 @@ def _org_mentions(reg: Registry, index: int, visible: str) -> None:
             org.mentions.append((index, m.start()))
 
 
-def build_registry(paras: list[tuple[int, str]]) -> Registry:
-    """Scan body paragraphs (index, text) once for people and organisations."""
+def sentence_like(heading: str) -> bool:
+    """A standfirst set as a heading ("Snopes staff writer David Emery posted to Twitter
+    asking…"), not a Title Case headline whose capitals would all look like names."""
+    words_ = re.findall(r"[A-Za-z][\w'’-]*", heading)
+    lower = sum(1 for w in words_ if w[0].islower())
+    return len(words_) >= 8 and lower * 2 >= len(words_)
+
+
+def _scan_dek_names(reg: Registry, deks: list[tuple[int, str]]) -> None:
+    """Full names a standfirst introduces, so the body's bare surname links to them."""
+    for index, text in deks:
+        visible = _visible(text)
+        for m in latin_mentions(visible):
+            if is_person_shape(m.tokens) and m.tokens[0] not in NOT_NAME_START:
+                _add_person(reg, " ".join(m.tokens), (index, m.start), m.role, False)
+
+
+def build_registry(
+    paras: list[tuple[int, str]], deks: list[tuple[int, str]] | None = None
+) -> Registry:
+    """Scan body paragraphs (index, text) once for people and organisations; `deks` are
+    sentence-like headings, read for the full names they introduce and nothing else."""
     reg = Registry()
     full_text = "\n".join(t for _, t in paras)
     singles: list[tuple[int, Mention]] = []
+    _scan_dek_names(reg, [d for d in deks or [] if sentence_like(d[1])])
     for index, text in paras:
         _scan_glosses(reg, full_text, index, text)
     _frequent_names(reg, full_text)

@@ -47,7 +47,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v11"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v12"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -659,9 +659,11 @@ def _joins(rest: str) -> bool:
 
 
 class _Finder:
-    def __init__(self, paras: list[tuple[int, str]]) -> None:
+    def __init__(
+        self, paras: list[tuple[int, str]], deks: list[tuple[int, str]] | None = None
+    ) -> None:
         starts = {i: _sentence_starts(t) for i, t in paras}
-        self.resolver = _Resolver(build_registry(paras), starts, dict(paras))
+        self.resolver = _Resolver(build_registry(paras, deks), starts, dict(paras))
         self.paras = paras
 
     def run(self) -> list[Quote]:
@@ -1080,5 +1082,7 @@ def find_quotes(text: str, language: str | None = None) -> list[Quote]:
     `language` is a hint only; both Chinese and English rules always run.
     """
     del language
-    paras = [(p.index, p.text) for p in paragraphs(text) if p.kind == "body"]
-    return _Finder(merge_open_quotes(paras)).run()
+    tagged = paragraphs(text)
+    paras = [(p.index, p.text) for p in tagged if p.kind == "body"]
+    deks = [(p.index, p.text) for p in tagged if p.kind == "heading"]
+    return _Finder(merge_open_quotes(paras), deks).run()
