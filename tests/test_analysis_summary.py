@@ -112,7 +112,7 @@ def test_seed_summary_excludes_metadata_headings_and_fits_a_message() -> None:
     assert "什么是 DeepSeek?" not in s.sentences
     assert utf16_len(s.text) <= BUDGET_UTF16
     assert s.text == "".join(s.sentences)
-    assert s.method == EXTRACTIVE_NAME == "extractive-v8"
+    assert s.method == EXTRACTIVE_NAME == "extractive-v9"
 
 
 def test_seed_summary_mentions_the_story() -> None:
@@ -186,6 +186,8 @@ def test_dangling_sentence_needs_its_antecedent() -> None:
     s = extractive_summary(text, "zh")
     assert s.sentences[0].startswith("星河汽车")
     assert not any(x.startswith("此外") for x in s.sentences)
+    later = "要知道,作曲家曾在南京创作并生活多年,记者采访了他的家人。\n" + text
+    assert not extractive_summary(later, "zh").sentences[0].startswith("要知道")
     for i, x in enumerate(s.sentences):
         if x.startswith("其中"):
             assert i > 0 and s.sentences[i - 1].startswith("星河汽车")

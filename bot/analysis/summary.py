@@ -23,7 +23,7 @@ from bot.analysis.rank import cosine, similarity_graph, tfidf, tokens
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.text import cjk_count, detect_language, latin_words, paragraphs, text_weight
 
-EXTRACTIVE_NAME = "extractive-v8"
+EXTRACTIVE_NAME = "extractive-v9"
 
 MAX_RANKED = 300  # sentences ranked at most: keeps the graph O(n²) bounded
 MIN_SENTENCES = 2
@@ -50,7 +50,7 @@ QUOTE_PENALTY = 0.5  # mostly-quotation sentences rank below reporting
 _DANGLING = re.compile(
     r"^(?:其中|此外|另外|这类|這類|这些|這些|这种|這種|这一|這一|这|這|那|此|该|該|其(?![实實])|它|他|她|"
     r"当天|當天|当日|當日|同时|同時|对此|對此|因此|所以|但是|但|而且|而|然而|不过|不過|换言之|換言之|"
-    r"随后|隨後|此后|此後|与此同时|與此同時|除此之外|据悉|據悉|我们|我們|我|"
+    r"随后|隨後|此后|此後|与此同时|與此同時|除此之外|据悉|據悉|我们|我們|我|要知道|須知|须知|"
     r"(?:however|this|these|those|that|he|she|it|they|his|her|its|their|him|them|but|and|also|"
     r"meanwhile|still|so|then|instead|yet|moreover|furthermore|besides|meanwhile|nevertheless|"
     r"nonetheless|thus|hence|therefore|in addition|as a result|even so|by contrast|there|i|we)\b)",
