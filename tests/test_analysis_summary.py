@@ -112,7 +112,7 @@ def test_seed_summary_excludes_metadata_headings_and_fits_a_message() -> None:
     assert "什么是 DeepSeek?" not in s.sentences
     assert utf16_len(s.text) <= BUDGET_UTF16
     assert s.text == "".join(s.sentences)
-    assert s.method == EXTRACTIVE_NAME == "extractive-v9"
+    assert s.method == EXTRACTIVE_NAME == "extractive-v10"
 
 
 def test_seed_summary_mentions_the_story() -> None:
@@ -335,3 +335,16 @@ def test_news_pages_summaries_leave_out_captions_and_promos(page: str) -> None:
         assert "Credit" not in sentence and "Getty" not in sentence
         assert not sentence.startswith(("[", "In this photo"))
         assert " reacts as he visits " not in sentence  # wapo-2's photo caption
+
+
+def test_a_blockquoted_excerpt_is_not_summary_material_unless_it_is_all_there_is() -> None:
+    text = (
+        "A flaw in a popular online game makes it easy to crash the servers that host it.\n\n"
+        "The programmer who found it published proof-of-concept code on Thursday.\n\n"
+        "> In my case, I chose to create lists within lists, down to five levels deep.\n\n"
+        "The game's developer has not yet released a fix for the flaw."
+    )
+    assert not any("In my case" in c.text for c in candidates(text))
+    assert not any("In my case" in s for s in extractive_summary(text, "en").sentences)
+    only = "> The council met on Tuesday and approved the new budget for the schools."
+    assert extractive_summary(only, "en").sentences

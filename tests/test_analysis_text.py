@@ -199,3 +199,12 @@ def test_captions_credits_and_bracketed_promos_are_meta(line: str) -> None:
 )
 def test_ordinary_sentences_stay_body(line: str) -> None:
     assert _kinds(line) == [("body", line)]
+
+
+def test_blockquoted_paragraphs_are_marked_as_excerpts() -> None:
+    markdown = "The minister spoke.\n\n> We will not raise taxes this year.\n\nShe left."
+    assert [(p.text, p.excerpt) for p in paragraphs(markdown)] == [
+        ("The minister spoke.", False),
+        ("We will not raise taxes this year.", True),
+        ("She left.", False),
+    ]

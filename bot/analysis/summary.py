@@ -23,7 +23,7 @@ from bot.analysis.rank import cosine, similarity_graph, tfidf, tokens
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.text import cjk_count, detect_language, latin_words, paragraphs, text_weight
 
-EXTRACTIVE_NAME = "extractive-v9"
+EXTRACTIVE_NAME = "extractive-v10"
 
 MAX_RANKED = 300  # sentences ranked at most: keeps the graph O(n²) bounded
 MIN_SENTENCES = 2
@@ -111,6 +111,7 @@ class _Candidate:
     opener: bool  # may open the summary (no dangling reference, not a quotation or question)
     standalone: bool  # may be picked without the sentence before it
     quoted: bool = False  # mostly inside quotation marks
+    excerpt: bool = False  # from a blockquote: a quoted post, letter or tweet
 
 
 def utf16_len(text: str) -> int:
@@ -179,9 +180,14 @@ def candidates(text: str) -> list[_Candidate]:
             previous_quoted = previous_quoted or mostly_quoted
             quoted = sentence[:1] in _OPEN_MARKS or mostly_quoted
             opener = not (dangling or question or quoted)
-            out.append(_Candidate(sentence, len(out), opener, not dangling, mostly_quoted))
-    ended = [c for c in out if terminated(c.text)]  # not captions, titles or list lines
-    return ended or out  # positions stay the article's: the prior is about where text sits
+            out.append(
+                _Candidate(sentence, len(out), opener, not dangling, mostly_quoted, para.excerpt)
+            )
+    # not captions, titles or list lines; not blockquoted excerpts of someone else's text
+    # (a quoted post, letter, tweet), unless the article is nothing else. Positions stay
+    # the article's: the prior is about where text sits.
+    ended = [c for c in out if terminated(c.text)] or out
+    return [c for c in ended if not c.excerpt] or ended
 
 
 def target_count(n: int, max_sentences: int | None) -> int:

@@ -89,6 +89,7 @@ class Paragraph:
     text: str
     kind: Kind
     index: int
+    excerpt: bool = False  # set in a Markdown blockquote: someone else's words, quoted
 
 
 def cjk_count(text: str) -> int:
@@ -167,28 +168,29 @@ def repeats(alt: str, block: str) -> bool:
     return inside >= CAPTION_OVERLAP * len(words_block)
 
 
-def _raw_blocks(text: str) -> list[tuple[str, Kind | None]]:
+def _raw_blocks(text: str) -> list[tuple[str, Kind | None, bool]]:
     """Split into (block, kind when the Markdown decides it); blank lines end a block.
 
     Text on the lines right under an image, in the same block, is its caption.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blank_separated = any(not ln.strip() for ln in lines[1:-1]) if len(lines) > 2 else False
-    blocks: list[tuple[str, Kind | None]] = []
+    blocks: list[tuple[str, Kind | None, bool]] = []
     pending: list[str] = []
+    excerpt = False  # the pending lines come from a blockquote
     fence: str | None = None  # inside a fenced code block: code is not prose
     caption = False
     alt: str | None = None  # the alt text of an image whose next block is not seen yet
 
     def flush() -> None:
-        nonlocal caption, alt
+        nonlocal caption, alt, excerpt
         if pending:
             block = _join_lines(pending)
             repeats_alt = alt is not None and repeats(alt, block)
-            blocks.append((block, "meta" if caption or repeats_alt else None))
+            blocks.append((block, "meta" if caption or repeats_alt else None, excerpt))
             pending.clear()
             alt = None
-        caption = False
+        caption = excerpt = False
 
     for raw in lines:
         opener = _MD_FENCE.match(raw)
@@ -214,7 +216,7 @@ def _raw_blocks(text: str) -> list[tuple[str, Kind | None]]:
         heading = _MD_HEADING.match(raw)
         if heading:
             flush()
-            blocks.append((strip_inline_markdown(heading.group(1)), "heading"))
+            blocks.append((strip_inline_markdown(heading.group(1)), "heading", False))
             continue
         starts_item = bool(_MD_LIST.match(raw))
         line = strip_inline_markdown(_MD_LIST.sub("", _MD_QUOTE.sub("", raw)))
@@ -222,6 +224,7 @@ def _raw_blocks(text: str) -> list[tuple[str, Kind | None]]:
             continue
         if not blank_separated or starts_item:
             flush()
+        excerpt = excerpt or bool(_MD_QUOTE.match(raw))
         pending.append(line)
         if not blank_separated:
             flush()
@@ -255,7 +258,7 @@ def paragraphs(text: str) -> list[Paragraph]:
     out: list[Paragraph] = []
     trailer = False
     blocks = _raw_blocks(text)
-    for i, (block, marked) in enumerate(blocks):
+    for i, (block, marked, excerpt) in enumerate(blocks):
         kind: Kind
         if trailer or marked == "meta" or is_meta_line(block):
             kind = "meta"
@@ -265,7 +268,7 @@ def paragraphs(text: str) -> list[Paragraph]:
             kind = "heading"
         else:
             kind = "body"
-        out.append(Paragraph(block, kind, i))
+        out.append(Paragraph(block, kind, i, excerpt))
     return out
 
 
