@@ -233,3 +233,28 @@ def test_random_bytes_never_crash_the_parser(data: bytes) -> None:
         parse_feed(data, BASE)
     except FeedParseError as exc:
         assert exc.message
+
+
+CORPUS_FEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "feeds"
+
+
+def test_undeclared_latin1_french_is_read_as_windows_1252_not_central_european() -> None:
+    # charset-normalizer ties cp1250 and cp1252 on short Western text; 'être à' must not
+    # become 'ętre ŕ'
+    data = (CORPUS_FEEDS / "miniflux_no_encoding_declared_latin1_bytes.xml").read_bytes()
+    text, codec = decode_document(data)
+    assert codec == "cp1252"
+    assert "pourraient être à l'origine" in text
+    feed = parse_feed(data, BASE)
+    assert feed.items[0].title == "Perturbateurs endocriniens : quels effets sur le cerveau ?"
+
+
+def test_undeclared_central_european_text_still_reads_as_windows_1250() -> None:
+    doc = (
+        "<rss><channel><title>Wiadomości</title><item><title>Zażółć gęślą jaźń</title>"
+        "<description>Wczoraj w Łodzi odbyło się spotkanie mieszkańców, którzy dyskutowali "
+        "o przyszłości miasta i jego ulic. Świętowano też rocznicę.</description></item>"
+        "</channel></rss>"
+    )
+    text, codec = decode_document(doc.encode("cp1250"))
+    assert codec == "cp1250" and text == doc

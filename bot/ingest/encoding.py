@@ -10,6 +10,10 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from charset_normalizer import CharsetMatch, CharsetMatches
 
 # Declared names → the superset browsers (WHATWG) actually decode with.
 _SUPERSETS = {
@@ -92,6 +96,17 @@ def _wide_codec(data: bytes) -> str | None:
     }.get(zeros)
 
 
+def _web_default(matches: CharsetMatches, best: CharsetMatch) -> str:
+    """windows-1252 when the detector finds it exactly as likely as its pick.
+
+    On short Western text charset-normalizer ties cp1250, cp1252, cp1257… (no chaos, same
+    coherence) and picks the first, which turns French 'être à' into 'ętre ŕ'. Browsers
+    read undeclared Western pages as windows-1252 (the WHATWG default), so that wins a tie.
+    """
+    tied = {m.encoding for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)}
+    return "cp1252" if "cp1252" in tied else str(best.encoding)
+
+
 def decode_document(data: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str]:
     """Decode `data`; return the text and the codec that decoded it.
 
@@ -123,9 +138,10 @@ def decode_document(data: bytes, headers: Mapping[str, str] | None = None) -> tu
         return utf8, "utf-8"
     import charset_normalizer  # ~2.5 MiB, needed only for feeds that declare nothing usable
 
-    best = charset_normalizer.from_bytes(data[:65536]).best()
+    matches = charset_normalizer.from_bytes(data[:65536])
+    best = matches.best()
     if best is not None:
-        guess = canonical_codec(best.encoding) or best.encoding
+        guess = canonical_codec(_web_default(matches, best)) or best.encoding
         text = _strict(data, guess)
         if text is not None:
             return text, guess
