@@ -64,6 +64,14 @@ def test_chinese(text: str, expected: list[str]) -> None:
             ['"We are done. We go home," he said.', "She left."],
         ),
         ("Visit example.com today. Now.", ["Visit example.com today.", "Now."]),
+        (
+            "Xi met Modi in Wuhan in April.Previously, Modi hosted Xi.",
+            ["Xi met Modi in Wuhan in April.", "Previously, Modi hosted Xi."],
+        ),
+        (
+            "Built on Node.js and ASP.NET by Amazon.Com staff, e.g.The team. Done.",
+            ["Built on Node.js and ASP.NET by Amazon.Com staff, e.g.The team.", "Done."],
+        ),
     ],
 )
 def test_english(text: str, expected: list[str]) -> None:

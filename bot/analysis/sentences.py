@@ -40,6 +40,9 @@ SENTENCE_DOT = "\\.(?<!\\b[A-Z]\\.)" + "".join(
     f"(?<!\\b{word.capitalize()}\\.)" for word in sorted(_NEVER_END)
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)\.?$")
+_TOKEN_BEFORE = re.compile(r"[^\s\"“”'‘’(\[]+$")
+_PLAIN_WORD = re.compile(r"[A-Za-z]?[a-z]{2,}")
+_CAPITALISED = re.compile(r"(?!(?:Com|Net|Org|Gov|Edu|Info)\b)[A-Z][a-z]{2,}\b")  # not "Amazon.Com"
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
@@ -69,6 +72,17 @@ def _abbreviation_blocks(text: str, dot: int, nxt: str) -> bool:
     return False
 
 
+def _glued(text: str, run_start: int, end: int) -> bool:
+    """ "…in April.Previously, Modi…": a feed that lost the space after a full stop.
+
+    Only a bare full stop between a plain lower-case word and a capitalised one; not a
+    domain, a path, a version or an abbreviation ("Node.js", "ASP.NET", "e.g.The")."""
+    if text[run_start:end] != ".":
+        return False
+    word = _TOKEN_BEFORE.search(text[max(0, run_start - 40) : run_start])
+    return bool(word and _PLAIN_WORD.fullmatch(word.group(0)) and _CAPITALISED.match(text, end))
+
+
 def _ascii_boundary(text: str, run_start: int, end: int) -> bool:
     """Decide whether ASCII terminators text[run_start:end] (closers included) end a sentence."""
     j = end
@@ -81,7 +95,7 @@ def _ascii_boundary(text: str, run_start: int, end: int) -> bool:
     if j == end:  # no space after
         if is_cjk_char(nxt_ch):
             return text[run_start] != "." or is_cjk_char(prev) or prev in _CLOSERS
-        return False
+        return _glued(text, run_start, end)
     if is_cjk_char(nxt_ch):
         return True
     if not (nxt_ch.isupper() or nxt_ch.isdigit() or nxt_ch in _OPENERS):
