@@ -931,3 +931,22 @@ def test_a_full_name_from_a_standfirst_heading_names_the_bodys_surname() -> None
 )
 def test_only_sentence_like_headings_are_read_for_names(heading: str, read: bool) -> None:
     assert sentence_like(heading) is read
+
+
+def test_cjk_proposed_quotation_and_the_reply_after_it() -> None:
+    text = (
+        "在两会上，全国政协委员张近东提出“当前中国经济的发展正在从数量型向质量型转变，"
+        "消费升级将成为企业新一轮创新发展的动力。”对此，李博灏认为这也是他关注的问题。"
+    )
+    assert [s for s, _ in _pairs(text)] == ["张近东"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会议上，市长王强提出“共同富裕示范区”的建设目标，并要求各部门落实。",
+        "专家李明提出了“合理化建议”。",
+    ],
+)
+def test_cjk_a_proposals_name_is_not_a_quotation(text: str) -> None:
+    assert _pairs(text) == []

@@ -47,7 +47,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v13"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v14"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -177,6 +177,7 @@ _CJK_DESCRIBED_SUBJECT = re.compile(
 _CJK_PLACE_SUFFIX = re.compile(
     r"在[^,，。在]{1,15}(?:上|中|时|時|里|裡|后|後|前)[\u4e00-\u9fff]{0,6}$"
 )
+_PROPOSED = re.compile(r"提出\s*[:：︰,，]?\s*$")
 _IN_WORDS = re.compile(r"^In (?:(.{2,60}?)['’]s?|(his|her|their)) (?:own )?words$")
 _POSSESSIVE_PRONOUN = {"his": "he", "her": "she", "their": "they"}
 _IN_VIEW = re.compile(r"^[在据據](?=[^,，]{2,12}(?:看来|看來|眼中|眼里|眼裡|心中|心里|心裡)$)")
@@ -231,6 +232,8 @@ def _is_speech_shaped(text: str, span: Span) -> bool:
     clause_initial = before.endswith((",", "，", ":", "：", "︰")) and bool(
         SPEECH_VERB.search(before, sentence_start)
     )  # "X认为,如果…,“一翻眼就暴露了”": a clause of its own after the verb
+    if introduced and _PROPOSED.search(before[-8:]) and not full_sentence:
+        return False  # "提出“共同富裕”的目标": a proposal's name, not words said
     if introduced:
         floor = 3
     elif (full_sentence and inner[-1] in _END_PUNCT) or clause_initial:
@@ -607,8 +610,10 @@ def _after(text: str, span: Span, limit: int) -> tuple[str, str] | None:
     if leads_on and new_clause:
         return None  # "“A”,但…,也有人缓颊“B”": the verb introduces the next quotation
     if cjk_count(phrase) and re.search(r"[,，;；]", _clean_phrase(phrase)):
-        if re.match(r"\s*[这這此该該的一等]", phrase):
-            return None  # "“…”这一判断,他表示认同": the quotation is an object here
+        if re.match(r"\s*(?:[这這此该該的一等]|对此|對此|就此|对于?这|對於?這)", phrase):
+            # "“…”这一判断,他表示认同" / "“…”对此,李博灏认为…": the quotation is an object
+            # here, or what the next speaker answers
+            return None
         phrase = re.split(r"[,，;；]", _clean_phrase(phrase))[-1]
     return phrase, text[rest_start:limit]
 
