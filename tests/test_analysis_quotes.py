@@ -950,3 +950,26 @@ def test_cjk_proposed_quotation_and_the_reply_after_it() -> None:
 )
 def test_cjk_a_proposals_name_is_not_a_quotation(text: str) -> None:
     assert _pairs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "业内资深人士张凡坦言，“很多品牌的共享充电宝租金都有一定程度的上调，"
+            "现在起码2元到3元每小时。”",
+            "张凡",
+        ),
+        (
+            "雷越岚回忆，今年9月在车站借充电宝时，租金5元/小时，她只能狠下心来，"
+            "“我还特意设定了闹钟提前5分钟去还”。",
+            "雷越岚",
+        ),
+    ],
+)
+def test_cjk_insider_role_and_recalled_speech(text: str, speaker: str) -> None:
+    assert [s for s, _ in _pairs(text)] == [speaker]
+
+
+def test_cjk_a_memory_is_not_a_verb_of_saying() -> None:
+    assert _pairs("这段回忆，让他想起了“那个夏天的午后，我们一起去河边钓鱼。”") == []
