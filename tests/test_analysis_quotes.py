@@ -973,3 +973,14 @@ def test_cjk_insider_role_and_recalled_speech(text: str, speaker: str) -> None:
 
 def test_cjk_a_memory_is_not_a_verb_of_saying() -> None:
     assert _pairs("这段回忆，让他想起了“那个夏天的午后，我们一起去河边钓鱼。”") == []
+
+
+def test_a_bare_surname_shared_by_two_people_is_the_one_not_renamed_in_full() -> None:
+    text = (
+        "The last time Frank Jordan spoke with his son, Louis Jordan was fishing off the coast.\n\n"
+        "Louis Jordan, 37, took his sailboat out in late January.\n\n"
+        "Frank Jordan told CNN that he had worried about his son.\n\n"
+        "“He's got a very strong constitution,” Frank Jordan told CNN.\n\n"
+        "“Everything I owned got broken,” Jordan said."
+    )
+    assert [s for s, _ in _pairs(text)] == ["Frank Jordan", "Louis Jordan"]
