@@ -984,3 +984,22 @@ def test_a_bare_surname_shared_by_two_people_is_the_one_not_renamed_in_full() ->
         "“Everything I owned got broken,” Jordan said."
     )
     assert [s for s, _ in _pairs(text)] == ["Frank Jordan", "Louis Jordan"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Igor Zagorskiy, deputy director of the Russian Anti-Doping Agency, Rusada, told the "
+            "BBC: “There is always room for improvement. We are on that track.”",
+            "Igor Zagorskiy",
+        ),
+        (
+            "Jane Smith, head of research at the Food Standards Agency, FSA, said: “We are "
+            "looking at it closely.”",
+            "Jane Smith",
+        ),
+    ],
+)
+def test_the_person_heading_an_appositive_chain_is_the_speaker(text: str, speaker: str) -> None:
+    assert [s for s, _ in _pairs(text)] == [speaker]

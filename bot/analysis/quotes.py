@@ -47,7 +47,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v16"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v17"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -506,6 +506,9 @@ class _Resolver:
             return None
         clause = _EN_CLAUSE_BREAK.split(re.split(r"[,，;；]", phrase)[-1])[-1].strip() or phrase
         first = re.split(r"[,，;；]", phrase)[0].strip()
+        named = self._appositive_head(phrase, pos)
+        if named:
+            return named
         for candidate in dict.fromkeys((clause, phrase)):
             found = self._resolve_clean(candidate, pos)
             if found:
@@ -532,6 +535,17 @@ class _Resolver:
                     self.unnamed.append((pos, speaker))
                 return speaker
         return None
+
+    def _appositive_head(self, phrase: str, pos: Pos) -> Speaker | None:
+        """ "Igor Zagorskiy, deputy director of the Russian Anti-Doping Agency, Rusada, told":
+        the person heading an appositive chain, not the body named at its end."""
+        segments = [s.strip() for s in re.split(r"[,，]", phrase)]
+        if len(segments) < 3 or not segments[1][:1].islower():
+            return None
+        found = self.latin(segments[0], pos)
+        if found is None or found.name not in self.reg.people:
+            return None
+        return Speaker(found.name, found.role or en_role_after(", " + segments[1]))
 
     def _resolve_clean(self, phrase: str, pos: Pos) -> Speaker | None:
         low = phrase.lower()
