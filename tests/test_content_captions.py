@@ -64,3 +64,16 @@ def test_a_caption_control_is_not_a_caption() -> None:
 def test_a_caption_class_without_an_image_stays_text() -> None:
     html = '<div><p class="caption">Table 1: results by region.</p><p>Sales rose.</p></div>'
     assert _paragraphs(_blocks(html)) == ["Table 1: results by region.", "Sales rose."]
+
+
+def test_a_figcaption_wins_and_a_second_caption_element_stays_text() -> None:
+    html = (
+        "<figure>"
+        + IMG.format(alt="")
+        + '<p class="caption">Photo: Jane Roe for the paper</p>'
+        "<figcaption>The bridge at dawn on Monday.</figcaption></figure>"
+        "<p>The bridge reopened on Monday.</p>"
+    )
+    blocks = _blocks(html)
+    assert [text for _, text in _figures(blocks)] == ["The bridge at dawn on Monday."]
+    assert "Photo: Jane Roe for the paper" in _paragraphs(blocks)

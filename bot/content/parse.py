@@ -395,14 +395,18 @@ class _Walker:
 
     def figure(self, node: Any, depth: int) -> None:
         self.push()
-        caption_node = None
+        children = []
         child = node.child
         while child is not None:
-            if child.tag == "figcaption" or (caption_node is None and _is_caption(child)):
-                caption_node = child
-            else:
-                self.node(child, depth + 1)
+            children.append(child)
             child = child.next
+        # the <figcaption>, else the first element whose class names a caption
+        caption_node = next((c for c in children if c.tag == "figcaption"), None) or next(
+            (c for c in children if _is_caption(c)), None
+        )
+        for child in children:
+            if child is not caption_node:
+                self.node(child, depth + 1)
         inner = self.pop()
         caption: Block | None = None
         if caption_node is not None:
