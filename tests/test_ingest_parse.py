@@ -258,3 +258,36 @@ def test_undeclared_central_european_text_still_reads_as_windows_1250() -> None:
     )
     text, codec = decode_document(doc.encode("cp1250"))
     assert codec == "cp1250" and text == doc
+
+
+def test_json_feed_with_a_bare_version_number_is_a_feed() -> None:
+    # gofeed's sample writes "version": "1.1" instead of the spec's URL; readers accept it
+    data = (CORPUS_FEEDS / "gofeed_jsonfeed11_deprecated_author.json").read_bytes()
+    feed = parse_feed(data, BASE)
+    assert feed.title == "title" and len(feed.items) == 1
+    assert feed.items[0].authors == ["author_name"]
+
+
+@pytest.mark.parametrize(
+    ("version", "accepted"),
+    [
+        ("https://jsonfeed.org/version/1.1", True),
+        ("http://jsonfeed.org/version/1", True),
+        ("1", True),
+        ("1.0", True),
+        (" 1.1 ", True),
+        ("2.0", False),
+        ("v1", False),
+        (None, False),
+    ],
+)
+def test_which_json_versions_make_a_feed(version: str | None, accepted: bool) -> None:
+    doc: dict[str, object] = {"title": "T", "items": [{"id": "1", "content_text": "Hello."}]}
+    if version is not None:
+        doc["version"] = version
+    data = json.dumps(doc).encode()
+    if accepted:
+        assert len(parse_feed(data, BASE, {"Content-Type": "application/feed+json"}).items) == 1
+    else:
+        with pytest.raises(FeedParseError):
+            parse_feed(data, BASE, {"Content-Type": "application/feed+json"})

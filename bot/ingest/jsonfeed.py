@@ -15,6 +15,7 @@ from bot.ingest.parse import FeedParseError, ParsedFeed, parse_duration, resolve
 from bot.models import Enclosure, FeedItem
 
 VERSION_PREFIX = "https://jsonfeed.org/version/"
+_BARE_VERSION = re.compile(r"1(?:\.\d)?")
 
 
 def parse_json_feed(
@@ -28,8 +29,7 @@ def parse_json_feed(
         raise FeedParseError(f"not a feed: invalid JSON ({exc})") from None
     if not isinstance(doc, dict):
         raise FeedParseError("not a feed: JSON document is not an object")
-    version = doc.get("version")
-    if not isinstance(version, str) or not version.startswith(VERSION_PREFIX):
+    if not _is_jsonfeed_version(doc.get("version")):
         raise FeedParseError("not a feed: JSON without a jsonfeed.org version")
     raw_items = doc.get("items")
     if not isinstance(raw_items, list):
@@ -44,6 +44,17 @@ def parse_json_feed(
         language=_string(doc.get("language")),
         ttl_minutes=None,
         items=items,
+    )
+
+
+def _is_jsonfeed_version(version: object) -> bool:
+    """The spec's URL (https, or the http form early feeds used) or the bare number some
+    generators write ("version": "1.1"), which other readers accept too."""
+    if not isinstance(version, str):
+        return False
+    version = version.strip()
+    return version.startswith((VERSION_PREFIX, "http://jsonfeed.org/version/")) or bool(
+        _BARE_VERSION.fullmatch(version)
     )
 
 
