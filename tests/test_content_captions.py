@@ -68,9 +68,7 @@ def test_a_caption_class_without_an_image_stays_text() -> None:
 
 def test_a_figcaption_wins_and_a_second_caption_element_stays_text() -> None:
     html = (
-        "<figure>"
-        + IMG.format(alt="")
-        + '<p class="caption">Photo: Jane Roe for the paper</p>'
+        "<figure>" + IMG.format(alt="") + '<p class="caption">Photo: Jane Roe for the paper</p>'
         "<figcaption>The bridge at dawn on Monday.</figcaption></figure>"
         "<p>The bridge reopened on Monday.</p>"
     )
