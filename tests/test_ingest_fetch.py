@@ -5,6 +5,7 @@ import threading
 import zlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from bot.ingest.fetch import (
     parse_max_age,
     parse_retry_after,
 )
+from bot.ingest.parse import parse_feed
 from bot.urlsafety import URLGuard
 
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
@@ -226,3 +228,27 @@ async def test_client_with_guard_refuses_private_hosts_on_every_hop(
             open_client, httpserver.url_for("/feed"), time_limit=5, max_bytes=LIMIT
         )
         assert result.content == RSS
+
+
+CORPUS_FEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "feeds"
+
+
+async def test_gzip_served_without_content_encoding_is_decoded(
+    httpserver: HTTPServer, client: httpx.AsyncClient
+) -> None:
+    # node-feedparser's compressed.xml: a gzip stream served as plain XML
+    data = (CORPUS_FEEDS / "nodefeedparser_compressed_gzip_bytes.xml").read_bytes()
+    httpserver.expect_request("/gz").respond_with_data(data, content_type="application/xml")
+    result = await fetch(client, httpserver.url_for("/gz"), time_limit=5, max_bytes=LIMIT * 4)
+    assert result.content == gzip.decompress(data)
+    feed = parse_feed(result.content, httpserver.url_for("/gz"))
+    assert len(feed.items) == 10
+
+
+async def test_an_undeclared_gzip_bomb_is_stopped_at_the_cap(
+    httpserver: HTTPServer, client: httpx.AsyncClient
+) -> None:
+    bomb = gzip.compress(b"\0" * (50 * 1024 * 1024), compresslevel=9)
+    httpserver.expect_request("/bomb2").respond_with_data(bomb)
+    with pytest.raises(FetchError, match="after decoding"):
+        await fetch(client, httpserver.url_for("/bomb2"), time_limit=5, max_bytes=LIMIT)

@@ -32,6 +32,7 @@ PERMANENT_REDIRECTS = frozenset({301, 308})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 DISCARD_LIMIT = 64 * 1024
 MAX_REDIRECTS = 10
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 class FetchError(Exception):
@@ -178,7 +179,19 @@ async def read_capped(response: httpx.Response, max_bytes: int) -> bytes:
         if size > max_bytes or pending:
             raise FetchError(f"body too large: over {max_bytes} bytes after decoding")
         parts.append(out)
-    return b"".join(parts)
+    body = b"".join(parts)
+    if body.startswith(GZIP_MAGIC) and decoder.encoding in ("", "identity"):
+        return _gunzip_undeclared(body, max_bytes)
+    return body
+
+
+def _gunzip_undeclared(body: bytes, max_bytes: int) -> bytes:
+    """A gzip file served without Content-Encoding (a static feed.xml.gz, a misconfigured
+    server): decoded under the same cap, so a bomb stops there too."""
+    out, pending = _Decoder("gzip").decode(body, max_bytes + 1)
+    if len(out) > max_bytes or pending:
+        raise FetchError(f"body too large: over {max_bytes} bytes after decoding")
+    return out
 
 
 def _conditional_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
