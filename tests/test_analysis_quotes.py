@@ -1003,3 +1003,10 @@ def test_a_bare_surname_shared_by_two_people_is_the_one_not_renamed_in_full() ->
 )
 def test_the_person_heading_an_appositive_chain_is_the_speaker(text: str, speaker: str) -> None:
     assert [s for s, _ in _pairs(text)] == [speaker]
+
+
+def test_cjk_halves_whose_comma_stood_outside_the_marks_join_with_a_comma() -> None:
+    text = "“我觉得正规出版社不会去做这样的事情”，马莉说，“爸爸这首歌写的是孩子天真无邪。”"
+    assert _pairs(text) == [
+        ("马莉", "我觉得正规出版社不会去做这样的事情，爸爸这首歌写的是孩子天真无邪。")
+    ]

@@ -47,7 +47,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v17"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v18"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -1085,6 +1085,8 @@ def _join_parts(parts: list[str]) -> str:
             out = out[:-1] + "."  # "…industry," + "The pioneers…" were two sentences
         elif re.search(r"[A-Za-z0-9]$", out) and re.match(r"[A-Z]", part):
             out += " …"  # "“…what is written” in that law, X said. “There…”": words left out
+        elif out and part and is_cjk_char(out[-1]) and is_cjk_char(part[0]):
+            out += "，"  # "“…这样的事情”，马莉说，“爸爸…”": the comma stood outside the marks
         tight = _wide(out[-1:]) or (out[-1:] in ",.;:!?" and _wide(part[:1]))
         out = out + ("" if tight else " ") + part
     return out.rstrip(",，:： ")
