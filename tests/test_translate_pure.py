@@ -145,3 +145,25 @@ def test_space_after_a_leading_kept_token_survives() -> None:
     doc = segment(html)
     assert [b.source for b in doc.blocks] == ["mode is what you want here."]
     assert doc.rebuild(["模式正是你想要的。"]) == '<p><code>"cors"</code> 模式正是你想要的。</p>'
+
+
+async def test_a_failed_batch_stops_the_others_from_asking_the_model() -> None:
+    import asyncio
+
+    import httpx
+
+    from bot.standin.llm import FakeLLM, serve_llm
+    from bot.translate.client import EngineConfig
+    from bot.translate.engine import TranslationFailed, translate_blocks
+
+    llm = FakeLLM()
+    llm.queue(*["malformed"] * 5)
+    sources = ["Hello there my good friend, how are you today?"] * 4
+    with serve_llm(llm) as url:
+        config = EngineConfig(url, "m", context_chars=10, concurrency=4)
+        async with httpx.AsyncClient() as http:
+            with pytest.raises(TranslationFailed):
+                await translate_blocks(sources, "zh-Hans", config, http, asyncio.Semaphore(1))
+            asked = len(llm.requests)
+            await asyncio.sleep(0.5)
+    assert len(llm.requests) == asked < 8  # nothing asked after the failure (8 = every try)

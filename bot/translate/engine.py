@@ -154,10 +154,17 @@ async def translate_blocks(
                     )
         raise TranslationFailed(problem, spent)
 
+    tasks = [asyncio.ensure_future(run(g)) for g in groups]
     try:
-        results = await asyncio.gather(*(run(g) for g in groups))
-    except TranslationFailed as exc:
-        raise TranslationFailed(str(exc), spent) from None
+        results = await asyncio.gather(*tasks)
+    except BaseException as exc:
+        # one batch failed: stop the others before they spend more on a lost article
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if isinstance(exc, TranslationFailed):
+            raise TranslationFailed(str(exc), spent) from None
+        raise
     return [t for part in results for t in part], spent
 
 
