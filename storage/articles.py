@@ -99,6 +99,7 @@ async def insert_article_once(
     if found is None:
         return None
     article.id = int(found)
+    await search.index_article(conn, article.id, article)
     return article.id
 
 

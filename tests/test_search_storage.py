@@ -141,3 +141,19 @@ def test_documents_drop_link_targets() -> None:
     )
     assert "https" not in doc and "the report" in doc
     assert store.query_words("Ａ  a  B b") == ["a", "b"]
+
+
+async def test_a_feed_item_stored_under_its_key_is_searchable_at_once(db: Database) -> None:
+    from storage import feeds
+
+    async with db.begin() as conn:
+        feed = await feeds.add_feed(conn, "https://example.com/feed.xml")
+        article = Article(title="Harbour ferry returns", content_markdown="渡轮今日复航。")
+        article.feed_id = feed.id
+        article_id = await articles.insert_article_once(conn, article, "guid:ferry-1")
+        assert article_id is not None
+        await messages.record_message(
+            conn, chat_id=CHANNEL, message_id=99, article_id=article_id, part=1
+        )
+    assert await _search(db, "ferry") == [article_id]
+    assert await _search(db, "渡轮") == [article_id]
