@@ -137,7 +137,7 @@ async def check_feed(
         detail = ""
         if "links to a feed at" in exc.message:
             detail = " (" + exc.message.split("(", 1)[1].rstrip(")") + ")"
-        elif found.startswith("XML") or found.startswith("refused"):
+        elif found.startswith("XML") or exc.message.startswith("refused"):
             detail = f" ({exc.message})"
         raise FeedCheckError(f"{url}: not a feed: got {found}{detail}") from None
     newest = max(

@@ -63,6 +63,13 @@ async def test_a_feed_is_described(httpserver: HTTPServer, http: httpx.AsyncClie
         (PNG, "image/png", 200, "got a PNG image"),
         ("missing", "text/plain", 404, "the server answered HTTP 404"),
         ('{"hello": 1}', "application/json", 200, "not a feed"),
+        (  # UTF-16 XML that declares entities: the refusal is named, not "binary data"
+            '<?xml version="1.0" encoding="utf-16"?><!DOCTYPE r [<!ENTITY a "aaaa">]>'
+            "<rss><channel><title>&a;</title></channel></rss>".encode("utf-16"),
+            "application/rss+xml",
+            200,
+            "possible XML bomb",
+        ),
     ],
 )
 async def test_what_is_not_a_feed_is_named(
