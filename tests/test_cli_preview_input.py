@@ -70,6 +70,18 @@ def test_an_empty_feed_says_no_items(tmp_path: Path) -> None:
     assert result.stderr.strip() == "chatwire preview: empty.xml: no items"
 
 
+def test_an_empty_item_is_skipped_and_the_rest_is_shown(tmp_path: Path) -> None:
+    (tmp_path / "mixed.xml").write_bytes(
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Mixed</title>'
+        b"<item><guid>a</guid><title>Bridge reopens</title>"
+        b"<description>The bridge reopened on Monday.</description></item>"
+        b"<item><guid>b</guid></item></channel></rss>"
+    )
+    result = preview(tmp_path, "mixed.xml")
+    assert result.returncode == 0, result.stderr
+    assert "Bridge reopens" in result.stdout
+
+
 def test_the_size_limit_is_the_one_run_applies(tmp_path: Path) -> None:
     items = "".join(
         f"<item><title>Item {n}</title><link>https://e.example/{n}</link></item>"

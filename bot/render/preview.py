@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bot.content.pipeline import article_from_text, build_article, format_for_path
+from bot.content.pipeline import EmptyItem, article_from_text, build_article, format_for_path
 from bot.models import Article, OutgoingMessage
 from bot.render.messages import message_json
 from bot.render.post import render_post
@@ -112,9 +112,13 @@ def _articles(src: _Source) -> tuple[list[Article], bool]:
 
         feed = parse_feed(src.data, src.url or "")
         source = feed.title or (urlsplit(feed.link).hostname if feed.link else None)
-        return [
-            build_article(item, source=source, feed_language=feed.language) for item in feed.items
-        ], True
+        built = []
+        for item in feed.items:
+            try:
+                built.append(build_article(item, source=source, feed_language=feed.language))
+            except EmptyItem:  # skipped, as the poller does: one empty item spoils nothing
+                continue
+        return built, True
     text = _decode(src.data)
     if src.url is not None:
         suffix = Path(src.name).suffix.lower()
