@@ -179,3 +179,22 @@ def test_corpus_feed_authors() -> None:
             kept.extend(names)
     assert {"Manoush Zomorodi", "The Associated Press", "大鱼儿", "sushenghai"} <= set(kept)
     assert not any("author.name" in n or n == "PBS Space Time" for n in kept)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("参与报道：张三、李四", ["张三", "李四"]),
+        ("Contributing: Jane Doe, John Roe", ["Jane Doe", "John Roe"]),
+        ("实习生：王五", ["王五"]),
+    ],
+)
+def test_a_contributor_line_at_the_end_gives_names_not_its_label(
+    line: str, expected: list[str]
+) -> None:
+    from bot.content.pipeline import build_article
+    from bot.models import FeedItem
+
+    html = f"<p>正文第一段，内容很多。</p><p>正文第二段。</p><p>{line}</p>"
+    item = FeedItem(guid="g", url="https://example.com/a", title="标题", content_html=html)
+    assert build_article(item).extra.get("contributors") == expected

@@ -219,7 +219,7 @@ class _Tail:
             elif kind == "promo":
                 meta.promo.append(text)
             elif kind == "contributors":
-                meta.contributors.extend(split_names(text) or contributors_of(text) or [])
+                meta.contributors.extend(contributors_of(text) or split_names(text) or [])
             elif kind == "name":
                 name = text
             elif kind == "email":
