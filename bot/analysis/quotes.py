@@ -47,7 +47,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v18"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v19"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -272,16 +272,13 @@ class _Resolver:
         self.unnamed: list[tuple[Pos, Speaker]] = []  # "a spokesman" speakers, in order seen
 
     def person_by_surname(self, surname: str, pos: Pos) -> Speaker | None:
-        """The person a bare surname stands for. When two share it (a father and a son),
-        news names the secondary one in full each time and the main one by surname
-        alone: the one named in full least often wins, then the most recently seen."""
+        """The person a bare surname stands for: of those sharing it, the one seen last."""
         best = None
         for person in self.reg.people.values():
             if person.surname == surname and person.mentions and person.mentions[0] <= pos:
                 last = max(m for m in person.mentions if m <= pos)
-                key = (-self.full_text.count(person.name), last)
-                if best is None or key > best[0]:
-                    best = (key, person)
+                if best is None or last > best[0]:
+                    best = (last, person)
         return Speaker(best[1].name, best[1].role) if best else None
 
     def pronoun(self, gender: str, pos: Pos) -> Speaker | None:
