@@ -194,8 +194,10 @@ class _Walker:
         if self.parts and self.parts[-1].endswith(" "):
             self.parts[-1] = self.parts[-1][:-1]
             self.n -= 1
-            for span in self.spans:
-                span.end = min(span.end, self.n)
+            for span in reversed(self.spans):  # ends never decrease: only the last ones can
+                if span.end <= self.n:  # reach past the trimmed space
+                    break
+                span.end = self.n
         self._put("\n")
 
     def open_span(self, kind: str, url: str | None = None) -> None:
