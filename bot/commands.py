@@ -149,11 +149,6 @@ async def db_backup(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _resolve_chat(settings: Settings, name: str) -> int:
-    """'@channel' → id through the Bot API (the only place that knows it)."""
-    return (await checked_chat(settings, name, check=False)).id
-
-
 def _bot(settings: Settings) -> Any:
     from telegram import Bot
 

@@ -53,13 +53,3 @@ async def outcome_counts(
     for route_id, outcome, count in await conn.execute(query):
         counts.setdefault(int(route_id), {})[str(outcome)] = int(count)
     return counts
-
-
-async def outcome_of(conn: AsyncConnection, route_id: int, article_id: int) -> str | None:
-    return (
-        await conn.execute(
-            sa.select(route_outcomes.c.outcome).where(
-                route_outcomes.c.route_id == route_id, route_outcomes.c.article_id == article_id
-            )
-        )
-    ).scalar_one_or_none()

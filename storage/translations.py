@@ -61,13 +61,6 @@ async def get_translation(
     return _row(row) if row else None
 
 
-async def get_by_id(conn: AsyncConnection, translation_id: int) -> TranslationRow | None:
-    row = (
-        await conn.execute(translations.select().where(translations.c.id == translation_id))
-    ).first()
-    return _row(row) if row else None
-
-
 async def request_translation(
     conn: AsyncConnection,
     article_id: int,

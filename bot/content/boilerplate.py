@@ -27,7 +27,6 @@ from collections import Counter
 
 from bot.content.language import to_simplified
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SPACE = re.compile(r"\s+")
 # Brackets and bullets that often wrap a trailer: [责任编辑:…]  (责编：…)  【纠错】  · Share
 _WRAP = "[]【】()（）〔〕<>《》|·•*-—–:：,，;；!！ \u3000"

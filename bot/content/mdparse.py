@@ -6,7 +6,7 @@ HTML never passes through here: feed HTML is parsed straight into the model by
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -22,19 +22,6 @@ _STYLES = {"strong": "bold", "em": "italic", "s": "strike"}
 def parser() -> MarkdownIt:
     """The one Markdown dialect chatwire speaks: CommonMark + tables + ~~strike~~ + inline HTML."""
     return MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
-
-
-def plain_inline(children: Iterable[Token]) -> str:
-    """Inline tokens → their visible text."""
-    parts: list[str] = []
-    for t in children:
-        if t.type in ("text", "code_inline"):
-            parts.append(t.content)
-        elif t.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif t.type == "image":
-            parts.append(t.content)
-    return "".join(parts)
 
 
 def _is_cjk(ch: str) -> bool:

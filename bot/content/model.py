@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LEAF_KINDS = frozenset({"heading", "paragraph", "code", "figure", "embed", "cell", "rule"})
-CONTAINER_KINDS = frozenset({"quote", "list", "item", "table", "row"})
-INLINE_KINDS = ("bold", "italic", "underline", "strike", "code", "link", "spoiler")
 
 
 @dataclass(slots=True)

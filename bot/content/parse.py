@@ -53,10 +53,6 @@ INLINE_STYLES = {  # HTML inline tag → our span style (also for inline HTML in
 _EMBEDS = frozenset({"iframe", "video", "audio", "embed", "object"})
 _IMAGE_TAGS = frozenset({"img", "picture"})
 _CONTROL = re.compile(r"control|toggle|button|btn|icon")  # "…CaptionControl": HIDE CAPTION
-_BLOCKISH = frozenset(
-    {"p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-     "figure", "img", "pre", "section", "article", "iframe", "video"}
-)  # fmt: skip
 _SPACE = re.compile(r"[ \t\n\r\f\u00a0\u200b\ufeff]+")
 _CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n\s*(?=[{_CJK}])")

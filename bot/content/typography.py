@@ -34,7 +34,6 @@ _HANGUL_CHAR = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 # Chinese (full-width) punctuation that, like a Han character, makes a following mark Chinese.
 _CJK_PUNCT = frozenset("，。、：；！？（）《》〈〉「」『』【】〔〕…—～·")
 _TO_FULL = {",": "，", ".": "。", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
-_MARKS = frozenset(",.:;?!")
 _CLOSERS = frozenset("”’」』》〉】）\"'")
 
 _URL = re.compile(

@@ -47,7 +47,6 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _XML_DECL_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
-_XML_DECL_ENCODING_TEXT = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([^"']+)(["'])""")
 _CHARSET_PARAM = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 
 
@@ -147,10 +146,3 @@ def decode_document(data: bytes, headers: Mapping[str, str] | None = None) -> tu
             return text, guess
     fallback = declared[0] if declared else "utf-8"
     return data.decode(fallback, errors="replace"), fallback
-
-
-def to_utf8_xml(data: bytes, headers: Mapping[str, str] | None = None) -> tuple[bytes, str]:
-    """The document re-encoded as UTF-8 with its XML declaration saying so."""
-    text, codec = decode_document(data, headers)
-    text = _XML_DECL_ENCODING_TEXT.sub(r"\1utf-8\3", text, count=1)
-    return text.encode("utf-8"), codec

@@ -43,7 +43,6 @@ class _Prolog:
     xml_decl: str | None = None
     doctype: str | None = None
     general_entities: bool = False
-    stripped_subset: bool = False
 
 
 def _skip_quoted(text: str, i: int) -> int:
@@ -98,7 +97,6 @@ def _doctype(text: str, i: int, prolog: _Prolog) -> int:
             j = _skip_quoted(text, j)
         elif c == "[":
             head_end = j if head_end is None else head_end
-            prolog.stripped_subset = True
             j = _internal_subset(text, j + 1, prolog)
         elif c == ">":
             break
@@ -130,7 +128,6 @@ def scan_prolog(text: str) -> _Prolog:
             i = _doctype(text, i, prolog)
         elif text[i : i + 8].upper() == "<!ENTITY":
             prolog.general_entities = prolog.general_entities or _entity_kind(text, i) == "general"
-            prolog.stripped_subset = True
             i = _skip_past(text, i, ">")
         elif text.startswith("<!", i):  # any other stray declaration: skipped
             i = _skip_past(text, i, ">")

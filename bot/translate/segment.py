@@ -61,10 +61,6 @@ class Block:
         """The visible text without placeholders (atoms' text dropped)."""
         return " ".join(PLACEHOLDER.sub(" ", self.source).split())
 
-    def placeholders(self) -> list[str]:
-        """Every placeholder marker the source holds, in order."""
-        return [m[0] for m in PLACEHOLDER.finditer(self.source)]
-
 
 @dataclass(slots=True)
 class Document:

@@ -33,10 +33,6 @@ class LazyGate:
         self._notify = notify
         self._gate: TranslationGate | None = None
 
-    @property
-    def loaded(self) -> bool:
-        return self._gate is not None
-
     async def __call__(
         self, delivery: Delivery, article: Article, options: Mapping[str, Any]
     ) -> Article | None:
