@@ -178,13 +178,12 @@ def _visible_in(chat_ids: Collection[int]) -> sa.ColumnElement[bool]:
     """The article appeared (as a post or its discussion copy) in one of the chats:
     the rule of storage/visibility.py, as a condition on the search query."""
     # Imported here: storage.posts imports storage.articles, which imports this module.
-    from storage.posts import POST_KINDS
-    from storage.visibility import DISCUSSION_COPY
+    from storage.visibility import appeared
 
     return sa.exists().where(
         messages.c.article_id == articles.c.id,
         messages.c.chat_id.in_(sorted(set(chat_ids))),
-        sa.or_(messages.c.kind.like(POST_KINDS), messages.c.kind == DISCUSSION_COPY),
+        appeared(),
     )
 
 

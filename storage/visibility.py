@@ -14,10 +14,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from storage.async_engine import AsyncConnection
+from storage.messages import DISCUSSION_COPY
 from storage.posts import POST_KINDS
 from storage.schema import articles, chats, messages
-
-DISCUSSION_COPY = "discussion_copy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +29,8 @@ class SeenPost:
     message_id: int
 
 
-def _appeared() -> sa.ColumnElement[bool]:
+def appeared() -> sa.ColumnElement[bool]:
+    """The message is a post of the article, or Telegram's copy of it in a discussion."""
     return sa.or_(messages.c.kind.like(POST_KINDS), messages.c.kind == DISCUSSION_COPY)
 
 
@@ -38,7 +38,7 @@ async def chats_of_article(conn: AsyncConnection, article_id: int) -> set[int]:
     """The chats where this article's post (or a discussion copy of it) appeared."""
     rows = await conn.execute(
         sa.select(messages.c.chat_id)
-        .where(messages.c.article_id == article_id, _appeared())
+        .where(messages.c.article_id == article_id, appeared())
         .distinct()
     )
     return {int(chat_id) for (chat_id,) in rows}
@@ -52,7 +52,7 @@ async def chats_with_posts(conn: AsyncConnection) -> list[int]:
     """
     found: list[int] = []
     while True:
-        query = sa.select(messages.c.chat_id).where(_appeared())
+        query = sa.select(messages.c.chat_id).where(appeared())
         if found:
             query = query.where(messages.c.chat_id > found[-1])
         chat_id = (
@@ -93,7 +93,7 @@ async def _latest_in_chat(
     while len(found) < limit:
         query = (
             sa.select(messages.c.id, messages.c.message_id, messages.c.article_id)
-            .where(messages.c.chat_id == chat_id, _appeared())
+            .where(messages.c.chat_id == chat_id, appeared())
             .order_by(messages.c.message_id.desc())
             .limit(batch)
         )

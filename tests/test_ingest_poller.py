@@ -43,6 +43,7 @@ class Config:
     fetch_timeout_seconds: float = 5.0
     fetch_max_bytes: int = 1 << 20
     feed_max_failures: int = 3
+    notice_after: tuple[int | None, int | None] = (5, 3600)
 
 
 class Clock:

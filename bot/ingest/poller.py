@@ -43,10 +43,9 @@ MAX_ITEMS_PER_POLL = 500
 """A feed document with more items than this is cut to its newest ones."""
 MAX_ERROR_CHARS = 500
 BODY_HASH_KEY = "body_sha256"
+"""Key in `feeds.options`: hash of the last parsed body, for servers without validators."""
 FAILING_SINCE_KEY = "failing_since"  # when the current spell of failures began
 NOTICED_KEY = "failure_noticed"  # admins were told of this spell
-DEFAULT_NOTICE_AFTER: tuple[int | None, int | None] = (5, 3600)
-"""Key in `feeds.options`: hash of the last parsed body, for servers without validators."""
 MAX_EMPTY_ITEMS = 100
 """Skipped-item fingerprints a feed remembers (newest kept); each is logged once."""
 EMPTY_KEY_CHARS = 16
@@ -77,6 +76,8 @@ class PollerConfig(Protocol):
     def fetch_max_bytes(self) -> int: ...
     @property
     def feed_max_failures(self) -> int: ...
+    @property
+    def notice_after(self) -> tuple[int | None, int | None]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -830,7 +831,7 @@ class Poller:
         if count == 1:  # a new spell (after a success, or re-enabled by hand)
             options.pop(NOTICED_KEY, None)
             log.info("feed #%d failing: %s (%s)", feed.id, message, feed.url)
-        notice_failures, notice_seconds = getattr(self.config, "notice_after", DEFAULT_NOTICE_AFTER)
+        notice_failures, notice_seconds = self.config.notice_after
         due = (notice_failures is not None and count >= notice_failures) or (
             notice_seconds is not None and (now - since).total_seconds() >= notice_seconds
         )
