@@ -22,6 +22,7 @@ from tests.standin_helpers import process_updates
 
 FORUM, CHANNEL, ADMINS = -1005000000001, -1005000000002, -1005000000009
 BODY = "The harbour opens a new pier. " * 30
+LONG_BODY = "The harbour opens a new pier. " * 200  # more than one message holds
 
 
 @dataclass
@@ -36,10 +37,10 @@ class World:
             )
             return await routes.add_route(conn, feed.id, chat, options=dict(options))
 
-    async def post(self, route: Route, title: str) -> list[dict[str, Any]]:
+    async def post(self, route: Route, title: str, body: str = BODY) -> list[dict[str, Any]]:
         before = len(self.fake.sent)
         async with self.rt.db.begin() as conn:
-            article = Article(title=title, url=f"https://x.example/{title}", content_markdown=BODY)
+            article = Article(title=title, url=f"https://x.example/{title}", content_markdown=body)
             article.feed_id = route.feed_id
             article_id = await articles.insert_article(conn, article)
             await deliveries.enqueue_deliveries(conn, article_id, [route])
@@ -83,7 +84,8 @@ def test_send_options_from_route_options() -> None:
 
 async def test_link_preview_per_route(world: World) -> None:
     large = await world.route(CHANNEL, "large", preview="large", preview_above=True)
-    sent = await world.post(large, "Pier opens")
+    sent = await world.post(large, "Pier opens", LONG_BODY)
+    assert len(sent) > 1  # so that the earlier parts below are really checked
     assert sent[-1]["preview"] == {
         "is_disabled": False,
         "url": "https://x.example/Pier opens",
