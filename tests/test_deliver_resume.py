@@ -164,15 +164,7 @@ async def test_an_edit_during_an_edit_is_applied_too(
     article_id = await queue_article(
         db, feed_id, make_article(1, ["v1"]), route_list, now=clock.now()
     )
-    edits: list[int] = []
-
-    def render_and_change(
-        article: Article, options: Mapping[str, Any], parts: int
-    ) -> list[OutgoingMessage]:
-        edits.append(parts)
-        return same_shape(article, options, parts)
-
-    pub = Publisher(db, bot, simple_render, clock=clock, edit_render=render_and_change)
+    pub = Publisher(db, bot, simple_render, clock=clock, edit_render=same_shape)
     await pub.run_once()
     await _edit_article(db, article_id, ["v2"], edit_chats=[A])
     async with db.begin() as conn:  # claimed for the edit, then the feed changes again
