@@ -135,6 +135,8 @@ def test_api_key_only_over_https_or_loopback() -> None:
     check_key_transport("https://api.example.com/v1", "k")
     check_key_transport("http://127.0.0.1:8080/v1", "k")
     check_key_transport("http://localhost:11434/v1", "k")
+    check_key_transport("http://[::1]:8080/v1", "k")  # the same rule as the summary path's
+    check_key_transport("http://localhost.localdomain/v1", "k")
     check_key_transport("http://llm.lan/v1", None)
     with pytest.raises(ValueError, match="https"):
         check_key_transport("http://llm.lan/v1", "k")

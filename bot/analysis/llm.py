@@ -20,12 +20,10 @@ Hardening:
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -33,6 +31,8 @@ from bot.analysis.lexicon import words
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.summary import EXTRACTIVE_NAME, Summary, extractive_summary, join_sentences
 from bot.analysis.text import body_text, cjk_count, detect_language, latin_words
+from bot.llm_endpoint import endpoint as endpoint
+from bot.llm_endpoint import key_allowed as key_allowed
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,6 @@ _PROMPTS = {
 }
 _URL = re.compile(r"(?:https?://|www\.|\b[\w.+-]+@[\w-]+\.[\w.-]+)", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]{2,}(?:\s+[A-Z][a-zA-Z'’-]{2,})*")
-_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
 
 @dataclass(frozen=True)
@@ -80,30 +79,6 @@ class LLMError(Exception):
 def summarizer_name(llm: LLMConfig | None) -> str:
     """Cache key for summaries made with this configuration."""
     return f"{LLM_VERSION}:{llm.model}" if llm else EXTRACTIVE_NAME
-
-
-def endpoint(url: str) -> str:
-    """Accept a base URL (…/v1) or the full chat-completions URL."""
-    base = url.rstrip("/")
-    return base if base.endswith("/chat/completions") else f"{base}/chat/completions"
-
-
-def is_loopback(host: str) -> bool:
-    """localhost, 127.0.0.0/8 or ::1: traffic that never leaves the machine."""
-    host = host.strip("[]").lower()
-    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def key_allowed(url: str) -> bool:
-    """May an API key be sent to `url`? Only over https, or plain http to loopback."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    return scheme == "https" or (scheme == "http" and is_loopback(parts.hostname or ""))
 
 
 def wrap_article(article: str) -> str:

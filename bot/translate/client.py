@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
+from bot.llm_endpoint import endpoint, key_allowed
 from bot.translate.checks import CheckError
 
 
@@ -40,28 +39,12 @@ class TransientError(Exception):
         self.retry_after = retry_after
 
 
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_key_transport(url: str, api_key: str | None) -> None:
     """An API key travels only over https, or to this machine: ValueError otherwise."""
     if not url.startswith(("http://", "https://")):
         raise ValueError("must start with http:// or https://")
-    if api_key and not url.startswith("https://") and not is_loopback(url):
+    if api_key and not key_allowed(url):
         raise ValueError("an API key is sent only over https:// or to a loopback address")
-
-
-def endpoint(url: str) -> str:
-    """Accept a base URL (…/v1) or the full chat-completions URL."""
-    base = url.rstrip("/")
-    return base if base.endswith("/chat/completions") else f"{base}/chat/completions"
 
 
 def _retry_after(response: httpx.Response) -> float | None:
