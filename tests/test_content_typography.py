@@ -305,3 +305,11 @@ def test_polish_spans_match_polish_cjk(data: st.DataObject) -> None:
     for before, after in zip(parts, out, strict=True):
         assert after.translate(_BACK).replace(" ", "") == before.translate(_BACK).replace(" ", "")
     assert polish_spans(out) == out
+
+
+def test_a_long_latin_stretch_in_a_chinese_line_polishes_like_a_short_one() -> None:
+    # the English phrase decision is remembered per run, so this is linear; same output
+    short = polish_cjk("中" + "Abc Def, " * 3)
+    long = polish_cjk("中" + "Abc Def, " * 2000)
+    assert long.startswith(short.rstrip()[: len(short) - 2])
+    assert long.count("，") == short.count("，")

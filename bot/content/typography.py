@@ -124,14 +124,42 @@ def _next_index(line: str, i: int) -> int:
     return j
 
 
-def _latin_run(line: str, i: int, mask: bytearray) -> tuple[str, bool]:
-    """The text between the last Chinese character and position i; and whether the sentence
-    before it (up to a sentence end) holds any Chinese at all."""
-    j = i - 1
-    while j >= 0 and not _is_chinese_context(line[j]):
-        j -= 1
-    run = "".join(" " if mask[k] else line[k] for k in range(j + 1, i))
-    return run, j >= 0
+class _LatinRuns:
+    """The Latin text between the last Chinese character and a mark, for one line.
+
+    Whether such a run reads as English only grows as the run grows (more words, more
+    punctuation), so once a run is English from some mark on it is English for every later
+    mark: remembering that keeps a long Latin stretch linear instead of quadratic.
+    """
+
+    def __init__(self, line: str, mask: bytearray) -> None:
+        self._line = line
+        self._mask = mask
+        self._last: list[int] = []  # index of the last Chinese character before each position
+        self._english_from: dict[int, int] = {}  # run start → first mark where it is English
+
+    def _last_chinese(self, i: int) -> int:
+        if not self._last:  # built on first use: most lines never ask
+            last = -1
+            for k, ch in enumerate(self._line):
+                self._last.append(last)
+                if _is_chinese_context(ch):
+                    last = k
+        return self._last[i]
+
+    def english_before(self, i: int) -> tuple[bool, bool]:
+        """Whether the run before position i reads as English; whether there is Chinese
+        before it at all."""
+        j = self._last_chinese(i)
+        known = self._english_from.get(j)
+        if known is not None and i >= known:
+            return True, j >= 0
+        line, mask = self._line, self._mask
+        run = "".join(" " if mask[k] else line[k] for k in range(j + 1, i))
+        english = _english_phrase(run)
+        if english:
+            self._english_from[j] = i
+        return english, j >= 0
 
 
 _MATCHING = {"”": "“", "’": "‘", "」": "「", "』": "『", "》": "《", "】": "【", "）": "（"}
@@ -167,7 +195,7 @@ def _chinese_word_in_english(line: str, p: int, n: int) -> bool:
     return k >= 0 and line[k].isascii() and line[k].isalpha()
 
 
-def _mark_is_chinese(line: str, i: int, mask: bytearray) -> bool:
+def _mark_is_chinese(line: str, i: int, runs: _LatinRuns) -> bool:
     ch = line[i]
     before = line[i - 1] if i > 0 else ""
     after = line[i + 1] if i + 1 < len(line) else ""
@@ -191,8 +219,8 @@ def _mark_is_chinese(line: str, i: int, mask: bytearray) -> bool:
         return True
     # After Latin text or a quote: Chinese only if the sentence is Chinese and the Latin run is
     # a name/term, and the mark is glued to what follows (English puts a space after its marks).
-    run, chinese_before = _latin_run(line, i, mask)
-    if _english_phrase(run):
+    english, chinese_before = runs.english_before(i)
+    if english:
         return False
     if right and (_is_han(right) or right in _CJK_PUNCT):
         return n == i + 1 or (chinese_before and left not in _CLOSERS)
@@ -260,6 +288,7 @@ def _convert_marks(line: str) -> str:
     for start, end in pairs.items():
         if _parens_are_chinese(line, start, end):
             convert.update((start, end))
+    runs = _LatinRuns(line, mask)
     for m in _MARK.finditer(line):
         i = m.start()
         ch = line[i]
@@ -271,7 +300,7 @@ def _convert_marks(line: str) -> str:
             near = line[p] if p >= 0 and ch == "(" else (line[n] if n < len(line) else "")
             if near and _is_chinese_context(near):
                 convert.add(i)
-        elif _mark_is_chinese(line, i, mask):
+        elif _mark_is_chinese(line, i, runs):
             convert.add(i)
     if not convert:
         return line
