@@ -49,7 +49,7 @@ _DAY = (
 )
 _PRONOUN = r"(?:He|She|It|They|We|I|This|That|These|Those|His|Her|Its|Their|There|So|But|And)"
 _EN_FRAME = re.compile(
-    r"^(?:(?:In|On|At|During|Under|Writing|Speaking|Unveiling)\b[^,;:\"“”()]{0,70}?"
+    r"^(?:(?:In|On|At|During|Under|Writing|Speaking)\b[^,;:\"“”()]{0,70}?"
     r"\b(?:statement|interview|op-ed|editorial|speech|address|foreword|letter|post|tweet|"
     r"Twitter|Facebook|questioning|conference|briefing|news release|press release)s?\b"
     r"[^,;:\"“”()]{0,40}|"
