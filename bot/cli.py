@@ -13,12 +13,10 @@ from typing import Any
 
 from bot import commands
 from bot.config import ConfigError, Settings, load_settings
+from bot.errors import EXIT_CONFIG, EXIT_ERROR
 from bot.logging_setup import configure_logging
 from bot.routing import cli as routing_cli
 from storage.db import DatabaseUnavailable, DatabaseURLError
-
-EXIT_ERROR = 1
-EXIT_CONFIG = 2
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 

@@ -18,7 +18,7 @@ NOT_CONFIGURED = (
 
 def engine_config(settings: Settings) -> EngineConfig | None:
     if not (settings.translate_llm_url and settings.translate_llm_model):
-        return None
+        return None  # not settings.translation_configured (spelled out for the type checker)
     key = settings.translate_llm_api_key
     return EngineConfig(
         url=settings.translate_llm_url,

@@ -52,26 +52,22 @@ def translation_parts(
     http: httpx.AsyncClient,
     notify: Callable[[str], Awaitable[None]],
 ) -> tuple[Translator | None, PrepareFn]:
-    if not (settings.translate_llm_url and settings.translate_llm_model):
-        return None, LazyGate(db, notify)  # engine_config(settings) would be None
+    if not settings.translation_configured:
+        return None, LazyGate(db, notify)
     from bot.translate.gate import TranslationGate
     from bot.translate.options import engine_config
     from bot.translate.worker import Translator, TranslatorSettings
 
     config = engine_config(settings)
-    translator = None
-    if config is not None:
-        translator = Translator(
-            db,
-            http,
-            config,
-            notify=notify,
-            settings=TranslatorSettings(daily_chars=settings.translate_daily_chars),
-        )
-    gate = TranslationGate(
-        db, config, notify=notify, wake=translator.wake if translator is not None else None
+    assert config is not None  # translation_configured: an endpoint and a model
+    translator = Translator(
+        db,
+        http,
+        config,
+        notify=notify,
+        settings=TranslatorSettings(daily_chars=settings.translate_daily_chars),
     )
-    return translator, gate
+    return translator, TranslationGate(db, config, notify=notify, wake=translator.wake)
 
 
 def translator_jobs(translator: Translator | None, settings: Settings) -> list[PeriodicJob]:
