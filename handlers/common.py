@@ -11,6 +11,7 @@ from telegram import Message, Update, User
 from telegram.ext import ContextTypes
 
 from bot import i18n
+from bot.scope import Scope, Viewer, scope_for
 from bot.services import Services, services
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,15 @@ def chunks(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
     if current or not parts:
         parts.append(current)
     return parts
+
+
+async def reader_scope(update: Update, context: Context, svc: Services) -> Scope:
+    """What the person who sent this update may ask about (bot/scope.py decides)."""
+    message = update.effective_message
+    assert message is not None
+    user = update.effective_user
+    viewer = Viewer(message.chat.id, message.chat.type, user.id if user else None)
+    return await scope_for(svc.db, context.bot, svc.telegram_facts, viewer)
 
 
 async def reply_plain(message: Message, text: str) -> Message:

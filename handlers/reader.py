@@ -11,9 +11,8 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 from bot import i18n
 from bot.answers import answer_chunks, article_quotes, article_summary
 from bot.resolve import visible_target
-from bot.scope import Scope, Viewer, scope_for
 from bot.services import Services, services
-from handlers.common import language, limited
+from handlers.common import language, limited, reader_scope
 
 if TYPE_CHECKING:
     from bot.analysis.llm import LLMConfig
@@ -42,14 +41,6 @@ async def _username_chat_id(context: Context, username: str) -> int | None:
         return None
 
 
-async def _scope(update: Update, context: Context, svc: Services) -> Scope:
-    message = update.effective_message
-    assert message is not None
-    user = update.effective_user
-    viewer = Viewer(message.chat.id, message.chat.type, user.id if user else None)
-    return await scope_for(svc.db, context.bot, svc.telegram_facts, viewer)
-
-
 def _llm(svc: Services) -> LLMConfig | None:
     from bot.analysis.llm import LLMConfig  # analysis loads on the first /summary or /quotes
 
@@ -72,7 +63,7 @@ async def _answer(update: Update, context: Context, kind: str) -> None:
     try:
         target = await visible_target(
             svc.db,
-            await _scope(update, context, svc),
+            await reader_scope(update, context, svc),
             message,
             " ".join(context.args or []),
             chat_id_for_username=lambda name: _username_chat_id(context, name),
@@ -112,7 +103,7 @@ async def latest(update: Update, context: Context) -> None:
     svc = services(context)
     lang = language(update)
     try:
-        found = await (await _scope(update, context, svc)).latest(svc.db, limit=10)
+        found = await (await reader_scope(update, context, svc)).latest(svc.db, limit=10)
     except Exception:
         log.exception("/latest failed in chat %s", message.chat.id)
         await message.reply_text(i18n.text("failed", lang))

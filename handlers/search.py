@@ -10,9 +10,8 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes, InlineQueryH
 
 from bot import i18n
 from bot import search as finder
-from bot.scope import Viewer, scope_for
 from bot.services import services
-from handlers.common import language, limited, reply_plain
+from handlers.common import language, limited, reader_scope, reply_plain
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +36,7 @@ async def search(update: Update, context: Context) -> None:
         await reply_plain(message, finder.say("too_far", lang, pages=finder.MAX_PAGE))
         return
     try:
-        user = update.effective_user
-        viewer = Viewer(message.chat.id, message.chat.type, user.id if user else None)
-        scope = await scope_for(svc.db, context.bot, svc.telegram_facts, viewer)
+        scope = await reader_scope(update, context, svc)
         chat_ids = await finder.visible_chats(svc.db, scope)
         found = await finder.find(svc.db, chat_ids, request.query, page=request.page)
     except Exception:
