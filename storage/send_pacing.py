@@ -12,12 +12,12 @@ on the database's clock.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from storage.async_engine import AsyncConnection
+from storage.deliveries import database_now
 from storage.schema import send_log, send_pacing
 
 OVERALL = 0  # the scope of the overall limit; chat ids are never 0
@@ -45,10 +45,7 @@ class Booking:
 
 async def database_seconds(conn: AsyncConnection) -> float:
     """Seconds since the epoch on the database's clock (this host's, for SQLite)."""
-    if conn.dialect.name == "postgresql":
-        epoch = sa.func.extract("epoch", sa.func.clock_timestamp())
-        return float((await conn.execute(sa.select(sa.cast(epoch, sa.Float)))).scalar_one())
-    return time.time()
+    return (await database_now(conn)).timestamp()
 
 
 async def _lock_overall(conn: AsyncConnection) -> float:
