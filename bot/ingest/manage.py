@@ -256,13 +256,14 @@ async def _import_outline(
 ) -> FeedAdded:
     from bot.ingest.opml import RouteSpec
 
-    first, *others = [
+    specs = [
         *outline.routes,
         *([RouteSpec(chat_id, route_options or {})] if chat_id is not None else []),
     ]
+    first = specs[0]
     from bot.routing.portable import check_rules
 
-    for spec in (first, *others):
+    for spec in specs:
         try:
             check_rules(spec.options)
         except ValueError as exc:
@@ -279,10 +280,10 @@ async def _import_outline(
         now=now,
     )
     async with db.begin() as conn:
-        for spec in (first, *others):
-            route = await routes.add_route(conn, added.feed.id, spec.chat_id, now=now)
-            if spec.options:
-                await routes.set_route_options(conn, route.id, spec.options)
+        for spec in specs:
+            route = await routes.add_route(
+                conn, added.feed.id, spec.chat_id, options=spec.options or None, now=now
+            )
             if not spec.active:
                 await routes.pause_route(conn, route.id, "paused in the imported OPML")
             if spec is first:
