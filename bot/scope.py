@@ -198,14 +198,18 @@ class Scope:
                 return True
         return False
 
+    async def visible_chats(self, db: Database) -> list[int]:
+        """Every chat with posts this reader may see (the asking chat's own are always in)."""
+        candidates = await self.facts.chats_with_posts(db)
+        seen = await asyncio.gather(*(self.sees_chat(chat_id) for chat_id in candidates))
+        return [chat_id for chat_id, ok in zip(candidates, seen, strict=True) if ok]
+
     async def listing_chats(self, db: Database) -> set[int]:
         """The chats whose posts /latest shows: the asking chat's own, or in private
         every chat with posts the reader can see."""
         if not self.viewer.private:
             return set(self.home)
-        candidates = await self.facts.chats_with_posts(db)
-        seen = await asyncio.gather(*(self.sees_chat(chat_id) for chat_id in candidates))
-        return {chat_id for chat_id, ok in zip(candidates, seen, strict=True) if ok}
+        return set(await self.visible_chats(db))
 
     async def latest(self, db: Database, *, limit: int = 10) -> list[visibility.SeenPost]:
         chat_ids = await self.listing_chats(db)

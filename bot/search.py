@@ -15,7 +15,7 @@ from datetime import datetime
 
 from telegram import Bot
 
-from bot.scope import Scope, TelegramFacts
+from bot.scope import TelegramFacts
 from storage import search as store
 from storage.db import Database
 
@@ -73,13 +73,6 @@ class SearchPage:
     hits: list[store.Hit]
     page: int
     more: bool
-
-
-async def visible_chats(db: Database, scope: Scope) -> list[int]:
-    """The chats with posts this reader may see (the asking chat's own are always in)."""
-    candidates = await scope.facts.chats_with_posts(db)
-    seen = await asyncio.gather(*(scope.sees_chat(chat_id) for chat_id in candidates))
-    return [chat_id for chat_id, ok in zip(candidates, seen, strict=True) if ok]
 
 
 async def public_chats(db: Database, bot: Bot, facts: TelegramFacts) -> list[int]:

@@ -37,7 +37,7 @@ async def search(update: Update, context: Context) -> None:
         return
     try:
         scope = await reader_scope(update, context, svc)
-        chat_ids = await finder.visible_chats(svc.db, scope)
+        chat_ids = await scope.visible_chats(svc.db)
         found = await finder.find(svc.db, chat_ids, request.query, page=request.page)
     except Exception:
         log.exception("/search failed in chat %s", message.chat.id)
