@@ -8,7 +8,6 @@ from bot.config import Settings
 from bot.routing import timing
 from bot.routing.manage import (
     FilterChange,
-    edit_filter,
     edit_options,
     filter_options,
     rules_report,
@@ -164,9 +163,16 @@ async def routes_edit(args: argparse.Namespace, settings: Settings) -> int:
         )
     db = await open_database(settings.database_url)
     try:
-        route = await edit_filter(db, args.id, change)
-        if sending:
-            route = await edit_options(db, route.id, lambda o: apply_sending(o, sending))
+        # the filter and the sending options change together, in one transaction
+        route = await edit_options(
+            db,
+            args.id,
+            lambda o: (
+                apply_sending(filter_options(o, change), sending)
+                if sending
+                else filter_options(o, change)
+            ),
+        )
         report = await rules_report(db, [route])
     except LookupError as exc:
         raise ValueError(str(exc)) from None

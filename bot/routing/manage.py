@@ -45,14 +45,7 @@ def filter_options(options: dict[str, object] | None, change: FilterChange) -> d
 
 async def edit_filter(db: Database, route_id: int, change: FilterChange) -> Route:
     """Apply the change to the stored route and return it."""
-    async with db.begin() as conn:
-        route = await routes.get_route(conn, route_id)
-        if route is None:
-            raise RouteNotFound(f"no route {route_id} (see `chatwire routes list`)")
-        updated = changed_filter(filters.from_options(route.options), change)
-        route.options = filters.with_filter(route.options, updated)
-        await routes.set_route_options(conn, route.id, route.options)
-    return route
+    return await edit_options(db, route_id, lambda options: filter_options(options, change))
 
 
 async def edit_options(
