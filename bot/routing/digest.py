@@ -84,8 +84,8 @@ def digest_article(
     )
 
 
-def due_at(route: Route, oldest: datetime) -> datetime | None:
-    """When the route's waiting items are due as a digest (None: its rules cannot say)."""
+def due_at(route: Route, oldest: datetime) -> datetime:
+    """When the route's waiting items are due as a digest (at once when its rules cannot say)."""
     try:
         digest = timing.digest_from(route.options)
         if digest is not None:
@@ -118,7 +118,7 @@ async def _send_one(db: Database, route_id: int, oldest: datetime, now: datetime
         if route is None:
             return 0
         due = due_at(route, oldest)
-        if due is not None and due > now:
+        if due > now:
             return 0
         ids = await held.digest_items(conn, route_id)
         items: list[tuple[Article, str | None]] = []
