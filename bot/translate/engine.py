@@ -179,8 +179,11 @@ async def translate_article(
     config: EngineConfig,
     http: httpx.AsyncClient,
     limit: asyncio.Semaphore | None = None,
+    *,
+    src: Source | None = None,
 ) -> Translation:
-    src = prepare(article)
+    """The article in `target`; `src` is `prepare(article)` when the caller already made it."""
+    src = src if src is not None else prepare(article)
     headed = bool(src.headline.source)
     sources = [b.source for b in (src.blocks if headed else src.document.blocks)]
     done, spent = await translate_blocks(

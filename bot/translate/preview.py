@@ -29,10 +29,11 @@ async def translate_for_preview(
     article: Article, target: str, config: EngineConfig, http: httpx.AsyncClient, err: TextIO
 ) -> Article:
     """The translated article, or (saying why on `err`) the original with its note."""
-    if same_language(text_language(plain_text(prepare(article))), target):
+    src = prepare(article)
+    if same_language(text_language(plain_text(src)), target):
         return article
     try:
-        done = await translate_article(article, target, config, http)
+        done = await translate_article(article, target, config, http, src=src)
     except (TranslationFailed, TransientError) as exc:
         print(f"chatwire preview: translation failed ({exc}); showing the fallback", file=err)
         return original_with_note(article, target, source_html(article))

@@ -121,7 +121,8 @@ class Translator:
                 await translations.wake_deliveries(conn, row.article_id, now=self._now())
             log.info("article %s: %s translation taken from the cache", row.article_id, row.target)
             return
-        needed = prepare(article).chars
+        src = prepare(article)
+        needed = src.chars
         budget = self._budget(route.options if route else {})
         if route is not None and budget:
             async with self._db.begin() as conn:
@@ -131,7 +132,7 @@ class Translator:
                 return
         try:
             result = await translate_article(
-                article, row.target, self._config, self._http, self._limit
+                article, row.target, self._config, self._http, self._limit, src=src
             )
         except TransientError as exc:
             await self._transient(row, str(exc))
