@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from bot.analysis.text import cjk_count
 from bot.translate.languages import is_cjk, same_language, text_language
 from bot.translate.segment import PLACEHOLDER
 
@@ -21,7 +22,6 @@ three). English → Chinese runs about 0.7–1.2 by this measure; a truncated an
 added paragraph of commentary falls outside."""
 RATIO_MIN_CHARS = 40
 """Blocks shorter than this are too short for a meaningful ratio (a name, 'Photo: X')."""
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _LETTER = re.compile(r"[^\W\d_]")
 _FENCE = re.compile(r"^```[a-zA-Z]*\s*|\s*```$")
 _REFUSAL = re.compile(
@@ -39,7 +39,7 @@ class CheckError(Exception):
 def weight(text: str) -> float:
     """Length in Latin-letter equivalents: a CJK character carries about three letters."""
     plain = PLACEHOLDER.sub("", text)
-    cjk = len(_CJK.findall(plain))
+    cjk = cjk_count(plain)
     rest = len("".join(plain.split())) - cjk
     return rest + 3 * cjk
 
@@ -118,7 +118,7 @@ def check_batch(sources: Sequence[str], translated: Sequence[str], target: str) 
     text = "\n".join(PLACEHOLDER.sub(" ", t) for t in translated)
     if not _LETTER.search(text):
         return
-    if is_cjk(target) and not _CJK.search(text):
+    if is_cjk(target) and not cjk_count(text):
         raise CheckError(f"the answer has no {target} text")
     if weight(text) >= 12:
         found = text_language(text)
