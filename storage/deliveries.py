@@ -312,6 +312,36 @@ async def retry_later(
     _check(result, delivery_id, token)
 
 
+async def pause_delivery(
+    conn: AsyncConnection, delivery_id: int, reason: str, *, token: str | None = None
+) -> None:
+    """Park one delivery (state paused) until its chat or route is resumed."""
+    result = await conn.execute(
+        deliveries.update()
+        .where(_fenced(delivery_id, token))
+        .values(state=PAUSED, lease_until=None, lease_token=None, last_error=reason)
+    )
+    _check(result, delivery_id, token)
+
+
+async def wake_deliveries(
+    conn: AsyncConnection, article_id: int, *, now: datetime | None = None
+) -> int:
+    """The article's translation is settled: its waiting deliveries are due now."""
+    now = now or utcnow()
+    result = await conn.execute(
+        deliveries.update()
+        .where(
+            deliveries.c.article_id == article_id,
+            deliveries.c.state == PENDING,
+            deliveries.c.next_attempt_at > now,
+            deliveries.c.lease_until.is_(None),
+        )
+        .values(next_attempt_at=now)
+    )
+    return int(result.rowcount)
+
+
 async def reject_later(
     conn: AsyncConnection,
     delivery_id: int,

@@ -10,7 +10,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from storage import deliveries as delivery_store
 from storage.async_engine import AsyncConnection
 from storage.db import dialect_insert
 from storage.schema import deliveries, messages, routes, translation_usage, translations
@@ -251,50 +250,6 @@ async def claim_notice(conn: AsyncConnection, route_id: int, day: str) -> bool:
 
 
 # ---- the deliveries waiting for a translation ------------------------------------------
-
-
-async def defer_delivery(
-    conn: AsyncConnection,
-    delivery_id: int,
-    *,
-    at: datetime,
-    reason: str,
-    token: str | None = None,
-) -> None:
-    """Give a claimed delivery back until `at`: its translation is not ready yet."""
-    await delivery_store.retry_later(conn, delivery_id, at=at, error=reason, token=token)
-
-
-async def hold_delivery(
-    conn: AsyncConnection, delivery_id: int, reason: str, *, token: str | None = None
-) -> None:
-    """Park one delivery (state paused) until its chat or route is resumed."""
-    result = await conn.execute(
-        deliveries.update()
-        .where(deliveries.c.id == delivery_id)
-        .where(deliveries.c.lease_token == token if token is not None else sa.true())
-        .values(state="paused", lease_until=None, lease_token=None, last_error=reason)
-    )
-    if token is not None and result.rowcount == 0:
-        raise delivery_store.LeaseLost(delivery_id)
-
-
-async def wake_deliveries(
-    conn: AsyncConnection, article_id: int, *, now: datetime | None = None
-) -> int:
-    """The article's translation is settled: its waiting deliveries are due now."""
-    now = now or utcnow()
-    result = await conn.execute(
-        deliveries.update()
-        .where(
-            deliveries.c.article_id == article_id,
-            deliveries.c.state == "pending",
-            deliveries.c.next_attempt_at > now,
-            deliveries.c.lease_until.is_(None),
-        )
-        .values(next_attempt_at=now)
-    )
-    return result.rowcount
 
 
 async def posted_targets(

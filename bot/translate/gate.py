@@ -17,6 +17,7 @@ from bot.translate.article import original_with_note, translated_article
 from bot.translate.client import EngineConfig
 from bot.translate.engine import plain_text, prepare, source_hash, source_html
 from bot.translate.languages import same_language, text_language
+from storage import deliveries as delivery_store
 from storage import translations
 from storage.db import Database
 from storage.deliveries import Delivery
@@ -83,11 +84,11 @@ class TranslationGate:
                 await translations.requeue(conn, row.id, now=now)  # resumed by an admin
                 row.state = translations.PENDING
             if row.state == translations.PENDING:
-                await translations.defer_delivery(
+                await delivery_store.retry_later(
                     conn,
                     delivery.id,
                     at=now + self._wait,
-                    reason=f"waiting for {target} translation",
+                    error=f"waiting for {target} translation",
                     token=delivery.lease_token,
                 )
         if row.state == translations.PENDING:
@@ -125,7 +126,7 @@ class TranslationGate:
             )
             return original_with_note(article, target, source_html(article))
         async with self._db.begin() as conn:
-            await translations.hold_delivery(
+            await delivery_store.pause_delivery(
                 conn,
                 delivery.id,
                 f"held: no {target} translation ({reason})",

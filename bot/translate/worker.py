@@ -15,7 +15,7 @@ import httpx
 
 from bot.translate.client import EngineConfig, TransientError
 from bot.translate.engine import TranslationFailed, prepare, translate_article
-from storage import articles, routes, translations
+from storage import articles, deliveries, routes, translations
 from storage.db import Database
 from storage.translations import TranslationRow
 
@@ -95,7 +95,7 @@ class Translator:
             log.exception("translation %s of article %s failed", row.id, row.article_id)
             async with self._db.begin() as conn:
                 await translations.fail(conn, row.id, "internal error")
-                await translations.wake_deliveries(conn, row.article_id, now=self._now())
+                await deliveries.wake_deliveries(conn, row.article_id, now=self._now())
 
     def _day(self) -> str:
         return self._now().astimezone(UTC).strftime("%Y-%m-%d")
@@ -118,7 +118,7 @@ class Translator:
                     translator=cached.translator or self._config.display_name,
                     chars=0,
                 )
-                await translations.wake_deliveries(conn, row.article_id, now=self._now())
+                await deliveries.wake_deliveries(conn, row.article_id, now=self._now())
             log.info("article %s: %s translation taken from the cache", row.article_id, row.target)
             return
         src = prepare(article)
@@ -151,7 +151,7 @@ class Translator:
                 translator=result.translator,
                 chars=result.chars,
             )
-            await translations.wake_deliveries(conn, row.article_id, now=self._now())
+            await deliveries.wake_deliveries(conn, row.article_id, now=self._now())
         log.info(
             "article %s translated to %s (%d characters)", row.article_id, row.target, result.chars
         )
@@ -171,7 +171,7 @@ class Translator:
         log.warning("article %s: %s translation failed: %s", row.article_id, row.target, error)
         async with self._db.begin() as conn:
             await translations.fail(conn, row.id, error, chars=chars)
-            await translations.wake_deliveries(conn, row.article_id, now=self._now())
+            await deliveries.wake_deliveries(conn, row.article_id, now=self._now())
 
     async def _transient(self, row: TranslationRow, error: str) -> None:
         if row.attempts >= self._settings.max_attempts:
