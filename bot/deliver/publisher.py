@@ -387,12 +387,15 @@ class Publisher:
         finally:
             self._pacer.withdraw(chat_id)
 
-    async def _renew(self, conn: AsyncConnection, delivery: Delivery) -> None:
+    async def _renew(
+        self, conn: AsyncConnection, delivery: Delivery, now: datetime | None = None
+    ) -> None:
+        """Extend the lease; `now` when the caller already read the clock in this transaction."""
         await deliveries.extend_lease(
             conn,
             delivery.id,
             lease=self._settings.lease,
-            now=self._wall(),
+            now=now or self._wall(),
             token=delivery.lease_token,
         )
 
@@ -434,11 +437,12 @@ class Publisher:
         but not as the delivery's part; then LeaseLost stops the worker.
         """
         kind = kind_for(plan.level_at(part - 1))
+        stored = dump_parts(plan.base) if delivery.rendered is None else None
         try:
             async with self._begin() as conn:
-                await self._renew(conn, delivery)
-                if delivery.rendered is None:
-                    stored = dump_parts(plan.base)
+                now = await self._now(conn)  # one clock read for the whole transaction
+                await self._renew(conn, delivery, now)
+                if stored is not None:
                     await deliveries.store_rendering(
                         conn, delivery.id, stored, token=delivery.lease_token or ""
                     )
@@ -450,14 +454,14 @@ class Publisher:
                     part=part,
                     delivery_id=delivery.id,
                     kind=kind,
-                    now=await self._now(conn),
+                    now=now,
                 )
                 if last:
                     await deliveries.mark_done(
-                        conn, delivery.id, now=await self._now(conn), token=delivery.lease_token
+                        conn, delivery.id, now=now, token=delivery.lease_token
                     )
-            if delivery.rendered is None:
-                delivery.rendered = dump_parts(plan.base)
+            if stored is not None:
+                delivery.rendered = stored
         except (LeaseLost, sa.exc.IntegrityError) as exc:
             async with self._begin() as conn:
                 await messages.record_message(
