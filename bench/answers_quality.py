@@ -1,6 +1,8 @@
 """Answer quality: /quotes and /summary scored against hand labels on real news.
 
-Run by hand: `.venv/bin/python bench/answers_quality.py [--json] [--verbose] [--lang en|zh]`.
+Run by hand: `.venv/bin/python bench/answers_quality.py [--json] [--verbose] [--lang en|zh]
+[--set answers|pages]`. The `pages` set is held out: corpus web pages labelled after the
+development set was tuned, read through the product's own HTML pipeline (as a feed item would be).
 Reads the gold labels under tests/gold/answers/ (rules in RULES.md there) and the article
 texts they name under ../shared/ (never copied into the repository), runs
 `bot.analysis.quotes.find_quotes` and `bot.analysis.summary.extractive_summary`, and prints,
@@ -25,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 GOLD = ROOT / "tests" / "gold" / "answers"
+GOLD_SETS = {"answers": GOLD, "pages": ROOT / "tests" / "gold" / "pages"}
 LANGUAGES = ("en", "zh")
 MATCH_THRESHOLD = 0.5  # token F1 at or above which a predicted quotation matches a gold one
 LEADS = (1, 2, 3)
@@ -271,6 +274,15 @@ class Article:
     def summary_path(self) -> Path:
         return self.text_path.with_name(self.text_path.stem + ".summary.txt")
 
+    def read_text(self) -> str:
+        """The article as the product stores it: an HTML page goes through the product's
+        pipeline (the stored Markdown), a text file is read as it is."""
+        if self.text_path.suffix.lower() in (".html", ".htm"):
+            from bot.content.pipeline import load_article_file
+
+            return load_article_file(self.text_path).content_markdown or ""
+        return self.text_path.read_text(encoding="utf-8")
+
 
 def _gold_quote(raw: Any, where: str) -> GoldQuote:
     if not isinstance(raw, dict):
@@ -316,7 +328,7 @@ def check_article(article: Article) -> list[str]:
     """Problems with a label file: missing text, spans not verbatim in the text."""
     if not article.text_path.is_file():
         return [f"{article.label_path.name}: {article.text_path} does not exist"]
-    text = article.text_path.read_text(encoding="utf-8")
+    text = article.read_text()
     return [
         f"{article.label_path.name}: span not in text: {part!r}"
         for q in article.quotes
@@ -386,7 +398,7 @@ def evaluate(article: Article) -> ArticleResult:
     from bot.analysis.quotes import find_quotes
     from bot.analysis.summary import extractive_summary
 
-    text = article.text_path.read_text(encoding="utf-8")
+    text = article.read_text()
     pred = [PredQuote(q.quote, q.speaker or None) for q in find_quotes(text, article.language)]
     counts = score_quotes(article.quotes, pred, article.language)
     scores: dict[str, dict[str, float]] | None = None
@@ -494,10 +506,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--verbose", action="store_true", help="misses and false alarms")
     parser.add_argument("--lang", choices=LANGUAGES, help="one language only")
+    parser.add_argument(
+        "--set", choices=sorted(GOLD_SETS), default="answers", help="which labelled set"
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
 
-    articles = [a for a in load_labels() if args.lang in (None, a.language)]
+    labels = load_labels(GOLD_SETS[args.set])
+    articles = [a for a in labels if args.lang in (None, a.language)]
     problems = [p for a in articles for p in check_article(a)]
     if problems:
         print("\n".join(problems), file=sys.stderr)

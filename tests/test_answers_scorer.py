@@ -294,7 +294,11 @@ def test_label_loader_rejects_bad_files(tmp_path: Path) -> None:
 
 
 def _label_files() -> list[Path]:
-    return sorted(aq.GOLD.glob("*/*.json"))
+    return sorted(p for gold in aq.GOLD_SETS.values() for p in gold.glob("*/*.json"))
+
+
+def _all_articles() -> list[Any]:
+    return [a for gold in aq.GOLD_SETS.values() for a in aq.load_labels(gold)]
 
 
 def test_there_are_at_least_twenty_labelled_articles_per_language() -> None:
@@ -318,15 +322,35 @@ def test_no_article_is_labelled_twice() -> None:
 
 @needs_corpus
 def test_every_referenced_text_exists_and_every_span_occurs_verbatim() -> None:
-    problems = [p for a in aq.load_labels() for p in aq.check_article(a)]
+    problems = [p for a in _all_articles() for p in aq.check_article(a)]
     assert problems == []
 
 
 @needs_corpus
 def test_speakers_and_aliases_are_well_formed() -> None:
-    for article in aq.load_labels():
+    for article in _all_articles():
         for q in article.quotes:
             if q.speaker is not None:
                 assert q.speaker == q.speaker.strip(), article.name
             assert all(a.strip() == a and a for a in q.aliases), article.name
             assert len(set(q.aliases)) == len(q.aliases), (article.name, q.aliases)
+
+
+def test_an_html_page_is_read_as_the_product_stores_it(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><article><h1>T</h1><p>“We will win,” said <b>Ann Lee</b> today.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    article = aq.Article(tmp_path / "l.json", page, "en", ())
+    text = article.read_text()
+    assert "“We will win,” said **Ann Lee** today." in text
+    assert "<p>" not in text
+
+
+def test_the_held_out_pages_are_not_development_texts() -> None:
+    pages = {json.loads(p.read_text(encoding="utf-8"))["file"] for p in _label_files()}
+    answers = {json.loads(p.read_text(encoding="utf-8"))["file"] for p in aq.GOLD.glob("*/*.json")}
+    held_out = pages - answers
+    assert held_out and all(f.startswith("corpus/articles/") for f in held_out)
