@@ -404,6 +404,36 @@ def test_split_quotation_with_a_sentence_break_is_one() -> None:
     assert _pairs(text) == [("Ms Holm", "We are not finished. The work starts again on Monday.")]
 
 
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "Ms Holm said on Monday.",
+        "Ms Holm said of herself and her party.",
+        "Ms Holm told reporters aboard Air Force One.",
+        "Ms Holm told the U.S. Senate in a statement.",
+    ],
+)
+def test_split_quotation_whose_attribution_says_where_or_to_whom_is_one(attribution: str) -> None:
+    text = f'"We are not finished," {attribution} "The work starts again on Monday."'
+    assert _pairs(text) == [("Ms Holm", "We are not finished. The work starts again on Monday.")]
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "Ms Holm said, adding that the talks had stalled.",
+        "Ms Holm said. She paused.",
+        "Ms Holm said of the cuts by ‘Mirkov’, a rival.",
+    ],
+)
+def test_words_of_the_attribution_own_keep_the_halves_apart(between: str) -> None:
+    text = f'"We are not finished," {between} "The work starts again on Monday."'
+    assert [q for _, q in _pairs(text)] == [
+        "We are not finished",
+        "The work starts again on Monday.",
+    ]
+
+
 def test_speaker_after_with_quoted_as_saying() -> None:
     text = (
         "Carl Webb ran the mill for forty years.\n"
@@ -1007,4 +1037,15 @@ def test_cjk_halves_whose_comma_stood_outside_the_marks_join_with_a_comma() -> N
     text = "“我觉得正规出版社不会去做这样的事情”，马莉说，“爸爸这首歌写的是孩子天真无邪。”"
     assert _pairs(text) == [
         ("马莉", "我觉得正规出版社不会去做这样的事情，爸爸这首歌写的是孩子天真无邪。")
+    ]
+
+
+def test_halves_split_by_a_pronoun_attribution_join_whoever_it_resolves_to() -> None:
+    # "Warner" has no known gender, so "he" resolves to nobody; the speaker comes from context
+    text = (
+        "And Warner said he feels other sports should be concerned.\n\n"
+        '"This iceberg spreads in two directions," he said. "Four or five nations have a problem."'
+    )
+    assert _pairs(text) == [
+        ("Warner", "This iceberg spreads in two directions. Four or five nations have a problem.")
     ]

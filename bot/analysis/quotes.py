@@ -47,7 +47,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v19"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v20"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -669,13 +669,30 @@ def _spoken_line(text: str, span: Span) -> bool:
     )
 
 
-def _joins(rest: str) -> bool:
+_ADDS_CONTENT = (
+    r"(?:that|who|which|whose|whom|adding|noting|saying|explaining|arguing|insisting|but|yet|"
+    r"although|though|because|while|whereas)\b"
+)
+_WORD_OF_COMPLEMENT = rf"(?!{_ADDS_CONTENT})(?:(?:[A-Z]\.)+|[^\s“”‘’\"'«»「」.!?。！？,;:]+)"
+# what an English attribution may carry after its verb: "of himself and his party",
+# "reporters aboard Air Force One", "on Tuesday", "in a statement" (no new clause or sentence)
+_ATTRIBUTION_COMPLEMENT = re.compile(
+    rf"\s*,?\s+{_WORD_OF_COMPLEMENT}(?:,?\s+{_WORD_OF_COMPLEMENT}){{0,9}}\s*[.,:;—–]\s*",
+    re.IGNORECASE,
+)
+
+
+def _joins(rest: str, *, attributed: bool = False) -> bool:
     """Does the next quotation continue this one after its attribution?
 
     Yes when only punctuation separates them: "“A,” X said, “B.”", "“A,” X said. “B.”",
-    or two paragraphs of one quotation.
+    or two paragraphs of one quotation. When `rest` follows an attribution's verb, also when
+    it only says where, when or to whom ("“A,” X said on Tuesday. “B.”"), but not when it
+    adds words of its own ("…, adding that …") or a new sentence ("X said. He paused.").
     """
-    return bool(re.fullmatch(r"[\s,，:：;；.。—–\-\u200e\u200f\u2063]*", rest))
+    if re.fullmatch(r"[\s,，:：;；.。—–\-\u200e\u200f\u2063]*", rest):
+        return True
+    return attributed and bool(_ATTRIBUTION_COMPLEMENT.fullmatch(rest))
 
 
 class _Finder:
@@ -849,10 +866,18 @@ class _Finder:
                 after is not None
                 and item.speaker is not None
                 and bool(item.speaker.name)
-                and self.resolver.resolve(after[0], item.pos) == item.speaker
+                and (
+                    # "“A,” he said. “B.”": a pronoun there is this quotation's attribution,
+                    # whoever it was resolved to
+                    after[0].strip().lower() in PRONOUNS
+                    or self.resolver.resolve(after[0], item.pos) == item.speaker
+                )
             )
             rest = after[1] if by_after and after else text[span.end : limit]
-            open_item = current if current and k + 1 < len(spans) and _joins(rest) else None
+            # "“A,” X said on Tuesday. “B.”" (after "“A.” X said…" a new sentence has begun)
+            attributed = by_after and not item.parts[-1].endswith(".")
+            joins = _joins(rest, attributed=attributed)
+            open_item = current if current and k + 1 < len(spans) and joins else None
             if item.speaker is None and not text[span.end : limit].strip(_SPACE + _JUNCTION + "\n"):
                 carry = carry + item.parts
             else:
