@@ -1049,3 +1049,17 @@ def test_halves_split_by_a_pronoun_attribution_join_whoever_it_resolves_to() -> 
     assert _pairs(text) == [
         ("Warner", "This iceberg spreads in two directions. Four or five nations have a problem.")
     ]
+
+
+@pytest.mark.parametrize("kind", ["book", "new novel", "documentary", "column"])
+def test_a_work_named_right_after_its_kind_is_a_title(kind: str) -> None:
+    text = (
+        f"In her {kind} “A Paradise Built in Hell: The Extraordinary Communities,” "
+        "Rebecca Solnit wrote of the purpose people find in disaster."
+    )
+    assert find_quotes(text, "en") == []
+
+
+def test_words_quoted_from_a_book_after_a_colon_are_still_a_quotation() -> None:
+    text = "Ann Lee wrote in her book: “We were never afraid of the dark, not once in our lives.”"
+    assert _pairs(text) == [("Ann Lee", "We were never afraid of the dark, not once in our lives.")]

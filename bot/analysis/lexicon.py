@@ -185,6 +185,10 @@ TITLE_BEFORE = re.compile(
     r"\bdubbed|\bcalled|\btitled|\bheadlined|\bnamed|so-called|known as|\bphrase|\bterm|"
     r"\bword|\bslogan|\bmotto|\binscription|\binscribed(?: with)?|\bemblazoned with|"
     r"\bengraved with|\bcaptioned|\bhashtag|"
+    # a work named right after its kind: "In her book “A Paradise Built in Hell,” Solnit…"
+    r"\b(?:book|novel|memoir|biography|autobiography|essay|poem|song|album|single|film|movie|"
+    r"documentary|play|musical|opera|series|show|programme|program|episode|podcast|column|"
+    r"article|painting|exhibition|report|study|paper)s?|"
     # words printed on something ("each issue bore the words, “…”"), not "refused with the
     # words: “…”", which someone said
     r"\b(?:bore|bears?|bearing|carr(?:y|ies|ied|ying)|reads?|reading|printed|painted|stamped|"
