@@ -1063,3 +1063,18 @@ def test_a_work_named_right_after_its_kind_is_a_title(kind: str) -> None:
 def test_words_quoted_from_a_book_after_a_colon_are_still_a_quotation() -> None:
     text = "Ann Lee wrote in her book: “We were never afraid of the dark, not once in our lives.”"
     assert _pairs(text) == [("Ann Lee", "We were never afraid of the dark, not once in our lives.")]
+
+
+def test_a_quotation_continues_after_an_attribution_that_describes_its_speaker() -> None:
+    text = (
+        "“Man’s greed in the ocean is hurting the whales,” says Hori Parata, a fierce and "
+        "uncompromising elder of the Ngātiwai tribe of eastern Northland.\n\n"
+        "“We’re having to put up with a lot of stuff today.”"
+    )
+    assert _pairs(text) == [
+        (
+            "Hori Parata",
+            "Man’s greed in the ocean is hurting the whales. "
+            "We’re having to put up with a lot of stuff today.",
+        )
+    ]

@@ -47,7 +47,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v21"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v22"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -669,6 +669,9 @@ def _spoken_line(text: str, span: Span) -> bool:
     )
 
 
+_APPOSITIVE_TAIL = re.compile(
+    r",\s+(?:a|an|the|who|whose|his|her|its|their|one of)\s[^“”\"]*$", re.IGNORECASE
+)
 _ADDS_CONTENT = (
     r"(?:that|who|which|whose|whom|adding|noting|saying|explaining|arguing|insisting|but|yet|"
     r"although|though|because|while|whereas)\b"
@@ -905,6 +908,8 @@ class _Finder:
         verb = SPEECH_VERB.search(rest)
         if verb:
             rest = rest[: verb.start()] + rest[verb.end() :]
+            # "…,” says Parata, a fierce elder of the tribe.": who the speaker is, not news
+            rest = _APPOSITIVE_TAIL.sub("", rest)
             return text_weight(rest) <= 24
         return text_weight(rest) <= 4
 
