@@ -1078,3 +1078,21 @@ def test_a_quotation_continues_after_an_attribution_that_describes_its_speaker()
             "We’re having to put up with a lot of stuff today.",
         )
     ]
+
+
+def test_saying_leads_into_the_next_quotation_not_back_to_the_one_before() -> None:
+    text = (
+        "David Emery writes for Snopes.\n\n"
+        "The tweet from the magazine reads, “Chicago show interrupted by an angry fan.” "
+        "Emery retweeted the story, saying, “Are there any fans who are not angry?”"
+    )
+    assert _pairs(text) == [("David Emery", "Are there any fans who are not angry?")]
+
+
+def test_a_subordinating_word_opening_the_sentence_is_not_part_of_a_name() -> None:
+    text = (
+        "Ellen Fetter showed up at MIT. She interviewed with a woman who hired her.\n\n"
+        "Once Fetter arrived in Building 24, Lorenz gave her a manual, and before long she "
+        "was up to speed. “He carried a lot in his head,” she said."
+    )
+    assert _pairs(text) == [("Ellen Fetter", "He carried a lot in his head")]

@@ -36,7 +36,7 @@ _EN_VERBS = (
     r"shouted|yelled|screamed|snapped|retorted|fired back|shot back|pleaded|urged|vowed|"
     r"promised|complained|testified|whispered|cried|sighed|added|describes|described|"
     r"instructed|demanded|countered|recounted|exclaimed|lamented|interjected|reasoned|"
-    r"pointed out|"
+    r"pointed out|saying|"
     r"(?:(?:is|was|were|has been|had been)\s+)?(?:once\s+|also\s+|later\s+)?quoted\s+as\s+saying|"
     r"according to)\b"
 )
@@ -104,7 +104,10 @@ NOT_NAME_START = words(
     "Although Though Other Another Because Despite During Whilst Whereas Unlike With Without "
     "Speaking Asked Writing Northwest Northeast Southwest Southeast Central Former Both Each "
     "Every Dear Thanks Please Yes No Oh Well Now Today Tomorrow Yesterday You Your One Instead "
-    "Perhaps Maybe Indeed Later Earlier Again Often Sometimes Never Always Already Just Rather"
+    "Perhaps Maybe Indeed Later Earlier Again Often Sometimes Never Always Already Just Rather "
+    "Once Until Unless Whether Upon Within Through Throughout Across Among Amid Against Beyond "
+    "Following Having Being Eventually Finally Initially Suddenly Together Nevertheless "
+    "Nonetheless Moreover Furthermore Besides Otherwise Thus Hence Therefore Where Which Not"
 )
 # "Don’t say “…”", "We’re told": a contraction opens a sentence, it never names anyone
 CONTRACTION = re.compile(r"(?:n['’]t|['’](?:re|ll|ve|d|m))$", re.IGNORECASE)

@@ -47,7 +47,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, split_paragraph
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v22"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v23"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -609,8 +609,8 @@ def _after(text: str, span: Span, limit: int) -> tuple[str, str] | None:
     end = _sentence_end(text, span.end, limit)
     window = text[span.end : end]
     verb = SPEECH_VERB.search(window)
-    if verb is None:
-        return None
+    if verb is None or verb.group(0).lower() == "saying":
+        return None  # "“A.” X retweeted it, saying, “B”": "saying" only ever leads into words
     phrase = window[: verb.start()]
     rest_start = span.end + verb.end()
     if not _clean_phrase(phrase):  # "…," said Jane Doe, an analyst.
