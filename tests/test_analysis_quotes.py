@@ -1096,3 +1096,26 @@ def test_a_subordinating_word_opening_the_sentence_is_not_part_of_a_name() -> No
         "was up to speed. “He carried a lot in his head,” she said."
     )
     assert _pairs(text) == [("Ellen Fetter", "He carried a lot in his head")]
+
+
+def test_a_pronoun_opening_the_next_sentence_tells_a_persons_gender() -> None:
+    text = (
+        "Ellen Fetter said she came to MIT in 1961. She learned to program the machine.\n\n"
+        "Edward Lorenz ran the project. He wrote the code by hand.\n\n"
+        "Lorenz gave her a manual, and soon she was up to speed. "
+        "“He carried a lot in his head,” she said."
+    )
+    assert _pairs(text) == [("Ellen Fetter", "He carried a lot in his head")]
+
+
+def test_conflicting_pronouns_tell_no_gender() -> None:
+    text = (
+        "Alex Morgan came to MIT in 1961. She learned to program.\n\n"
+        "Alex Morgan left in 1963. He moved to Boston.\n\n"
+        "Jordan Blake ran the lab and hired Morgan. “It was hard work,” she said."
+    )
+    from bot.analysis.entities import build_registry
+    from bot.analysis.text import paragraphs
+
+    paras = [(p.index, p.text) for p in paragraphs(text) if p.kind == "body"]
+    assert build_registry(paras).people["Alex Morgan"].gender is None

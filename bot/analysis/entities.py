@@ -29,6 +29,7 @@ from bot.analysis.lexicon import (
     words,
 )
 from bot.analysis.marks import top_level
+from bot.analysis.sentences import sentence_starts
 from bot.analysis.text import is_cjk_char
 
 Pos = tuple[int, int]  # (paragraph index, character offset)
@@ -610,10 +611,13 @@ def _scan_dek_names(reg: Registry, deks: list[tuple[int, str]]) -> None:
 
 
 def build_registry(
-    paras: list[tuple[int, str]], deks: list[tuple[int, str]] | None = None
+    paras: list[tuple[int, str]],
+    deks: list[tuple[int, str]] | None = None,
+    starts: dict[int, list[int]] | None = None,
 ) -> Registry:
     """Scan body paragraphs (index, text) once for people and organisations; `deks` are
-    sentence-like headings, read for the full names they introduce and nothing else."""
+    sentence-like headings, read for the full names they introduce and nothing else;
+    `starts` are the paragraphs' sentence starts, when the caller has them already."""
     reg = Registry()
     full_text = "\n".join(t for _, t in paras)
     singles: list[tuple[int, Mention]] = []
@@ -632,4 +636,38 @@ def build_registry(
         reg.orgs.pop(person.surname, None)
     for org in reg.orgs.values():
         org.mentions.sort()
+    if starts is None:
+        starts = {i: sentence_starts(text) for i, text in paras}
+    _genders_from_pronouns(reg, paras, starts)
     return reg
+
+
+# a sentence that opens on a subject pronoun: "She interviewed …", "“…,” he said" is not one
+_OPENING_PRONOUN = re.compile(r"[\"“‘'(\s]*(?:(He|She)\b|(他|她)(?![们們]))")
+
+
+def _genders_from_pronouns(
+    reg: Registry, paras: list[tuple[int, str]], starts: dict[int, list[int]]
+) -> None:
+    """A sentence naming one person, followed by one that opens on "He"/"She" (他/她), tells
+    that person's gender, unless the article ever says otherwise; "she said" can then no
+    longer pick the man named last."""
+    named: dict[int, list[tuple[int, Person]]] = {}
+    for person in reg.people.values():
+        for index, offset in person.mentions:
+            named.setdefault(index, []).append((offset, person))
+    votes: dict[str, set[str]] = {}
+    previous: list[Person] = []
+    for index, text in paras:
+        first = starts[index]
+        bounds = list(zip(first, [*first[1:], len(text)], strict=True))
+        for start, end in bounds:
+            opening = _OPENING_PRONOUN.match(text, start)
+            if opening and len({p.name for p in previous}) == 1:
+                he = opening.group(1) == "He" or opening.group(2) == "他"
+                votes.setdefault(previous[0].name, set()).add("m" if he else "f")
+            previous = [p for offset, p in named.get(index, []) if start <= offset < end]
+    for name, genders in votes.items():
+        person = reg.people[name]
+        if person.gender is None and len(genders) == 1:
+            person.gender = next(iter(genders))

@@ -107,7 +107,8 @@ NOT_NAME_START = words(
     "Perhaps Maybe Indeed Later Earlier Again Often Sometimes Never Always Already Just Rather "
     "Once Until Unless Whether Upon Within Through Throughout Across Among Amid Against Beyond "
     "Following Having Being Eventually Finally Initially Suddenly Together Nevertheless "
-    "Nonetheless Moreover Furthermore Besides Otherwise Thus Hence Therefore Where Which Not"
+    "Nonetheless Moreover Furthermore Besides Otherwise Thus Hence Therefore Where Which Not "
+    "To From Into Onto Of By"
 )
 # "Don’t say “…”", "We’re told": a contraction opens a sentence, it never names anyone
 CONTRACTION = re.compile(r"(?:n['’]t|['’](?:re|ll|ve|d|m))$", re.IGNORECASE)

@@ -44,10 +44,10 @@ from bot.analysis.lexicon import (
     words,
 )
 from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
-from bot.analysis.sentences import SENTENCE_DOT, split_paragraph
+from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v23"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v24"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -702,8 +702,8 @@ class _Finder:
     def __init__(
         self, paras: list[tuple[int, str]], deks: list[tuple[int, str]] | None = None
     ) -> None:
-        starts = {i: _sentence_starts(t) for i, t in paras}
-        self.resolver = _Resolver(build_registry(paras, deks), starts, dict(paras))
+        starts = {i: sentence_starts(t) for i, t in paras}
+        self.resolver = _Resolver(build_registry(paras, deks, starts), starts, dict(paras))
         self.paras = paras
 
     def run(self) -> list[Quote]:
@@ -1087,16 +1087,6 @@ def merge_open_quotes(paras: list[tuple[int, str]]) -> list[tuple[int, str]]:
                 continue
         out.append((index, text))
     return out
-
-
-def _sentence_starts(text: str) -> list[int]:
-    starts: list[int] = []
-    cursor = 0
-    for sentence in split_paragraph(text):
-        at = text.find(sentence, cursor)
-        starts.append(at)
-        cursor = at + len(sentence)
-    return starts
 
 
 def _wide(ch: str) -> bool:

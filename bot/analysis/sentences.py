@@ -139,6 +139,17 @@ def split_paragraph(text: str) -> list[str]:
     return out
 
 
+def sentence_starts(text: str) -> list[int]:
+    """Where each of split_paragraph's sentences starts in `text`."""
+    starts: list[int] = []
+    cursor = 0
+    for sentence in split_paragraph(text):
+        at = text.find(sentence, cursor)
+        starts.append(at)
+        cursor = at + len(sentence)
+    return starts
+
+
 def split_sentences(text: str, language: str | None = None) -> list[str]:
     """Sentences of every paragraph, in order (Markdown syntax removed).
 
