@@ -112,7 +112,7 @@ def test_seed_summary_excludes_metadata_headings_and_fits_a_message() -> None:
     assert "什么是 DeepSeek?" not in s.sentences
     assert utf16_len(s.text) <= BUDGET_UTF16
     assert s.text == "".join(s.sentences)
-    assert s.method == EXTRACTIVE_NAME == "extractive-v12"
+    assert s.method == EXTRACTIVE_NAME == "extractive-v13"
 
 
 def test_seed_summary_mentions_the_story() -> None:
@@ -208,6 +208,12 @@ def test_dangling_sentence_needs_its_antecedent() -> None:
             "Imagine being sick in the hospital with an infection.",
         ),
         ("17 April 2015 — The strike ended on Friday.", "The strike ended on Friday."),
+        (
+            "SEOUL, South Korea — A plan to impeach the president has failed.",
+            "A plan to impeach the president has failed.",
+        ),
+        ("WASHINGTON, D.C. -- Lawmakers voted late.", "Lawmakers voted late."),
+        ("A plan — not a good one — failed.", "A plan — not a good one — failed."),
     ],
 )
 def test_datelines_are_stripped(raw: str, clean: str) -> None:
@@ -252,6 +258,15 @@ def test_links_unpunctuated_lines_asides_and_fragments_are_not_summary_material(
     summary = extractive_summary(text, "en")
     assert line not in summary.text
     assert summary.sentences[0].startswith("The city council approved")
+
+
+def test_a_fragment_is_never_picked_even_right_after_its_sentence() -> None:
+    text = (
+        "The ability to mix math and text in one paragraph matters to every reader here.\n\n"
+        "is an example of an inline equation that the renderer shows in the text.\n\n"
+        "Display equations look good on a page of samples and print well too."
+    )
+    assert all(not s.startswith("is an") for s in extractive_summary(text, "en").sentences)
 
 
 def test_a_quoted_line_ending_on_an_emoticon_is_still_a_sentence() -> None:
@@ -348,3 +363,17 @@ def test_a_blockquoted_excerpt_is_not_summary_material_unless_it_is_all_there_is
     assert not any("In my case" in s for s in extractive_summary(text, "en").sentences)
     only = "> The council met on Tuesday and approved the new budget for the schools."
     assert extractive_summary(only, "en").sentences
+
+
+def test_a_list_of_lines_is_summarised_from_its_lines_not_its_one_question() -> None:
+    text = "\\\n".join(  # Markdown of "<p>\\+ Added …<br>\\+ Added …<br>…</p>"
+        [
+            "\\+ Added granite, andesite and diorite stone blocks, with smooth versions of each",
+            "\\+ Added slime blocks and iron trapdoors to the creative inventory for builders",
+            "\\+ Added a new player model with smaller arms, and a new skin called Alex?",
+            "\\+ Villagers will now harvest crops and plant new ones in their own farms",
+        ]
+    )
+    summary = extractive_summary(text, "en")
+    assert summary.sentences[0].startswith("+ Added granite")  # not the one question
+    assert not any(s.endswith("\\") for s in summary.sentences)

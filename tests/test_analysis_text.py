@@ -208,3 +208,12 @@ def test_blockquoted_paragraphs_are_marked_as_excerpts() -> None:
         ("We will not raise taxes this year.", True),
         ("She left.", False),
     ]
+
+
+def test_a_markdown_hard_line_break_ends_a_line_and_is_not_text() -> None:
+    text = "Added a new player model\\\nAdded new game rules.\n\nA path ends in C:\\\\"
+    assert [p.text for p in paragraphs(text)] == [
+        "Added a new player model",
+        "Added new game rules.",
+        "A path ends in C:\\",
+    ]

@@ -23,7 +23,7 @@ from bot.analysis.rank import cosine, similarity_graph, tfidf, tokens
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.text import cjk_count, detect_language, latin_words, paragraphs, text_weight
 
-EXTRACTIVE_NAME = "extractive-v12"
+EXTRACTIVE_NAME = "extractive-v13"
 
 MAX_RANKED = 300  # sentences ranked at most: keeps the graph O(n²) bounded
 MIN_SENTENCES = 2
@@ -70,8 +70,9 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
-    # LONDON —, NEW YORK (Reuters) -
-    r"^(?:[A-Z][A-Z .,'-]{2,40}(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+|"
+    # NEW YORK (Reuters) -
+    r"^(?:[A-Z][A-Z .,'-]{2,40}(?:,\s+[A-Z][A-Za-z.'-]+(?:\s+[A-Z][A-Za-z.'-]+){0,3})?"
+    r"(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+|"  # LONDON —, SEOUL, South Korea —
     # April 17, 2015 -- / 17 April 2015 —
     r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})\s*[—–-]{1,2}\s+|"
     r"(?:[A-Z][\w.'-]*(?:[ ,]+[A-Z][\w.'-]*){0,3}\s*)?\((?:CNN|AP|Reuters|AFP|BBC|UPI|Bloomberg)\)"
@@ -172,9 +173,10 @@ def candidates(text: str) -> list[_Candidate]:
                 continue
             if _is_junk(sentence):
                 continue
+            if _LOWER_START.match(sentence):
+                continue  # what is left where a formula, a link or a quotation was cut out
             attribution = after_quote and bool(_ATTRIBUTION_ONLY.search(sentence))
-            fragment = bool(_LOWER_START.match(sentence))
-            dangling = bool(_DANGLING.match(sentence)) or attribution or fragment
+            dangling = bool(_DANGLING.match(sentence)) or attribution
             question = sentence.rstrip("”\"’'」』)）").endswith(("?", "？"))
             mostly_quoted = _quoted_share(sentence) > 0.5
             previous_quoted = previous_quoted or mostly_quoted
@@ -186,7 +188,9 @@ def candidates(text: str) -> list[_Candidate]:
     # not captions, titles or list lines; not blockquoted excerpts of someone else's text
     # (a quoted post, letter, tweet), unless the article is nothing else. Positions stay
     # the article's: the prior is about where text sits.
-    ended = [c for c in out if terminated(c.text)] or out
+    ended = [c for c in out if terminated(c.text)]
+    if not any(c.opener for c in ended):
+        ended = out  # a changelog or a list of lines: none of them ends like a sentence
     return [c for c in ended if not c.excerpt] or ended
 
 

@@ -128,8 +128,13 @@ _PLACEHOLDER_BASE = 0xE000  # private-use characters stand in for escaped ones
 _UNESCAPE = {_PLACEHOLDER_BASE + i: ch for i, ch in enumerate(_ESCAPED)}
 
 
+# a backslash ending a line is a hard line break (CommonMark), not text; "\\\\" is a backslash
+_HARD_BREAK = re.compile(r"(?<!\\)((?:\\\\)*)\\\s*$")
+
+
 def strip_inline_markdown(line: str) -> str:
     """Remove Markdown/HTML inline syntax, keeping the visible text."""
+    line = _HARD_BREAK.sub(r"\1", line)
     s = _MD_ESCAPE.sub(lambda m: chr(_PLACEHOLDER_BASE + _ESCAPED.index(m.group(1))), line)
     s = _MD_IMAGE.sub("", s)
     s = _MD_LINK.sub(r"\1", s)
@@ -181,16 +186,19 @@ def _raw_blocks(text: str) -> list[tuple[str, Kind | None, bool]]:
     fence: str | None = None  # inside a fenced code block: code is not prose
     caption = False
     alt: str | None = None  # the alt text of an image whose next block is not seen yet
+    broken = False  # the pending line belongs to a paragraph cut into lines by <br>
+    after_break = False  # the last text line ended in <br>
 
     def flush() -> None:
-        nonlocal caption, alt, excerpt
+        nonlocal caption, alt, excerpt, broken
         if pending:
             block = _join_lines(pending)
             repeats_alt = alt is not None and repeats(alt, block)
-            blocks.append((block, "meta" if caption or repeats_alt else None, excerpt))
+            marked: Kind | None = "meta" if caption or repeats_alt else None
+            blocks.append((block, marked or ("body" if broken else None), excerpt))
             pending.clear()
             alt = None
-        caption = excerpt = False
+        caption = excerpt = broken = False
 
     for raw in lines:
         opener = _MD_FENCE.match(raw)
@@ -203,12 +211,14 @@ def _raw_blocks(text: str) -> list[tuple[str, Kind | None, bool]]:
             continue
         if not raw.strip() or _MD_RULE.match(raw) or _TABLE_SEP.match(raw):
             flush()
+            after_break = False
             continue
         image = _MD_IMAGE.search(raw)
         if image and not strip_inline_markdown(raw):
             flush()
             caption = blank_separated  # the figure's caption follows on the next lines
             alt = image.group(1)
+            after_break = False
             continue
         if _TABLE_ROW.match(raw):
             flush()
@@ -217,17 +227,21 @@ def _raw_blocks(text: str) -> list[tuple[str, Kind | None, bool]]:
         if heading:
             flush()
             blocks.append((strip_inline_markdown(heading.group(1)), "heading", False))
+            after_break = False
             continue
         starts_item = bool(_MD_LIST.match(raw))
         line = strip_inline_markdown(_MD_LIST.sub("", _MD_QUOTE.sub("", raw)))
         if not line:
             continue
+        continues = after_break  # the line after a <br> is still in that paragraph
         if not blank_separated or starts_item:
             flush()
         excerpt = excerpt or bool(_MD_QUOTE.match(raw))
         pending.append(line)
-        if not blank_separated:
-            flush()
+        after_break = bool(_HARD_BREAK.search(raw))
+        broken = broken or after_break or continues
+        if after_break or not blank_separated:
+            flush()  # a line that ends in <br> is a unit of its own: a list or verse line
     flush()
     return blocks
 
@@ -264,7 +278,7 @@ def paragraphs(text: str) -> list[Paragraph]:
             kind = "meta"
             if _TRAILER_START.search(block) and i >= len(blocks) // 2:
                 trailer = True
-        elif marked == "heading" or _looks_like_heading(block):
+        elif marked == "heading" or (marked is None and _looks_like_heading(block)):
             kind = "heading"
         else:
             kind = "body"
