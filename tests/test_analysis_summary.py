@@ -112,7 +112,7 @@ def test_seed_summary_excludes_metadata_headings_and_fits_a_message() -> None:
     assert "什么是 DeepSeek?" not in s.sentences
     assert utf16_len(s.text) <= BUDGET_UTF16
     assert s.text == "".join(s.sentences)
-    assert s.method == EXTRACTIVE_NAME == "extractive-v13"
+    assert s.method == EXTRACTIVE_NAME == "extractive-v14"
 
 
 def test_seed_summary_mentions_the_story() -> None:
@@ -377,3 +377,20 @@ def test_a_list_of_lines_is_summarised_from_its_lines_not_its_one_question() -> 
     summary = extractive_summary(text, "en")
     assert summary.sentences[0].startswith("+ Added granite")  # not the one question
     assert not any(s.endswith("\\") for s in summary.sentences)
+
+
+@pytest.mark.parametrize(
+    ("opening", "dangles"),
+    [
+        ("Increasingly it is being used as a tool by teachers and nurses alike.", True),
+        ("Reportedly they left the building before the police arrived at noon.", True),
+        ("Early this year, police arrived at the building to question the staff.", False),
+    ],
+)
+def test_an_adverb_then_a_pronoun_does_not_open(opening: str, dangles: bool) -> None:
+    text = (
+        f"{opening}\n\n"
+        "Surveys suggest that while most people have heard of autism, few understand it.\n\n"
+        "A charity made a film this summer to show people what living with it is like."
+    )
+    assert extractive_summary(text, "en").sentences[0].startswith(opening[:12]) is not dangles

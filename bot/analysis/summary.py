@@ -23,7 +23,7 @@ from bot.analysis.rank import cosine, similarity_graph, tfidf, tokens
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.text import cjk_count, detect_language, latin_words, paragraphs, text_weight
 
-EXTRACTIVE_NAME = "extractive-v13"
+EXTRACTIVE_NAME = "extractive-v14"
 
 MAX_RANKED = 300  # sentences ranked at most: keeps the graph O(n²) bounded
 MIN_SENTENCES = 2
@@ -53,7 +53,9 @@ _DANGLING = re.compile(
     r"随后|隨後|此后|此後|与此同时|與此同時|除此之外|据悉|據悉|我们|我們|我|要知道|須知|须知|"
     r"(?:however|this|these|those|that|he|she|it|they|his|her|its|their|him|them|but|and|also|"
     r"meanwhile|still|so|then|instead|yet|moreover|furthermore|besides|meanwhile|nevertheless|"
-    r"nonetheless|thus|hence|therefore|in addition|as a result|even so|by contrast|there|i|we)\b)",
+    r"nonetheless|thus|hence|therefore|in addition|as a result|even so|by contrast|there|i|we)\b|"
+    # "Increasingly it is used …", "Reportedly they …": an adverb, then a pronoun
+    r"[a-z]+ly,?\s+(?:it|they|he|she|his|her|its|their)\b)",
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
