@@ -411,6 +411,8 @@ def test_split_quotation_with_a_sentence_break_is_one() -> None:
         "Ms Holm said of herself and her party.",
         "Ms Holm told reporters aboard Air Force One.",
         "Ms Holm told the U.S. Senate in a statement.",
+        "Ms Holm told BBC Radio 4's Today programme.",
+        "Ms Holm said, adding,",
     ],
 )
 def test_split_quotation_whose_attribution_says_where_or_to_whom_is_one(attribution: str) -> None:
@@ -1119,3 +1121,23 @@ def test_conflicting_pronouns_tell_no_gender() -> None:
 
     paras = [(p.index, p.text) for p in paragraphs(text) if p.kind == "body"]
     assert build_registry(paras).people["Alex Morgan"].gender is None
+
+
+def test_a_quotation_continues_after_an_inverted_attribution_with_a_bare_role() -> None:
+    text = (
+        "“Jesus would definitely be on Twitter,” adds Jules Middleton, blogger and mission "
+        "pastor at The Point Church in Burgess Hill, West Sussex.\n\n"
+        "“He was a great communicator.”"
+    )
+    assert [q for _, q in _pairs(text)] == [
+        "Jesus would definitely be on Twitter. He was a great communicator."
+    ]
+
+
+def test_a_bare_role_that_says_more_ends_the_quotation() -> None:
+    text = (
+        "“Jesus would definitely be on Twitter,” adds Jules Middleton, though the bishop of "
+        "the diocese has his doubts about it.\n\n"
+        "“He was a great communicator.”"
+    )
+    assert len(find_quotes(text, "en")) == 2

@@ -47,7 +47,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v25"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v26"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -670,18 +670,29 @@ def _spoken_line(text: str, span: Span) -> bool:
 
 
 _APPOSITIVE_TAIL = re.compile(
-    r",\s+(?:a|an|the|who|whose|his|her|its|their|one of)\s[^“”\"]*$", re.IGNORECASE
+    r",\s+(?:a|an|the|who|whose|his|her|its|their|one of)\s[^“”\"]*$|"
+    # "…,” adds Jules Middleton, blogger and pastor at The Point Church.": a bare role
+    r"^(\W*\w+\s+[^,“”\"]+),\s+(?!.*\b(?:is|are|was|were|has|have|had|will|would|can|could|"
+    r"did|does|do|who|which|that)\b)[^“”\"]*$",
+    re.IGNORECASE,
 )
 _ADDS_CONTENT = (
     r"(?:that|who|which|whose|whom|adding|noting|saying|explaining|arguing|insisting|but|yet|"
     r"although|though|because|while|whereas)\b"
 )
-_WORD_OF_COMPLEMENT = rf"(?!{_ADDS_CONTENT})(?:(?:[A-Z]\.)+|[^\s“”‘’\"'«»「」.!?。！？,;:]+)"
+# a word, not a quoted name: "Radio 4's" is one, "‘Mirkov’" is not
+_WORD_OF_COMPLEMENT = rf"(?!{_ADDS_CONTENT})(?![‘'])(?:(?:[A-Z]\.)+|[^\s“”‘\"«»「」.!?。！？,;:]+)"
 # what an English attribution may carry after its verb: "of himself and his party",
 # "reporters aboard Air Force One", "on Tuesday", "in a statement" (no new clause or sentence)
 _ATTRIBUTION_COMPLEMENT = re.compile(
     rf"\s*,?\s+{_WORD_OF_COMPLEMENT}(?:,?\s+{_WORD_OF_COMPLEMENT}){{0,9}}\s*[.,:;—–]\s*",
     re.IGNORECASE,
+)
+
+
+# "“A,” he said, adding, “B.”": the attribution leads straight on into the next part
+_LEADS_ON = re.compile(
+    r"\s*,?\s+(?:and\s+)?(?:adding|noting|continuing|explaining|concluding)\s*[,:]?\s*"
 )
 
 
@@ -695,7 +706,7 @@ def _joins(rest: str, *, attributed: bool = False) -> bool:
     """
     if re.fullmatch(r"[\s,，:：;；.。—–\-\u200e\u200f\u2063]*", rest):
         return True
-    return attributed and bool(_ATTRIBUTION_COMPLEMENT.fullmatch(rest))
+    return attributed and bool(_ATTRIBUTION_COMPLEMENT.fullmatch(rest) or _LEADS_ON.fullmatch(rest))
 
 
 class _Finder:
@@ -909,7 +920,7 @@ class _Finder:
         if verb:
             rest = rest[: verb.start()] + rest[verb.end() :]
             # "…,” says Parata, a fierce elder of the tribe.": who the speaker is, not news
-            rest = _APPOSITIVE_TAIL.sub("", rest)
+            rest = _APPOSITIVE_TAIL.sub(lambda m: m.group(1) or "", rest)
             return text_weight(rest) <= 24
         return text_weight(rest) <= 4
 
