@@ -1141,3 +1141,25 @@ def test_a_bare_role_that_says_more_ends_the_quotation() -> None:
         "“He was a great communicator.”"
     )
     assert len(find_quotes(text, "en")) == 2
+
+
+def test_a_described_organisation_with_its_full_name_speaks() -> None:
+    text = (
+        "The law, signed by Kansas Gov. Sam Brownback on Tuesday, bans the procedure.\n\n"
+        "Planned Parenthood Advocates of Kansas and Mid-Missouri sharply criticized the move.\n\n"
+        '"Kansas is now the sole state with this atrocious law," the advocacy group said.'
+    )
+    assert _pairs(text) == [
+        (
+            "Planned Parenthood Advocates of Kansas and Mid-Missouri",
+            "Kansas is now the sole state with this atrocious law",
+        )
+    ]
+
+
+def test_a_place_and_a_title_before_a_name_are_not_a_person() -> None:
+    from bot.analysis.entities import build_registry
+
+    reg = build_registry([(0, "The law was signed by Kansas Gov. Sam Brownback on Tuesday.")])
+    assert "Kansas Gov" not in reg.people and "Kansas Gov" not in reg.orgs
+    assert "Sam Brownback" in reg.people

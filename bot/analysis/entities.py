@@ -165,6 +165,8 @@ def is_org_name(name: str) -> bool:
     """Capitalised words that may name an organisation (not "AI", "R1" or "CEO")."""
     if len(name) < 2 or name in COMMON_ACRONYMS or re.search(r"\d", name):
         return False
+    if name.rsplit(" ", 1)[-1].rstrip(".").lower() in HONORIFIC_WORDS:
+        return False  # "Kansas Gov. Sam Brownback": a title before a name
     return name.lower() not in EN_ROLE_WORDS
 
 
@@ -174,6 +176,8 @@ def is_person_shape(tokens: list[str]) -> bool:
         return False
     if not all(_NAME_TOKEN.fullmatch(t) for t in tokens):
         return False
+    if tokens[-1].rstrip(".").lower() in HONORIFIC_WORDS:
+        return False  # "Kansas Gov. Sam Brownback": the title belongs to the name after it
     return not any(t.rstrip(".") in ORG_WORDS or t in ORG_WORDS for t in tokens)
 
 
@@ -374,8 +378,15 @@ def _scan_latin(
         if capitalised_word and _sentence_initial(visible, m.start):
             continue  # "Economists had warned…" is a sentence start, not a company
         if not is_person_shape(m.tokens) and not m.honorific and is_org_name(key):
+            tail = _ORG_OF.match(visible, m.end) if m.tokens[-1] in ORG_WORDS else None
+            key += tail.group(0) if tail else ""  # "Bank of England", "Advocates of Kansas"
             reg.orgs.setdefault(key, Org(key, key)).mentions.append(pos)
     return singles
+
+
+_CAPITALISED_RUN = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*"
+# the rest of an organisation's name: "… of Kansas and Mid-Missouri", "… of the Environment"
+_ORG_OF = re.compile(rf" (?:of|for) (?:the )?{_CAPITALISED_RUN}(?: (?:and|&) {_CAPITALISED_RUN})?")
 
 
 def cjk_name_after_role(text: str, start: int, full_text: str) -> str | None:

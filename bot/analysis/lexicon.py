@@ -127,7 +127,8 @@ ORG_WORDS = words(
     "Academy School Schools Primary Hospital Cathedral Prison Airport Station Museum "
     "Library Stadium Team Federation Society Authority Service Board Tribunal Parliament "
     "Assembly Government Cabinet Labour Conservative Conservatives Democrats Republicans NHS "
-    "BBC CNN Council Agency Organisation Organization Centre Network Charity Campaign Alliance"
+    "BBC CNN Council Agency Organisation Organization Centre Network Charity Campaign Alliance "
+    "Advocates Coalition Initiative Project Watch Parenthood Institution Union Unions"
 )
 HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Prof|Gov|Sen|Rep|Gen|Pres|Judge|Sir)\.?\s+$")
 TITLE_ROLES = {
@@ -165,8 +166,10 @@ PRONOUNS = {"他": "m", "她": "f", "he": "m", "she": "f"}  # gender only rules 
 PLURAL_PRONOUNS = frozenset({"they", "他们", "他們", "她们", "她們"})
 ORG_REFERENCE = re.compile(
     r"^(?:[该該](?:公司|机构|機構|集团|集團|银行|銀行|基金|组织|組織|企业|企業)|公司方面|公司|"
-    r"the company|the firm|"
-    r"the bank|the group|the agency|the organi[sz]ation)$",
+    # "the company", "the advocacy group", "the US-based firm"
+    r"the (?:[\w-]+ ){0,2}?(?:company|firm|bank|group|agency|organi[sz]ation|charity|union|"
+    r"council|ministry|department|association|coalition|campaign|watchdog|regulator|"
+    r"carrier|airline|retailer|insurer|lender|broadcaster|newspaper|network|party))$",
     re.IGNORECASE,
 )
 CJK_HONORIFIC = re.compile(r"^([\u4e00-\u9fff])(?:先生|女士|小姐|教授|博士)$")
