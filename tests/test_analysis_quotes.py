@@ -1163,3 +1163,30 @@ def test_a_place_and_a_title_before_a_name_are_not_a_person() -> None:
     reg = build_registry([(0, "The law was signed by Kansas Gov. Sam Brownback on Tuesday.")])
     assert "Kansas Gov" not in reg.people and "Kansas Gov" not in reg.orgs
     assert "Sam Brownback" in reg.people
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "role"),
+    [
+        ("俄罗斯总统普京说：“西方国家的制裁不会起作用。”", "普京", "俄罗斯总统"),
+        ("法国总统马克龙表示：“欧洲必须团结。”", "马克龙", "法国总统"),
+        ("行政長官李家超表示：「政府會繼續全力支持受影響的市民。」", "李家超", "行政長官"),
+        ("行政长官李家超今日表示：“政府会继续全力支持受影响的市民。”", "李家超", "行政长官"),
+        ("美國總統拜登週二在白宮說：「這是一個歷史性的時刻。」", "拜登", "美國總統"),
+        ("泽连斯基说：“我们需要更多的防空系统。”", "泽连斯基", None),
+    ],
+)
+def test_chinese_roles_days_places_and_foreign_names(
+    text: str, speaker: str, role: str | None
+) -> None:
+    [quote] = find_quotes(text, "zh")
+    assert (quote.speaker, quote.role) == (speaker, role)
+
+
+def test_a_pronoun_after_a_foreign_name_finds_it() -> None:
+    text = "俄罗斯总统普京说：“制裁不会起作用。”\n\n他还说：“我们会继续走自己的路。”"
+    assert [q.speaker for q in find_quotes(text, "zh")] == ["普京", "普京"]
+
+
+def test_words_after_a_role_that_are_no_foreign_name_are_not_a_speaker() -> None:
+    assert find_quotes("部长助理表示：“这是一个历史性的时刻。”", "zh") == []

@@ -41,13 +41,14 @@ from bot.analysis.lexicon import (
     SPEECH_VERB,
     TITLE_AFTER,
     TITLE_BEFORE,
+    TRANSLITERATION_CHARS,
     words,
 )
 from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v27"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v28"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -127,12 +128,18 @@ _CJK_TIME = (
     r"(?:\d{1,4}年)?(?:\d{1,2}月)?(?:\d{1,2}[日号號])?"
     r"(?:上午|下午|晚间|晚間|晚上|早上|凌晨|当天|當天)?"
 )
+# days and relative times a subject may carry: "拜登周二…", "李家超今日…"
+_CJK_DAY = (
+    r"(?:今日|昨日|明日|当日|當日|早前|稍早|本周|本週|上周|上週|"
+    r"[周週][一二三四五六日天]|星期[一二三四五六日天])"
+)
 _CJK_CORE_PREFIX = re.compile(
-    rf"^(?:{_CJK_TIME}|此前|近日|日前|昨天|今天|随后|隨後|对此|對此|经常|經常|常常|一直|"
+    rf"^(?:{_CJK_TIME}|{_CJK_DAY}|此前|近日|日前|昨天|今天|随后|隨後|对此|對此|经常|經常|常常|一直|"
     r"有位|有名|有|一位|一名|一些)+"
 )
 _CJK_CORE_SUFFIX = re.compile(
-    rf"(?:{_CJK_TIME}|[对對向跟和与與给給][^,，。]{{1,12}}|接受[^,，。]{{1,20}}(?:采访|採訪|专访|專訪)时?|"
+    rf"(?:{_CJK_TIME}|{_CJK_DAY}|[对對向跟和与與给給][^,，。]{{1,12}}|"
+    r"接受[^,，。]{1,20}(?:采访|採訪|专访|專訪)时?|"
     r"在[^,，。]{1,15}(?:上|中|时|時|里|裡|后|後|前)|曾|也|还|還|又|则|則|再次|随后|隨後|当时|當時|"
     r"此前|近日|日前|昨天|今天|公开|公開|哭诉|哭訴|补充|補充|回应|回應|通报|通報|发布|發布|同时|同時|"
     r"如此|这样|這樣|对外|對外|于|於|当面|當面|当场|當場|亲自|親自|公开|公開|自|"
@@ -175,7 +182,8 @@ _CJK_DESCRIBED_SUBJECT = re.compile(
     r"妻子|丈夫|儿子|兒子|女儿|女兒|家属|家屬))(?![\u4e00-\u9fff]{0,1}们)"
 )
 _CJK_PLACE_SUFFIX = re.compile(
-    r"在[^,，。在]{1,15}(?:上|中|时|時|里|裡|后|後|前)[\u4e00-\u9fff]{0,6}$"
+    r"在[^,，。在]{1,15}(?:上|中|时|時|里|裡|后|後|前)[\u4e00-\u9fff]{0,6}$|"
+    r"在[^,，。在“”「」]{2,8}$"  # "拜登在白宫" (说): where, not who
 )
 _PROPOSED = re.compile(r"提出\s*[:：︰,，]?\s*$")
 _IN_WORDS = re.compile(r"^In (?:(.{2,60}?)['’]s?|(his|her|their)) (?:own )?words$")
@@ -451,17 +459,25 @@ class _Resolver:
                 return Speaker(org.display, None)
         if _CJK_NAME.fullmatch(phrase) and phrase[0] in CJK_SURNAMES and phrase[-1] != "们":
             return Speaker(phrase, None)
+        if _transliterated(phrase):
+            return self._remember(Speaker(phrase, None), pos)  # "普京说：“…”"
         core = _cjk_core(phrase)
         tail = _ROLE_THEN_NAME.search(core)
         if (
             tail
-            and (tail.group(1)[0] in CJK_SURNAMES_ALL or re.search("[·•]", tail.group(1)))
+            and (
+                tail.group(1)[0] in CJK_SURNAMES_ALL
+                or re.search("[·•]", tail.group(1))
+                or _transliterated(tail.group(1))
+            )
             and not re.search(f"[{_NOT_BARE}]", tail.group(1))
             and not re.search(CJK_ROLES, tail.group(1))
             and len(re.sub("[·•]", "", tail.group(1))) <= 4
         ):
             name = tail.group(1)  # "大禾村村民陈福香": the words after the role are the name
-            return Speaker(name, cjk_role_before(core[: -len(name)]))
+            found = Speaker(name, cjk_role_before(core[: -len(name)]))
+            # a foreign name ("总统普京") is in no registry: "他" finds it through here
+            return self._remember(found, pos) if _transliterated(name) else found
         titled = _NAME_THEN_ROLE.fullmatch(core)
         if titled and titled.group(1)[0] in CJK_SURNAMES_ALL:
             return Speaker(titled.group(1), titled.group(2))  # "钟南山院士"
@@ -492,7 +508,10 @@ class _Resolver:
             return None
         if self.full_text.count(core) < 2 and not _CJK_SPEAKER_TAIL.search(core):
             return None  # a one-off noun ("作用") is not someone the article follows
-        speaker = Speaker(core, None)
+        return self._remember(Speaker(core, None), pos)
+
+    def _remember(self, speaker: Speaker, pos: Pos) -> Speaker:
+        """A speaker named nowhere in the registry, kept so that a later 他/she finds it."""
         if not self.unnamed or self.unnamed[-1][0] < pos:
             self.unnamed.append((pos, speaker))
         return speaker
@@ -583,6 +602,11 @@ class _Resolver:
                 org.display if org else head, en_role_after(f",{rest}") if rest else None
             )
         return None
+
+
+def _transliterated(name: str) -> bool:
+    """A foreign name written in Chinese: 普京, 马克龙, 泽连斯基 (2–5 such characters)."""
+    return 2 <= len(name) <= 5 and all(c in TRANSLITERATION_CHARS for c in name)
 
 
 def _cjk_core(phrase: str) -> str:
