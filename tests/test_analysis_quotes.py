@@ -1190,3 +1190,23 @@ def test_a_pronoun_after_a_foreign_name_finds_it() -> None:
 
 def test_words_after_a_role_that_are_no_foreign_name_are_not_a_speaker() -> None:
     assert find_quotes("部长助理表示：“这是一个历史性的时刻。”", "zh") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("王小明是一名教师。\n\n“这个决定非常重要，我们会认真落实，”他说。", "王小明"),
+        ("教师王小明在北京工作了十年。\n\n他说：“这个决定非常重要。”", "王小明"),
+        ("张伟今年45岁，是一名出租车司机。他告诉记者：“生意越来越难做了。”", "张伟"),
+        ("一位不愿透露姓名的业内人士对记者说：“这个决定非常重要。”", "业内人士"),
+        ("以色列总理内塔尼亚胡说：“这个决定非常重要。”", "内塔尼亚胡"),
+        ("日本首相岸田文雄表示，“这个决定非常重要。”", "岸田文雄"),
+        ("据新华社报道，习近平强调：“这个决定非常重要。”", "习近平"),
+    ],
+)
+def test_chinese_people_a_pronoun_or_a_description_can_reach(text: str, speaker: str) -> None:
+    assert [q.speaker for q in find_quotes(text, "zh")] == [speaker]
+
+
+def test_a_place_that_opens_a_sentence_is_no_person_for_a_pronoun() -> None:
+    assert find_quotes("王府井是北京的商业街。他说：“这里很热闹。”", "zh") == []

@@ -460,6 +460,14 @@ def _cjk_before_verbs(visible: str) -> list[tuple[int, str]]:
     return out
 
 
+# a sentence that opens on a name and says what only a person is ("王小明今年45岁",
+# "张伟是一名出租车司机", "李华毕业于…")
+_CJK_PERSON_PREDICATE = re.compile(
+    r"(?:^|(?<=[。！？!?\n]))([\u4e00-\u9fff]{2,3})(?=今年\d{1,3}岁|今年\d{1,3}歲|是一名|是一位|"
+    r"出生于|出生於|出生在|毕业于|畢業於|担任|擔任|现任|現任|曾任)"
+)
+
+
 def _scan_cjk_people(reg: Registry, index: int, visible: str) -> None:
     """Dotted foreign names, surname + honorific (温先生) and names right before a verb."""
     for m in _CJK_DOT_NAME.finditer(visible):
@@ -473,6 +481,11 @@ def _scan_cjk_people(reg: Registry, index: int, visible: str) -> None:
             person = _add_person(reg, m.group(0), (index, m.start()), None, True)
             person.surname = m.group(0)
             person.gender = person.gender or CJK_HONORIFIC_GENDER.get(m.group(2))
+    for m in _CJK_PERSON_PREDICATE.finditer(visible):
+        run = m.group(1)
+        if run[0] in CJK_SURNAMES_ALL and not re.search(CJK_ROLES, run):
+            person = _add_person(reg, run, (index, m.start(1)), None, True)
+            person.surname = run  # "王小明今年45岁，是一名…": only a person is said so
     for end, found in _cjk_before_verbs(visible):
         run = re.sub(f"^.*[{_DOT_CUT}，,。、：:；;]", "", found)
         run = re.sub(r"^(?:而|但|则|則|另外|此外|随后|隨後|同时|同時|然而|并|並)", "", run)

@@ -48,7 +48,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v28"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v29"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -165,6 +165,7 @@ _SAYINGS = re.compile(
     r"(?:语录|語錄|金句|名言|名句)[^。！？!?“”「」]{0,30}(?:[“「][^。！？!?]*?[”」]、)*$"
 )
 _ROLE_THEN_NAME = re.compile(rf"(?:{CJK_ROLES})([\u4e00-\u9fff][\u4e00-\u9fff·•]{{1,6}})$")
+_DESCRIBED_ROLE = re.compile(rf"的([\u4e00-\u9fff]{{0,6}}(?:{CJK_ROLES}))$")
 _NAME_THEN_ROLE = re.compile(rf"([\u4e00-\u9fff]{{2,3}})({CJK_ROLES}|院士|先生|女士)")
 _NAME_THEN_ADVERB = re.compile(
     r"^([\u4e00-\u9fff]{2,3})(?:就|也|还|還|则|則|曾|又|便|亦|再|更|一直|随即|隨即|当即|當即|立即)"
@@ -472,7 +473,8 @@ class _Resolver:
             )
             and not re.search(f"[{_NOT_BARE}]", tail.group(1))
             and not re.search(CJK_ROLES, tail.group(1))
-            and len(re.sub("[·•]", "", tail.group(1))) <= 4
+            and len(re.sub("[·•]", "", tail.group(1)))
+            <= (5 if _transliterated(tail.group(1)) else 4)
         ):
             name = tail.group(1)  # "大禾村村民陈福香": the words after the role are the name
             found = Speaker(name, cjk_role_before(core[: -len(name)]))
@@ -497,6 +499,9 @@ class _Resolver:
     def cjk_bare(self, phrase: str, pos: Pos) -> Speaker | None:
         """A short subject the article uses as a name ("小花奶奶", "拉布", "市教育局")."""
         core = _cjk_core(phrase)
+        described = _DESCRIBED_ROLE.search(core)
+        if described:  # "一位不愿透露姓名的业内人士": the description, nobody named
+            return self._remember(Speaker(described.group(1), None), pos)
         if core == phrase or not core:
             return self._bare(core, pos) if core else None
         return self._resolve_clean(core, pos) or self._bare(core, pos)
