@@ -1210,3 +1210,36 @@ def test_chinese_people_a_pronoun_or_a_description_can_reach(text: str, speaker:
 
 def test_a_place_that_opens_a_sentence_is_no_person_for_a_pronoun() -> None:
     assert find_quotes("王府井是北京的商业街。他说：“这里很热闹。”", "zh") == []
+
+
+_FIGHT = "We will not back down from this fight"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "role"),
+    [
+        (f'"{_FIGHT}," U.S. Secretary of State Antony Blinken said.', "Antony Blinken",
+         "Secretary of State"),
+        (f'"{_FIGHT}," Chancellor of the Exchequer Rachel Reeves told MPs.', "Rachel Reeves",
+         "Chancellor of the Exchequer"),
+        (f'"{_FIGHT}," the White House said in a statement.', "White House", None),
+        (f'"{_FIGHT}," Reuters quoted John Smith as saying.', "John Smith", None),
+        (f'"{_FIGHT}," John Smith\'s lawyer said.', "John Smith’s lawyer", None),
+        (f'"{_FIGHT}," the family of John Smith said.', "John Smith’s family", None),
+        (f'John Smith died on Monday. "{_FIGHT}," his family said.', "John Smith’s family",
+         None),
+    ],
+)  # fmt: skip
+def test_english_offices_institutions_and_relations_as_speakers(
+    text: str, speaker: str, role: str | None
+) -> None:
+    [quote] = find_quotes(text, "en")
+    assert (quote.speaker, quote.role) == (speaker, role)
+
+
+def test_the_newspaper_someone_told_is_not_the_speaker() -> None:
+    text = (
+        "The coroner for that case, Sherrif Payne, who deemed the cause of death ecstasy "
+        "toxicity, told *The Independent* “You never know the purity of what you take.”"
+    )
+    assert _pairs(text) == [("Sherrif Payne", "You never know the purity of what you take.")]

@@ -250,6 +250,14 @@ class Mention:
     honorific: str | None
 
 
+# an office named by its department, right before the department's capitals:
+# "Secretary of State Antony Blinken", "Chancellor of the Exchequer Rachel Reeves"
+_OFFICE_OF = re.compile(
+    r"\b((?:[Ss]ecretary|[Mm]inister|[Cc]hancellor|[Gg]overnor|[Dd]irector|[Cc]ommissioner|"
+    r"[Cc]hairman|[Cc]hairwoman|[Pp]resident|[Hh]ead|[Cc]hief) of (?:the )?)$"
+)
+
+
 def latin_mentions(text: str) -> list[Mention]:
     """Capitalised word runs, minus leading sentence words and role titles."""
     out: list[Mention] = []
@@ -274,6 +282,16 @@ def latin_mentions(text: str) -> list[Mention]:
             tokens = tokens[owner + 1 :]
         if not tokens:
             continue
+        office = _OFFICE_OF.search(text, max(0, start - 40), start)
+        if office and len(tokens) >= 3:  # "Secretary of State Antony Blinken"
+            keep = 3 if re.fullmatch(r"[A-Z]\.", tokens[-2]) else 2
+            if is_person_shape(tokens[-keep:]):
+                department = " ".join(tokens[:-keep])
+                start = text.index(tokens[-keep], start + len(department))
+                name = tokens[-keep:]
+                office_role = f"{office.group(1)}{department}"
+                out.append(Mention(start, start + len(" ".join(name)), name, office_role, title))
+                continue
         prefix, name = split_role_prefix(tokens)
         if prefix and name:
             start = text.index(name[0], start + len(" ".join(prefix)))

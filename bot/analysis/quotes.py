@@ -48,7 +48,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v29"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v30"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -530,6 +530,9 @@ class _Resolver:
         named = self._appositive_head(phrase, pos)
         if named:
             return named
+        related = self._relation(clause, pos)
+        if related:
+            return related
         for candidate in dict.fromkeys((clause, phrase)):
             found = self._resolve_clean(candidate, pos)
             if found:
@@ -556,6 +559,22 @@ class _Resolver:
                     self.unnamed.append((pos, speaker))
                 return speaker
         return None
+
+    def _relation(self, phrase: str, pos: Pos) -> Speaker | None:
+        """ "Smith's family", "the lawyer of John Smith", "his widow": someone known only
+        by whose they are; the speaker is that relation, never the person it is of."""
+        m = _OWNED.fullmatch(phrase) or _OF_OWNER.fullmatch(phrase)
+        if m:
+            owner = self.latin(m.group("owner"), pos)
+            return Speaker(f"{owner.name if owner else m.group('owner')}’s {m.group('rel')}", None)
+        m = _POSSESSED.fullmatch(phrase)
+        if m is None:
+            return None
+        gender = {"his": "m", "her": "f"}.get(m.group("poss").lower())
+        owner = self.pronoun(gender, pos) if gender else None
+        if owner is None or not owner.name:
+            return Speaker(phrase, None)
+        return Speaker(f"{owner.name}’s {m.group('rel')}", None)
 
     def _appositive_head(self, phrase: str, pos: Pos) -> Speaker | None:
         """ "Igor Zagorskiy, deputy director of the Russian Anti-Doping Agency, Rusada, told":
@@ -590,7 +609,7 @@ class _Resolver:
             if found:
                 return found
         head, _, rest = phrase.partition(",")
-        head = head.strip()
+        head = re.sub(r"^[Tt]he\s+(?=[A-Z])", "", head.strip())  # "the White House said"
         if head.rstrip(".").lower() in HONORIFIC_WORDS:
             return None  # "Mr:" alone is never a name
         opener = head.split()[0] if head else ""
@@ -633,10 +652,16 @@ def _sentence_end(text: str, start: int, limit: int) -> int:
     return m.start() if m else limit
 
 
+_QUOTED_AS = re.compile(r"\bquoted\s+([^,;:“”\"]{2,60}?)\s+as\s+saying\b")
+
+
 def _after(text: str, span: Span, limit: int) -> tuple[str, str] | None:
     """("X said" form) → (speaker phrase, text after the verb up to the next quotation)."""
     end = _sentence_end(text, span.end, limit)
     window = text[span.end : end]
+    quoted = _QUOTED_AS.search(window)
+    if quoted:  # "…," Reuters quoted John Smith as saying.
+        return quoted.group(1), text[span.end + quoted.end() : limit]
     verb = SPEECH_VERB.search(window)
     if verb is None or verb.group(0).lower() == "saying":
         return None  # "“A.” X retweeted it, saying, “B”": "saying" only ever leads into words
@@ -662,6 +687,19 @@ def _after(text: str, span: Span, limit: int) -> tuple[str, str] | None:
     return phrase, text[rest_start:limit]
 
 
+# verbs whose object is who was spoken to: the name after them is not the speaker
+_RELATIONS = (
+    r"(?P<rel>family|relatives|parents|mother|father|wife|husband|son|daughter|brother|"
+    r"sister|widow|widower|partner|girlfriend|boyfriend|fianc[ée]e?|lawyers?|attorneys?|"
+    r"solicitors?|agent|publicist|manager|friends?|colleagues?|neighbou?rs?|aides?)"
+)
+_OWNER = r"(?P<owner>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})"
+_OWNED = re.compile(rf"(?:[Tt]he |[Aa]n? )?{_OWNER}['’]s? {_RELATIONS}")  # "Smith's family"
+_OF_OWNER = re.compile(rf"(?:[Tt]he |[Aa]n? )?{_RELATIONS} of {_OWNER}")  # "the family of X"
+_POSSESSED = re.compile(rf"(?P<poss>[Hh]is|[Hh]er|[Tt]heir) {_RELATIONS}")  # "his family"
+_ADDRESSEE_VERBS = frozenset({"told", "tells", "asked", "asks", "urged", "warned", "assured"})
+
+
 def _before(text: str, start: int, floor: int) -> str | None:
     """("X 表示:“…”" form) → the speaker phrase before the verb that leads into `start`."""
     stop = max([floor, *(m.end() for m in _STOPS.finditer(text, floor, start))])
@@ -676,8 +714,9 @@ def _before(text: str, start: int, floor: int) -> str | None:
         if text_weight(lead_in) > MAX_LEAD_IN:
             break
         possessive = re.search(r"['’]s\W*$", lead_in)  # "said Yoon’s “…”": whose, not who
-        if _INVERTED.fullmatch(lead_in) and not possessive:  # "…, says Bethan, “…”"
-            return lead_in
+        addressed = verb.group(0).lower() in _ADDRESSEE_VERBS  # "told The Independent “…”"
+        if _INVERTED.fullmatch(lead_in) and not possessive and not addressed:
+            return lead_in  # "…, says Bethan, “…”"
         phrase = lead[: verb.start()]
         if verb.group(0) == "道" and re.search(r"[\u4e00-\u9fff]{4}$", phrase):
             phrase = phrase[:-2]  # "英国媒体渲染道": the verb's own stem goes with it
