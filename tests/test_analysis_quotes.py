@@ -1243,3 +1243,38 @@ def test_the_newspaper_someone_told_is_not_the_speaker() -> None:
         "toxicity, told *The Independent* “You never know the purity of what you take.”"
     )
     assert _pairs(text) == [("Sherrif Payne", "You never know the purity of what you take.")]
+
+
+_NOT_SPEECH_EN = [
+    'The film "The Last of Us" was praised by critics for its acting and its careful pacing.',
+    'He called the plan a "disaster" and left the room without taking questions.',
+    'The so-called "special military operation" entered its third year on Monday.',
+    'Fans held signs saying "Bring Back Our Team" outside the stadium on Saturday.',
+    'The hashtag "#MeToo" spread quickly across social media in the autumn of that year.',
+    'She starred in "Pride and Prejudice" before moving to Hollywood in the late 1990s.',
+    'The report, titled "A Fair Deal for Workers", was published by the union on Friday.',
+    'The word "literally" is often misused by people who mean figuratively instead.',
+    'In his book "The Art of the Deal," Trump wrote about negotiation and real estate.',
+    "The company's motto, \"Don't be evil,\" was dropped from its code of conduct in 2018.",
+    'Critics dubbed the building "the Walkie-Talkie" because of its unusual curved shape.',
+    'The Times reported that the "new normal" would last for years, according to analysts.',
+]
+_NOT_SPEECH_ZH = [
+    "美国提出所谓“印太战略”，拜登政府还推出了“芯片法案”。",
+    "被称为“中国诺贝尔奖”的未来科学大奖今天公布了获奖名单。",
+    "这部名为“流浪地球”的电影在海外上映后广受好评，票房突破十亿。",
+    "网友纷纷表示这是“史上最难”的一次考试，相关话题登上热搜。",
+    "普京总统提出了“大欧亚伙伴关系”的构想，得到多国响应。",
+    "该市今年推出“一网通办”服务，市民办事更加方便。",
+    "马克龙政府推行的“养老金改革”引发大规模抗议。",
+    "特朗普的“美国优先”政策在国际上引发争议。",
+    "“双减”政策实施一年来，学生课业负担明显减轻。",
+    "泽连斯基表示感谢，但没有透露更多细节。",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"), [(t, "en") for t in _NOT_SPEECH_EN] + [(t, "zh") for t in _NOT_SPEECH_ZH]
+)
+def test_titles_terms_slogans_and_signs_are_not_quotations(text: str, language: str) -> None:
+    assert find_quotes(text, language) == []
