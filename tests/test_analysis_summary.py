@@ -112,7 +112,7 @@ def test_seed_summary_excludes_metadata_headings_and_fits_a_message() -> None:
     assert "什么是 DeepSeek?" not in s.sentences
     assert utf16_len(s.text) <= BUDGET_UTF16
     assert s.text == "".join(s.sentences)
-    assert s.method == EXTRACTIVE_NAME == "extractive-v14"
+    assert s.method == EXTRACTIVE_NAME == "extractive-v15"
 
 
 def test_seed_summary_mentions_the_story() -> None:
@@ -394,3 +394,82 @@ def test_an_adverb_then_a_pronoun_does_not_open(opening: str, dangles: bool) -> 
         "A charity made a film this summer to show people what living with it is like."
     )
     assert extractive_summary(text, "en").sentences[0].startswith(opening[:12]) is not dangles
+
+
+_BUDGET_EN = (
+    "The city council approved a new budget for schools and roads on Tuesday evening, "
+    "after a long debate.\n\n"
+    "The budget raises spending on repairs by a fifth after two years of cuts to local "
+    "services.\n\n"
+    "Council members said the plan would be reviewed again in the spring, when new "
+    "figures arrive."
+)
+_BUDGET_ZH = (
+    "市议会周二晚间经过长时间讨论，通过了用于学校和道路建设的新预算。\n\n"
+    "在连续两年削减地方服务开支之后，这份预算将维修支出提高了五分之一。\n\n"
+    "议员们表示，明年春天新的数据出炉后，将再次审议这一计划。"
+)
+_PAGE_CHROME_EN = [
+    "By John Smith, Senior Correspondent",
+    "Updated 3:45 PM ET, Tue March 5, 2024",
+    "Photo: Reuters/John Smith",
+    "Advertisement",
+    "Related: City council faces budget crisis",
+    "Read more: How the council spends your money",
+    "Sign up for our daily newsletter to get the latest news.",
+    "This article was originally published on The Conversation.",
+    "Image caption: Council members during the vote on Tuesday.",
+    "Image copyright Getty Images",
+    "Listen to this article · 5 min read",
+    "Follow us on Twitter and Facebook for more news.",
+    "Copyright 2024 The Associated Press. All rights reserved.",
+    "Reporting by John Smith; Editing by Jane Doe",
+    "Contact the author at john.smith@example.com.",
+    "Subscribe now for unlimited access to our journalism.",
+    "Click here to read the full report on the budget.",
+    "Have a news tip? Email us at tips@example.com.",
+    "© 2024 Example News. All rights reserved.",
+    "Additional reporting by Jane Doe in London.",
+    "The views expressed here are the author's own.",
+    "Getty Images",
+    "First published on Tue 5 Mar 2024 10.00 GMT",
+    "Last modified on Tue 5 Mar 2024 11.00 GMT",
+    "Want more stories like this? Sign up for our newsletter.",
+    "Watch: Council votes on the new budget",
+]
+_PAGE_CHROME_ZH = [
+    "本报记者 王小明 摄",
+    "（原标题：市议会通过新预算）",
+    "责任编辑：李华",
+    "来源：新华社",
+    "图片来源：视觉中国",
+    "点击关注，获取更多资讯",
+    "本文系作者授权发布，未经许可不得转载。",
+    "【纠错】",
+    "扫码下载客户端，阅读更多新闻。",
+    "文/王小明",
+    "编辑 / 李华 校对 / 张伟",
+    "（完）",
+    "声明：本文仅代表作者观点，不代表本站立场。",
+    "更多精彩内容，请关注我们的微信公众号。",
+    "记者 王小明 通讯员 李华",
+    "新华社北京3月5日电",
+    "视频加载中...",
+    "相关阅读：市议会预算危机",
+    "延伸阅读：预算如何使用",
+    "版权所有，未经授权禁止转载。",
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "language"),
+    [(line, "en") for line in _PAGE_CHROME_EN] + [(line, "zh") for line in _PAGE_CHROME_ZH],
+)
+def test_page_chrome_anywhere_in_the_body_stays_out_of_the_summary(
+    line: str, language: str
+) -> None:
+    body, second = (_BUDGET_EN, "\n\nCouncil") if language == "en" else (_BUDGET_ZH, "\n\n议员")
+    for text in (f"{line}\n\n{body}", body.replace(second, f"\n\n{line}{second}")):
+        summary = extractive_summary(text, language)
+        assert summary.sentences
+        assert not any(line[:8] in s for s in summary.sentences), (line, summary.sentences)

@@ -23,7 +23,7 @@ from bot.analysis.rank import cosine, similarity_graph, tfidf, tokens
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.text import cjk_count, detect_language, latin_words, paragraphs, text_weight
 
-EXTRACTIVE_NAME = "extractive-v14"
+EXTRACTIVE_NAME = "extractive-v15"
 
 MAX_RANKED = 300  # sentences ranked at most: keeps the graph O(n²) bounded
 MIN_SENTENCES = 2
@@ -61,6 +61,8 @@ _DANGLING = re.compile(
 _BOILERPLATE = re.compile(
     r"share this with|copy this link|media playback is (?:not |un)supported|read more|"
     r"click here|sign up|subscribe|ireport|all rights reserved|follow us|"
+    r"^(?:image|media|video|photo) (?:caption|source|copyright|credit)\b|"  # BBC's labels
+    r"^(?:additional )?(?:reporting|editing|writing) by\b|views expressed (?:here|in this)|"
     # "Now, read this post by X: …"
     r"^(?:(?:now|so|first|also|but),\s+)?(?:read|watch|listen to|see)\s+"
     r"(?:this|the full|our|my|also)\s+"
@@ -68,7 +70,7 @@ _BOILERPLATE = re.compile(
     r"原标题|原標題|责任编辑|責任編輯|免责声明|免責聲明|图片来源|圖片來源|点击|點擊|扫码|掃碼|"
     r"资料图|資料圖|视频截图|視頻截圖|(?:^|\s)（完）|关注我们|關注我們|本文来源|本文來源|转载|轉載|"
     r"^(?:图为|圖為|上图|下图|左图|右图|图：|图:|视频[-：:]|視頻[-：:])|供图|供圖|截图。?$|截圖。?$|"
-    r"[（(]来源[：:]",
+    r"[（(]来源[：:]|^(?:声明|聲明)[：:]|仅代表作者|僅代表作者|不代表本(?:站|网|網|平台|报|報)",
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
