@@ -1278,3 +1278,8 @@ _NOT_SPEECH_ZH = [
 )
 def test_titles_terms_slogans_and_signs_are_not_quotations(text: str, language: str) -> None:
     assert find_quotes(text, language) == []
+
+
+def test_an_institution_described_but_never_named_is_the_speaker_as_described() -> None:
+    text = '"We are deeply sorry for the disruption," the airline said in a statement on X.'
+    assert _pairs(text) == [("airline", "We are deeply sorry for the disruption")]

@@ -48,7 +48,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v30"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v31"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -595,7 +595,10 @@ class _Resolver:
             near = [(p, sp) for p, sp in self.unnamed if p < pos and p[0] >= pos[0] - 2]
             return near[-1][1] if near else self.org_reference(pos)
         if ORG_REFERENCE.match(phrase):
-            return self.org_reference(pos)
+            found = self.org_reference(pos)
+            if found is None and low.startswith("the "):
+                found = Speaker(phrase[4:], None)  # "the airline said", no airline named
+            return found
         if low == "it":  # "…,” it said: the body that opened the sentence before, if any
             return self.org_reference(pos, subject_only=True)
         found = self.latin(phrase, pos)
