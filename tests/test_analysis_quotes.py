@@ -1283,3 +1283,24 @@ def test_titles_terms_slogans_and_signs_are_not_quotations(text: str, language: 
 def test_an_institution_described_but_never_named_is_the_speaker_as_described() -> None:
     text = '"We are deeply sorry for the disruption," the airline said in a statement on X.'
     assert _pairs(text) == [("airline", "We are deeply sorry for the disruption")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "李明是北京大学教授。\n\n“经济复苏需要时间。\n\n“政策效果会在明年显现。”他说。",
+            [("李明", "经济复苏需要时间。政策效果会在明年显现。")],
+        ),
+        ("这位72岁的老人告诉记者：“我在这里住了一辈子。”", [("老人", "我在这里住了一辈子。")]),
+        ("村民们说：“今年收成不错。”", [("村民们", "今年收成不错。")]),
+        (
+            "记者问：“你们什么时候复工？”工厂负责人王强回答：“下周一。”",
+            [("王强", "下周一。")],
+        ),
+    ],
+)
+def test_chinese_continued_quotes_described_and_plural_speakers_and_answers(
+    text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(q.speaker, q.quote) for q in find_quotes(text, "zh")] == expected

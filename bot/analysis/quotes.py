@@ -48,7 +48,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v31"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v32"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -165,7 +165,8 @@ _SAYINGS = re.compile(
     r"(?:语录|語錄|金句|名言|名句)[^。！？!?“”「」]{0,30}(?:[“「][^。！？!?]*?[”」]、)*$"
 )
 _ROLE_THEN_NAME = re.compile(rf"(?:{CJK_ROLES})([\u4e00-\u9fff][\u4e00-\u9fff·•]{{1,6}})$")
-_DESCRIBED_ROLE = re.compile(rf"的([\u4e00-\u9fff]{{0,6}}(?:{CJK_ROLES}))$")
+_DESCRIBED_ROLE = re.compile(rf"的([\u4e00-\u9fff]{{0,6}}(?:{CJK_ROLES}|老人))$")
+_PLURAL_ROLE = re.compile(rf"((?:{CJK_ROLES})[们們])")
 _NAME_THEN_ROLE = re.compile(rf"([\u4e00-\u9fff]{{2,3}})({CJK_ROLES}|院士|先生|女士)")
 _NAME_THEN_ADVERB = re.compile(
     r"^([\u4e00-\u9fff]{2,3})(?:就|也|还|還|则|則|曾|又|便|亦|再|更|一直|随即|隨即|当即|當即|立即)"
@@ -499,8 +500,8 @@ class _Resolver:
     def cjk_bare(self, phrase: str, pos: Pos) -> Speaker | None:
         """A short subject the article uses as a name ("小花奶奶", "拉布", "市教育局")."""
         core = _cjk_core(phrase)
-        described = _DESCRIBED_ROLE.search(core)
-        if described:  # "一位不愿透露姓名的业内人士": the description, nobody named
+        described = _DESCRIBED_ROLE.search(core) or _PLURAL_ROLE.fullmatch(core)
+        if described:  # "一位不愿透露姓名的业内人士", "村民们": a description, nobody named
             return self._remember(Speaker(described.group(1), None), pos)
         if core == phrase or not core:
             return self._bare(core, pos) if core else None
@@ -977,6 +978,8 @@ class _Finder:
         verbs = list(SPEECH_VERB.finditer(text, span.end, spans[k + 1].start))
         if not verbs or text[verbs[-1].end() : spans[k + 1].start].strip(" ,，:：︰"):
             return False
+        if re.search("[:：︰]", text[verbs[-1].end() : spans[k + 1].start]):
+            return True  # "…？”王强回答：“B”: a colon always leads into what follows
         phrase = _before(text, span.start, spans[k - 1].end if k else 0)
         return phrase is not None and self.resolver.resolve(phrase, (index, span.start)) is not None
 
