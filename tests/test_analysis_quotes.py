@@ -1304,3 +1304,22 @@ def test_chinese_continued_quotes_described_and_plural_speakers_and_answers(
     text: str, expected: list[tuple[str, str]]
 ) -> None:
     assert [(q.speaker, q.quote) for q in find_quotes(text, "zh")] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "speaker"),
+    [
+        ("“The work starts again on Monday.” — Jane Smith, director of the agency", "en",
+         "Jane Smith"),
+        ("“生活不止眼前的苟且。”——高晓松", "zh", "高晓松"),
+    ],
+)  # fmt: skip
+def test_a_pull_quote_is_credited_to_the_name_after_its_dash(
+    text: str, language: str, speaker: str
+) -> None:
+    assert [q.speaker for q in find_quotes(text, language)] == [speaker]
+
+
+def test_a_dash_after_a_quotation_that_goes_on_is_no_credit() -> None:
+    text = "He read out the letter: “The work starts again on Monday” — and then left the room."
+    assert find_quotes(text, "en") == []

@@ -48,7 +48,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v32"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v33"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -657,6 +657,10 @@ def _sentence_end(text: str, start: int, limit: int) -> int:
 
 
 _QUOTED_AS = re.compile(r"\bquoted\s+([^,;:“”\"]{2,60}?)\s+as\s+saying\b")
+_DASH_CREDIT = re.compile(
+    r"\s*(?:—{1,2}|–|--)\s*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}|[\u4e00-\u9fff·]{2,8})"
+    r"(?:\s*[,，][^“”\"\n]{0,80})?\s*"
+)
 
 
 def _after(text: str, span: Span, limit: int) -> tuple[str, str] | None:
@@ -666,6 +670,9 @@ def _after(text: str, span: Span, limit: int) -> tuple[str, str] | None:
     quoted = _QUOTED_AS.search(window)
     if quoted:  # "…," Reuters quoted John Smith as saying.
         return quoted.group(1), text[span.end + quoted.end() : limit]
+    credit = _DASH_CREDIT.fullmatch(text, span.end, limit)
+    if credit:  # "“…” — Jane Smith, director of the agency": a pull quote's credit
+        return credit.group(1), ""
     verb = SPEECH_VERB.search(window)
     if verb is None or verb.group(0).lower() == "saying":
         return None  # "“A.” X retweeted it, saying, “B”": "saying" only ever leads into words

@@ -254,11 +254,14 @@ def is_meta_line(line: str) -> bool:
     return any(p.search(s) for p in _META_PATTERNS)
 
 
+_CREDITED_QUOTE = re.compile(r"^[“\"「『«].+[”\"」』»]\s*(?:—{1,2}|–|--)\s*\w")
+
+
 def _looks_like_heading(line: str) -> bool:
     s = line.rstrip()
     short = text_weight(s) <= 40 and len(s) <= 80
-    if not s:
-        return False
+    if not s or _CREDITED_QUOTE.match(s):
+        return False  # "“…” — Jane Smith": a pull quote and its credit, words said
     if len(s) > 1 and s[-1] in "'’\"”»」』" and s[0] in "'‘\"“«「『":
         s = s[:-1].rstrip()  # 'Lucky family': a quoted subhead ends where its words end
         return short and bool(s) and s[-1] not in _TERMINAL  # a quoted question is speech
