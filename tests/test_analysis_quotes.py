@@ -1188,8 +1188,10 @@ def test_a_pronoun_after_a_foreign_name_finds_it() -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == ["普京", "普京"]
 
 
-def test_words_after_a_role_that_are_no_foreign_name_are_not_a_speaker() -> None:
-    assert find_quotes("部长助理表示：“这是一个历史性的时刻。”", "zh") == []
+def test_words_after_a_role_that_are_no_foreign_name_are_not_a_name() -> None:
+    # "助理" is no name after "部长": the whole description speaks
+    [quote] = find_quotes("部长助理表示：“这是一个历史性的时刻。”", "zh")
+    assert quote.speaker == "部长助理"
 
 
 @pytest.mark.parametrize(
@@ -1323,3 +1325,36 @@ def test_a_pull_quote_is_credited_to_the_name_after_its_dash(
 def test_a_dash_after_a_quotation_that_goes_on_is_no_credit() -> None:
     text = "He read out the letter: “The work starts again on Monday” — and then left the room."
     assert find_quotes(text, "en") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("勞動部次長黃志成表示，這項設計回應家長需求，「孩子臨時生病，家長只需請一兩天假。」",
+         "黃志成"),
+        ("李太在庭上作供時哭訴：「那是我和丈夫一輩子的積蓄。」", "李太"),
+        ("法官郭偉倫判刑時指出，被告利用受害人的信任。法官續指：「本案涉及嚴重違反信任。」",
+         "郭偉倫"),
+        ("王明补充：“这只是第一步，后面还有很多工作要做。”", "王明"),
+        ("专家分析：“这只是第一步，后面还有很多工作要做。”", "专家"),
+        ("業者指，「生意比去年差很多，客人少了一半。」", "業者"),
+    ],
+)  # fmt: skip
+def test_taiwan_and_hong_kong_attributions(text: str, speaker: str) -> None:
+    assert [q.speaker for q in find_quotes(text, "zh")] == [speaker]
+
+
+def test_a_verb_that_only_introduces_before_a_quotation_is_no_verb_elsewhere() -> None:
+    assert find_quotes("数据分析显示，今年的“双十一”销售额增长了三成。", "zh") == []
+
+
+def test_a_masthead_joined_by_a_dot_is_no_person() -> None:
+    from bot.analysis.entities import build_registry
+
+    text = "店员告诉中国青年报·中国青年网记者“五五分成”。"
+    assert not [name for name in build_registry([(0, text)]).people if "报" in name]
+
+
+def test_a_role_alone_is_the_person_named_with_it_before() -> None:
+    text = "法官郭偉倫判刑時指出，被告利用受害人的信任。\n\n法官續指：「本案涉及嚴重違反信任。」"
+    assert [(q.speaker, q.role) for q in find_quotes(text, "zh")] == [("郭偉倫", "法官")]

@@ -34,19 +34,26 @@ from bot.analysis.text import is_cjk_char
 
 Pos = tuple[int, int]  # (paragraph index, character offset)
 
-_TOKEN = r"(?:[A-Z]\.|[A-Z][A-Za-z0-9'’&-]*)"
+# Latin capitals and small letters with their accented forms (José, Müller, Łukasz, Søren);
+# Latin Extended-A mixes cases, so it stands in both
+_UP = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
+_LOW = "a-zß-öø-ÿ\u0100-\u017f"
+_TOKEN = rf"(?:[{_UP}]\.|[{_UP}][{_UP}{_LOW}0-9'’&-]*)"
 _PARTICLE = r"(?:(?:de|van|von|der|da|di|del|la|le|bin|al)\s+)"
 LATIN_SEQ = re.compile(rf"(?<![\w.]){_TOKEN}(?:[ ]+{_PARTICLE}?{_TOKEN})*")
-_NAME_TOKEN = re.compile(r"(?:[A-Z]\.|(?:Mc|Mac|O['’])?[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*)")
+_NAME_TOKEN = re.compile(
+    rf"(?:[{_UP}]\.|(?:Mc|Mac|O['’])?[{_UP}][{_LOW}]+(?:[-'’][{_UP}]?[{_LOW}]+)*)"
+)
 _PAREN = re.compile(r"[(（][^()（）]*[)）]")
 _CLAUSE_DELIM = re.compile(r"[,，、;；:：。！？!?“”\"「」『』]")
 _CJK_ROLE = re.compile(f"(?:{CJK_ROLES})(?=[\u4e00-\u9fff])")
 _CJK_DOT_NAME = re.compile(r"(?:[A-Z][·•・‧])?[\u4e00-\u9fff]{1,8}(?:[·•・‧][\u4e00-\u9fff]{1,8})+")
+_MASTHEAD = re.compile("[报報网網刊]|日报|日報|电视台|電視台|通讯社|通訊社")
 _DOT_CUT = "的是在和与與及为為由对對向从從被把将將了让讓给給据據称稱说說表示在于於"
 _CJK_HONORIFIC_NAME = re.compile(
     r"([\u4e00-\u9fff])(先生|女士|小姐|老师|老師|教授|博士|医生|醫生|阿姨|大爷|大爺|师傅|師傅|奶奶|爷爷|爺爺|"
     r"校长|校長|主任|书记|書記|局长|局長|院长|院長|经理|經理|部长|部長|县长|縣長|市长|市長|队长|隊長|"
-    r"律师|律師|警官|董事长|董事長|总裁|總裁)"
+    r"律师|律師|警官|董事长|董事長|总裁|總裁|太太|太(?![\u4e00-\u9fff]))"
 )
 CJK_HONORIFIC_GENDER = {
     "先生": "m",
@@ -58,6 +65,8 @@ CJK_HONORIFIC_GENDER = {
     "大爺": "m",
     "爷爷": "m",
     "爺爺": "m",
+    "太太": "f",
+    "太": "f",
 }
 _CLAUSE_OPENING = frozenset(["", "\n", "。", "，", ",", "”", '"', "！", "？", "：", "」"])
 _SURNAME_RUN3 = re.compile("(?=([" + "".join(sorted(CJK_SURNAMES)) + "][\u4e00-\u9fff]{2}))")
@@ -432,7 +441,13 @@ def cjk_name_after_role(text: str, start: int, full_text: str) -> str | None:
 def dot_name_at(text: str, start: int) -> str | None:
     """A transliterated name joined by a middle dot right at `start` ("戴夫·汉森…")."""
     m = _CJK_DOT_NAME.match(text, start)
-    return _trim_dot_tail(m.group(0)) if m else None
+    name = _trim_dot_tail(m.group(0)) if m else None
+    return name if name and _plausible_dot_name(name) else None
+
+
+def _plausible_dot_name(name: str) -> bool:
+    """Not a verb or a masthead joined by a dot ("告诉中国青年报·中国青年网记者")."""
+    return not (SPEECH_VERB.search(name) or _MASTHEAD.search(name))
 
 
 def _trim_dot_tail(name: str) -> str:
@@ -491,6 +506,8 @@ def _scan_cjk_people(reg: Registry, index: int, visible: str) -> None:
     """Dotted foreign names, surname + honorific (温先生) and names right before a verb."""
     for m in _CJK_DOT_NAME.finditer(visible):
         name = _trim_dot_tail(_trim_dot_name(m.group(0)))
+        if not _plausible_dot_name(name):
+            continue
         at = m.start() + m.group(0).index(name)
         evidence = _verb_adjacent(visible, at, at + len(name))
         person = _add_person(reg, name, (index, at), None, evidence)

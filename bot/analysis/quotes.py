@@ -48,7 +48,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v33"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v34"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -140,7 +140,12 @@ _CJK_CORE_PREFIX = re.compile(
 _CJK_CORE_SUFFIX = re.compile(
     rf"(?:{_CJK_TIME}|{_CJK_DAY}|[对對向跟和与與给給][^,，。]{{1,12}}|"
     r"接受[^,，。]{1,20}(?:采访|採訪|专访|專訪)时?|"
-    r"在[^,，。]{1,15}(?:上|中|时|時|里|裡|后|後|前)|曾|也|还|還|又|则|則|再次|随后|隨後|当时|當時|"
+    r"在[^,，。]{1,15}(?:上|中|时|時|里|裡|后|後|前)|"
+    # "法官判刑時指出", "李太作供時哭訴": what the speaker was doing
+    r"(?:判刑|作供|求情|陈词|陳詞|宣判|开庭|開庭|发言|發言|讲话|講話|演讲|演講|致辞|致詞|回应|回應|"
+    r"受访|受訪|作证|作證|出席|会见|會見|谈及|談及|提及|谈到|談到|被问及|被問及|被问到|被問到|"
+    r"答问|答問)(?:时|時)|"
+    r"曾|也|还|還|又|续|續|另|则|則|再次|随后|隨後|当时|當時|"
     r"此前|近日|日前|昨天|今天|公开|公開|哭诉|哭訴|补充|補充|回应|回應|通报|通報|发布|發布|同时|同時|"
     r"如此|这样|這樣|对外|對外|于|於|当面|當面|当场|當場|亲自|親自|公开|公開|自|"
     r"发文|發文|撰文|透露|解释|解釋|表示|认为|認為|强调|強調|指出|告诉|告訴|回答|回忆|回憶)+$"
@@ -512,9 +517,28 @@ class _Resolver:
             return None
         if core in _CJK_NOT_SPEAKER or core in _CJK_PLURAL_PRONOUNS:
             return None
-        if self.full_text.count(core) < 2 and not _CJK_SPEAKER_TAIL.search(core):
-            return None  # a one-off noun ("作用") is not someone the article follows
+        holder = self._holder_of(core, pos)
+        if holder is not None:
+            return holder  # "法官續指" after "法官郭偉倫…": the judge named before
+        if (
+            self.full_text.count(core) < 2
+            and not _CJK_SPEAKER_TAIL.search(core)
+            and not CJK_ROLE_END.search(core)
+        ):
+            return None  # a one-off noun ("作用") is not someone the article follows; a
+            # role ("专家分析：“…”") is a description that speaks
         return self._remember(Speaker(core, None), pos)
+
+    def _holder_of(self, role: str, pos: Pos) -> Speaker | None:
+        """The person named earlier with this role, the most recently mentioned one."""
+        best: tuple[Pos, Person] | None = None
+        for person in self.reg.people.values():
+            if not (person.role and person.role.endswith(role) and is_cjk_char(role[0])):
+                continue
+            earlier = [m for m in person.mentions if m < pos]
+            if earlier and (best is None or max(earlier) > best[0]):
+                best = (max(earlier), person)
+        return Speaker(best[1].name, best[1].role) if best else None
 
     def _remember(self, speaker: Speaker, pos: Pos) -> Speaker:
         """A speaker named nowhere in the registry, kept so that a later 他/she finds it."""
