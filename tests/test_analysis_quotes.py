@@ -1358,3 +1358,18 @@ def test_a_masthead_joined_by_a_dot_is_no_person() -> None:
 def test_a_role_alone_is_the_person_named_with_it_before() -> None:
     text = "法官郭偉倫判刑時指出，被告利用受害人的信任。\n\n法官續指：「本案涉及嚴重違反信任。」"
     assert [(q.speaker, q.role) for q in find_quotes(text, "zh")] == [("郭偉倫", "法官")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("香港中小業主聯會主席馮志強接受本報查詢時說：「改裝一個單位動輒十多萬元。」", "馮志強"),
+        ("這名工程師受訪時苦笑說：「上班壓力大，下午不喝一杯根本撐不下去。」", "工程師"),
+        ("營養師陳品妤建議，民眾可選擇微糖。「如果真的戒不掉，至少從全糖改半糖。」", "陳品妤"),
+        ("一名育有兩名子女的上班族母親受訪時坦言，「津貼多一點當然好。」", "上班族母親"),
+        ("被告宋某某辩称：“直播带货本来就有表演成分，我只是想多卖点货。”", "宋某某"),
+        ("公诉人指出：“这已经超出了正常营销宣传的范畴。”", "公诉人"),
+    ],
+)  # fmt: skip
+def test_chinese_attribution_probes(text: str, speaker: str) -> None:
+    assert [q.speaker for q in find_quotes(text, "zh")] == [speaker]

@@ -48,7 +48,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v34"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v35"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -135,11 +135,14 @@ _CJK_DAY = (
 )
 _CJK_CORE_PREFIX = re.compile(
     rf"^(?:{_CJK_TIME}|{_CJK_DAY}|此前|近日|日前|昨天|今天|随后|隨後|对此|對此|经常|經常|常常|一直|"
-    r"有位|有名|有|一位|一名|一些)+"
+    r"有位|有名|有|一位|一名|一些|这名|這名|这位|這位|该名|該名)+"
 )
 _CJK_CORE_SUFFIX = re.compile(
     rf"(?:{_CJK_TIME}|{_CJK_DAY}|[对對向跟和与與给給][^,，。]{{1,12}}|"
-    r"接受[^,，。]{1,20}(?:采访|採訪|专访|專訪)时?|"
+    r"接受[^,，。]{1,20}(?:采访|採訪|专访|專訪|查询|查詢|访问|訪問)(?:时|時)?|"
+    # how it was said: "激动地说", "苦笑說"
+    r"激动地|激動地|无奈地|無奈地|坦然地|感慨地|认真地|認真地|平静地|平靜地|兴奋地|興奮地|"
+    r"坚定地|堅定地|坦率地|笑着|笑著|苦笑|哭着|哭著|叹气|嘆氣|"
     r"在[^,，。]{1,15}(?:上|中|时|時|里|裡|后|後|前)|"
     # "法官判刑時指出", "李太作供時哭訴": what the speaker was doing
     r"(?:判刑|作供|求情|陈词|陳詞|宣判|开庭|開庭|发言|發言|讲话|講話|演讲|演講|致辞|致詞|回应|回應|"
@@ -170,7 +173,9 @@ _SAYINGS = re.compile(
     r"(?:语录|語錄|金句|名言|名句)[^。！？!?“”「」]{0,30}(?:[“「][^。！？!?]*?[”」]、)*$"
 )
 _ROLE_THEN_NAME = re.compile(rf"(?:{CJK_ROLES})([\u4e00-\u9fff][\u4e00-\u9fff·•]{{1,6}})$")
-_DESCRIBED_ROLE = re.compile(rf"的([\u4e00-\u9fff]{{0,6}}(?:{CJK_ROLES}|老人))$")
+_DESCRIBED_ROLE = re.compile(
+    rf"的([\u4e00-\u9fff]{{0,6}}(?:{CJK_ROLES}|老人|母亲|母親|父亲|父親|妈妈|媽媽|爸爸))$"
+)
 _PLURAL_ROLE = re.compile(rf"((?:{CJK_ROLES})[们們])")
 _NAME_THEN_ROLE = re.compile(rf"([\u4e00-\u9fff]{{2,3}})({CJK_ROLES}|院士|先生|女士)")
 _NAME_THEN_ADVERB = re.compile(
