@@ -1373,3 +1373,22 @@ def test_a_role_alone_is_the_person_named_with_it_before() -> None:
 )  # fmt: skip
 def test_chinese_attribution_probes(text: str, speaker: str) -> None:
     assert [q.speaker for q in find_quotes(text, "zh")] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "role"),
+    [
+        (f'"{_FIGHT}," the United Nations said.', "United Nations", None),
+        (f'"{_FIGHT}," North Korea said.', "North Korea", None),
+        (f'"{_FIGHT}," the Department of Health and Social Care said.',
+         "Department of Health and Social Care", None),
+        (f'Headteacher Joanne Rigby said: "{_FIGHT}."', "Joanne Rigby", "Headteacher"),
+        (f'Passenger Hannah Kirby said: "{_FIGHT}."', "Hannah Kirby", "Passenger"),
+        (f'"{_FIGHT}," said Tom Baker.', "Tom Baker", None),
+    ],
+)  # fmt: skip
+def test_english_institutions_places_and_sentence_opening_roles(
+    text: str, speaker: str, role: str | None
+) -> None:
+    [quote] = find_quotes(text, "en")
+    assert (quote.speaker, quote.role) == (speaker, role)

@@ -24,6 +24,7 @@ from bot.analysis.lexicon import (
     HONORIFIC_WORDS,
     NOT_NAME_START,
     ORG_WORDS,
+    PLACE_PREFIXES,
     SPEECH_VERB,
     TITLE_ROLES,
     words,
@@ -275,7 +276,11 @@ def latin_mentions(text: str) -> list[Mention]:
         if tokens and re.search(r"['’]s?$", tokens[-1]) and len(tokens[-1]) > 2:
             tokens[-1] = re.sub(r"['’]s?$", "", tokens[-1])  # possessive: "Ms Jackson's"
         start = m.start()
-        while tokens and (tokens[0] in NOT_NAME_START or CONTRACTION.search(tokens[0])):
+        while tokens and (
+            (tokens[0] in NOT_NAME_START and tokens[0] not in PLACE_PREFIXES)
+            or CONTRACTION.search(tokens[0])
+            or (tokens[0] in PLACE_PREFIXES and len(tokens) == 1)
+        ):
             start = text.index(tokens[1], start + len(tokens[0])) if len(tokens) > 1 else m.end()
             tokens = tokens[1:]
         title = None

@@ -121,7 +121,19 @@ EN_ROLE_WORDS = words(
     "general superintendent architect inspector detective sergeant constable captain colonel "
     "major lieutenant admiral commander justice coach manager psychiatrist psychologist "
     "surgeon physician campaigner activist blogger pastor vicar priest bishop astronaut "
-    "administrator curator musician singer actor actress artist designer architect"
+    "administrator curator musician singer actor actress artist designer architect "
+    # (not words that are also common surnames: Baker, Cook, Porter, Player …)
+    "headteacher headmaster headmistress parent passenger frontman frontwoman guitarist "
+    "drummer bassist rapper comedian presenter broadcaster journalist reporter columnist "
+    "poet photographer developer entrepreneur paramedic midwife shopkeeper landlord tenant "
+    "commuter motorist cyclist witness victim survivor protester volunteer councillor "
+    "councilor mp mep sheriff coroner prosecutor barrister solicitor defendant pupil "
+    "graduate firefighter soldier veteran striker midfielder defender goalkeeper winger jockey"
+)
+# Place words that may open an organisation's or a place's name, never a person's
+PLACE_PREFIXES = words(
+    "New San Los Las Hong Wall Silicon United North South East West Saudi Mount Lake Fort "
+    "Northwest Northeast Southwest Southeast Central"
 )
 # Capitalised words that start sentences or places but never a person's name.
 NOT_NAME_START = words(

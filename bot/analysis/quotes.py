@@ -36,6 +36,7 @@ from bot.analysis.lexicon import (
     ORG_REFERENCE,
     PHRASE_PREFIX,
     PHRASE_SUFFIX,
+    PLACE_PREFIXES,
     PLURAL_PRONOUNS,
     PRONOUNS,
     SPEECH_VERB,
@@ -48,7 +49,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v35"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v36"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -373,11 +374,17 @@ class _Resolver:
         return sum(1 for s in starts if s <= pos[1])
 
     def latin(self, phrase: str, pos: Pos) -> Speaker | None:
+        inside_orgs = [
+            (at, at + len(name))
+            for name in self.reg.orgs
+            if " " in name and (at := phrase.find(name)) >= 0
+        ]  # "Social Care" in "the Department of Health and Social Care" is nobody
         mentions = [
             m
             for m in latin_mentions(phrase)
             if not _OBJECT_BEFORE.search(phrase[max(0, m.start - 14) : m.start])
             and phrase[m.end : m.end + 2] not in ("'s", "’s")
+            and not any(a <= m.start and m.end <= b for a, b in inside_orgs)
         ]  # "He turned to Mr Kennedy … and said": Kennedy is spoken to, not speaking; in
         # "Lee Jae-myung, Yoon’s rival, described…" Yoon is neither
         for m in reversed(mentions):
@@ -557,6 +564,10 @@ class _Resolver:
             return None
         clause = _EN_CLAUSE_BREAK.split(re.split(r"[,，;；]", phrase)[-1])[-1].strip() or phrase
         first = re.split(r"[,，;；]", phrase)[0].strip()
+        bare = re.sub(r"^(?:[Tt]he|[Aa]n?)\s+", "", phrase)
+        org = self.reg.orgs.get(bare) if " " in bare else None
+        if org is not None and bare not in self.reg.people:
+            return Speaker(org.display, None)  # "the Department of Health and Social Care"
         named = self._appositive_head(phrase, pos)
         if named:
             return named
@@ -648,7 +659,7 @@ class _Resolver:
         opener = head.split()[0] if head else ""
         if (
             LATIN_SEQ.fullmatch(head)
-            and opener not in NOT_NAME_START
+            and (opener not in NOT_NAME_START or opener in PLACE_PREFIXES)
             and not CONTRACTION.search(opener)
         ):
             named = latin_mentions(head)
