@@ -1392,3 +1392,25 @@ def test_english_institutions_places_and_sentence_opening_roles(
 ) -> None:
     [quote] = find_quotes(text, "en")
     assert (quote.speaker, quote.role) == (speaker, role)
+
+
+def test_a_pronoun_inside_a_quotation_tells_nobodys_gender() -> None:
+    text = (
+        "Margaret Elston was taken to the Royal Lancaster Infirmary after a fall. She waited "
+        "three days.\n\n"
+        "Her son, Paul Elston, said his mother had spent two nights on a trolley. "
+        "\"She's 87, she's got a broken wrist,\" he said."
+    )
+    assert _pairs(text) == [("Paul Elston", "She's 87, she's got a broken wrist")]
+
+
+def test_a_verb_with_where_and_a_colon_leads_into_the_next_quotation() -> None:
+    text = (
+        "Callum Reddy scored late and Ben Oduya levelled.\n\n"
+        'Reddy, speaking to Sky Sports, added: "I just hit it and prayed." '
+        'Oduya later posted on Instagram: "Never in doubt."'
+    )
+    assert _pairs(text) == [
+        ("Callum Reddy", "I just hit it and prayed."),
+        ("Ben Oduya", "Never in doubt."),
+    ]

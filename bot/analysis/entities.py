@@ -369,7 +369,10 @@ def _scan_latin(
     reg: Registry, index: int, text: str, visible: str, full_text: str
 ) -> list[Mention]:
     singles: list[Mention] = []
+    named_orgs: list[tuple[int, int]] = []  # where "… of Health and Social Care" runs
     for m in (_without_opener(m, visible, full_text) for m in latin_mentions(visible)):
+        if any(a <= m.start < b for a, b in named_orgs):
+            continue  # "Social Care" inside "Department of Health and Social Care"
         pos = (index, m.start)
         role = m.role or role_near(text, m.start, m.end)
         if len(m.tokens) == 2 and m.tokens[0] in _NAME_TITLES:
@@ -412,6 +415,8 @@ def _scan_latin(
         if not is_person_shape(m.tokens) and not m.honorific and is_org_name(key):
             tail = _ORG_OF.match(visible, m.end) if m.tokens[-1] in ORG_WORDS else None
             key += tail.group(0) if tail else ""  # "Bank of England", "Advocates of Kansas"
+            if tail:
+                named_orgs.append((m.end, tail.end()))
             reg.orgs.setdefault(key, Org(key, key)).mentions.append(pos)
     return singles
 
@@ -707,8 +712,9 @@ def build_registry(
     return reg
 
 
-# a sentence that opens on a subject pronoun: "She interviewed …", "“…,” he said" is not one
-_OPENING_PRONOUN = re.compile(r"[\"“‘'(\s]*(?:(He|She)\b|(他|她)(?![们們]))")
+# a sentence that opens on a subject pronoun: "She interviewed …"; not a quotation that
+# does ("“She's 87,” he said": she is whoever the speaker talks about)
+_OPENING_PRONOUN = re.compile(r"[(\s]*(?:(He|She)\b|(他|她)(?![们們]))")
 
 
 def _genders_from_pronouns(

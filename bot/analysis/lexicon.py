@@ -170,7 +170,10 @@ ORG_WORDS = words(
     "Library Stadium Team Federation Society Authority Service Board Tribunal Parliament "
     "Assembly Government Cabinet Labour Conservative Conservatives Democrats Republicans NHS "
     "BBC CNN Council Agency Organisation Organization Centre Network Charity Campaign Alliance "
-    "Advocates Coalition Initiative Project Watch Parenthood Institution Union Unions"
+    "Advocates Coalition Initiative Project Watch Parenthood Institution Union Unions "
+    "Infirmary Clinic Hospice Gallery Theatre Theater Church Chapel Mosque Temple Synagogue "
+    "Zoo Arena Hotel Restaurant Brewery Pharmaceuticals Laboratories Railway Railways "
+    "Medicine Care"
 )
 HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr|Prof|Gov|Sen|Rep|Gen|Pres|Judge|Sir)\.?\s+$")
 TITLE_ROLES = {

@@ -49,7 +49,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v36"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v37"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -748,6 +748,8 @@ _OWNER = r"(?P<owner>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})"
 _OWNED = re.compile(rf"(?:[Tt]he |[Aa]n? )?{_OWNER}['’]s? {_RELATIONS}")  # "Smith's family"
 _OF_OWNER = re.compile(rf"(?:[Tt]he |[Aa]n? )?{_RELATIONS} of {_OWNER}")  # "the family of X"
 _POSSESSED = re.compile(rf"(?P<poss>[Hh]is|[Hh]er|[Tt]heir) {_RELATIONS}")  # "his family"
+# a verb, perhaps where or to whom, then a colon: it leads into the quotation after it
+_COLON_LEAD = re.compile(r"[^.!?。！？“”\"「」\n]{0,60}?[:：︰]\s*")
 _ADDRESSEE_VERBS = frozenset({"told", "tells", "asked", "asks", "urged", "warned", "assured"})
 
 
@@ -1023,10 +1025,13 @@ class _Finder:
             return False
         span = spans[k]
         verbs = list(SPEECH_VERB.finditer(text, span.end, spans[k + 1].start))
-        if not verbs or text[verbs[-1].end() : spans[k + 1].start].strip(" ,，:：︰"):
+        if not verbs:
             return False
-        if re.search("[:：︰]", text[verbs[-1].end() : spans[k + 1].start]):
-            return True  # "…？”王强回答：“B”: a colon always leads into what follows
+        lead = text[verbs[-1].end() : spans[k + 1].start]
+        if _COLON_LEAD.fullmatch(lead):
+            return True  # "王强回答：“B”", "Oduya later posted on Instagram: “B”"
+        if lead.strip(" ,，:：︰"):
+            return False
         phrase = _before(text, span.start, spans[k - 1].end if k else 0)
         return phrase is not None and self.resolver.resolve(phrase, (index, span.start)) is not None
 
