@@ -311,13 +311,17 @@ def test_every_label_file_sits_under_its_language_and_names_its_text() -> None:
     for path in _label_files():
         raw = json.loads(path.read_text(encoding="utf-8"))
         assert raw["language"] == path.parent.name, path
+        if "file" not in raw:  # a probe: its text is in the label
+            assert raw["text"].strip(), path
+            continue
         assert Path(raw["file"]).stem == path.stem, path
         assert not Path(raw["file"]).is_absolute() and ".." not in Path(raw["file"]).parts
 
 
 def test_no_article_is_labelled_twice() -> None:
-    files = [json.loads(p.read_text(encoding="utf-8"))["file"] for p in _label_files()]
-    assert len(files) == len(set(files))
+    raws = [json.loads(p.read_text(encoding="utf-8")) for p in _label_files()]
+    texts = [raw.get("file") or raw["text"] for raw in raws]
+    assert len(texts) == len(set(texts))
 
 
 @needs_corpus
@@ -350,7 +354,31 @@ def test_an_html_page_is_read_as_the_product_stores_it(tmp_path: Path) -> None:
 
 
 def test_the_held_out_pages_are_not_development_texts() -> None:
-    pages = {json.loads(p.read_text(encoding="utf-8"))["file"] for p in _label_files()}
+    pages = {
+        raw["file"]
+        for p in _label_files()
+        if "file" in (raw := json.loads(p.read_text(encoding="utf-8")))
+    }
     answers = {json.loads(p.read_text(encoding="utf-8"))["file"] for p in aq.GOLD.glob("*/*.json")}
     held_out = pages - answers
     assert held_out and all(f.startswith("corpus/articles/") for f in held_out)
+
+
+def test_a_probe_keeps_its_text_in_its_label(tmp_path: Path) -> None:
+    label = tmp_path / "p.json"
+    label.write_text(
+        json.dumps(
+            {
+                "language": "en",
+                "text": "“We win,” Ann Lee said.",
+                "quotes": [{"text": "We win,", "speaker": "Ann Lee"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    article = aq.load_label(label, tmp_path)
+    assert article.read_text() == "“We win,” Ann Lee said."
+    assert aq.check_article(article) == []
+    label.write_text(json.dumps({"language": "en", "quotes": []}), encoding="utf-8")
+    with pytest.raises(aq.LabelError):
+        aq.load_label(label, tmp_path)
