@@ -738,7 +738,7 @@ def _after(text: str, span: Span, limit: int) -> tuple[str, str] | None:
     return phrase, text[rest_start:limit]
 
 
-# verbs whose object is who was spoken to: the name after them is not the speaker
+# "Smith's family", "the lawyer of John Smith", "his widow": known by whose they are
 _RELATIONS = (
     r"(?P<rel>family|relatives|parents|mother|father|wife|husband|son|daughter|brother|"
     r"sister|widow|widower|partner|girlfriend|boyfriend|fianc[ée]e?|lawyers?|attorneys?|"
@@ -750,6 +750,7 @@ _OF_OWNER = re.compile(rf"(?:[Tt]he |[Aa]n? )?{_RELATIONS} of {_OWNER}")  # "the
 _POSSESSED = re.compile(rf"(?P<poss>[Hh]is|[Hh]er|[Tt]heir) {_RELATIONS}")  # "his family"
 # a verb, perhaps where or to whom, then a colon: it leads into the quotation after it
 _COLON_LEAD = re.compile(r"[^.!?。！？“”\"「」\n]{0,60}?[:：︰]\s*")
+# verbs whose object is who was spoken to: the name after them is not the speaker
 _ADDRESSEE_VERBS = frozenset({"told", "tells", "asked", "asks", "urged", "warned", "assured"})
 
 
