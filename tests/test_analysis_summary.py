@@ -112,7 +112,7 @@ def test_seed_summary_excludes_metadata_headings_and_fits_a_message() -> None:
     assert "什么是 DeepSeek?" not in s.sentences
     assert utf16_len(s.text) <= BUDGET_UTF16
     assert s.text == "".join(s.sentences)
-    assert s.method == EXTRACTIVE_NAME == "extractive-v16"
+    assert s.method == EXTRACTIVE_NAME == "extractive-v17"
 
 
 def test_seed_summary_mentions_the_story() -> None:
@@ -214,6 +214,10 @@ def test_dangling_sentence_needs_its_antecedent() -> None:
         ),
         ("WASHINGTON, D.C. -- Lawmakers voted late.", "Lawmakers voted late."),
         ("A plan — not a good one — failed.", "A plan — not a good one — failed."),
+        ("NEW YORK, March 4 (Reuters) - Stocks fell sharply.", "Stocks fell sharply."),
+        ("【明報專訊】政府昨日向立法會提交草案。", "政府昨日向立法會提交草案。"),
+        ("法治日报记者 韩雪 通讯员 李明 主播被判刑。", "主播被判刑。"),
+        ("记者发现，这里的房价很高。", "记者发现，这里的房价很高。"),
     ],
 )
 def test_datelines_are_stripped(raw: str, clean: str) -> None:

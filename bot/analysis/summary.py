@@ -23,7 +23,7 @@ from bot.analysis.rank import cosine, similarity_graph, tfidf, tokens
 from bot.analysis.sentences import split_paragraph
 from bot.analysis.text import cjk_count, detect_language, latin_words, paragraphs, text_weight
 
-EXTRACTIVE_NAME = "extractive-v16"
+EXTRACTIVE_NAME = "extractive-v17"
 
 MAX_RANKED = 300  # sentences ranked at most: keeps the graph O(n²) bounded
 MIN_SENTENCES = 2
@@ -75,13 +75,17 @@ _BOILERPLATE = re.compile(
 )
 _DATELINE = re.compile(
     # NEW YORK (Reuters) -
-    r"^(?:[A-Z][A-Z .,'-]{2,40}(?:,\s+[A-Z][A-Za-z.'-]+(?:\s+[A-Z][A-Za-z.'-]+){0,3})?"
-    r"(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+|"  # LONDON —, SEOUL, South Korea —
+    r"^(?:[A-Z][A-Z .,'-]{2,40}"
+    r"(?:,\s+(?:[A-Z][A-Za-z.'-]+(?:\s+[A-Z][A-Za-z.'-]+){0,3}|[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
+    r"\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s+|"  # LONDON —, SEOUL, South Korea —, X, March 4 -
     # April 17, 2015 -- / 17 April 2015 —
     r"(?:[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4})\s*[—–-]{1,2}\s+|"
     r"(?:[A-Z][\w.'-]*(?:[ ,]+[A-Z][\w.'-]*){0,3}\s*)?\((?:CNN|AP|Reuters|AFP|BBC|UPI|Bloomberg)\)"
     r"(?:\s*[—–-]{1,2})?\s*|"  # (CNN), Kathmandu, Nepal (CNN) --
     r"[（(](?:记者|記者|通讯员|通訊員|本报|本報)[^）)]{0,40}[）)]\s*|"  # （记者 王某）
+    r"【[^】]{1,60}】\s*|"  # 【明報專訊】, 【环球时报驻法国特派记者 李晨】
+    # "科技日报记者 张蕾 ", "法治日报记者 韩雪 通讯员 李明 ": credits before the story
+    r"(?:[^\s，。“”「」]{0,16}?(?:记者|記者|通讯员|通訊員)\s*[\u4e00-\u9fff·]{2,4}\s+)+|"
     r"(?:新华社|新華社|中新社|中新网|中新網|人民网|人民網|央视网|央視網|本报|本報|[^\s，。]{2,12}网)"
     r"[^，。]{0,20}?\d{1,2}月\d{1,2}日(?:电|電|讯|訊)\s*(?:[（(][^）)]{0,20}[）)])?\s*)"
 )
