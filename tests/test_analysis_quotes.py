@@ -1414,3 +1414,22 @@ def test_a_verb_with_where_and_a_colon_leads_into_the_next_quotation() -> None:
         ("Callum Reddy", "I just hit it and prayed."),
         ("Ben Oduya", "Never in doubt."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("大马国足昨晚以2比1逆转越南。\n\n西班牙籍主帅曼努埃尔·加西亚赛后在记者会上说："
+         "“上半场我们踢得太保守了。”", "曼努埃尔·加西亚"),
+        ("本市将迎来强降雨。\n\n北京交警官方微博30日下午发文提醒：“暴雨期间请尽量减少驾车"
+         "出行。”", "北京交警"),
+        ("走进桃坪村，民宿依山而建。\n\n“好多在外打工的都回来了。”村党支部书记杨德明一边带着"
+         "记者参观，一边介绍。据杨德明介绍，全村已建成民宿32家。", "杨德明"),
+        ("村党支部书记杨德明介绍了情况。\n\n谈到下一步打算，杨书记信心满满：“明年我们要把"
+         "老茶园利用起来。”石门镇党委书记刘芳表示，镇里将推动连片发展。", "杨书记"),
+        ("周怡萱擊敗南韓名將朴秀珍。\n\n朴秀珍賽後則說：「周是一個很難對付的選手。」",
+         "朴秀珍"),
+    ],
+)  # fmt: skip
+def test_chinese_attribution_probes_second_batch(text: str, speaker: str) -> None:
+    assert [q.speaker for q in find_quotes(text, "zh")][:1] == [speaker]

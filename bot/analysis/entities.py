@@ -472,8 +472,15 @@ def _trim_dot_tail(name: str) -> str:
     cut = re.search(f"[{_DOT_CUT}{_NOT_NAME_CHARS}]", last)
     if cut:
         last = last[: cut.start()]
-    last = last[:5]
+    last = _AFTER_NAME.sub("", last[:7])[:5]  # "加西亚赛后" → "加西亚"
     return f"{head}{sep}{last}" if len(last) >= 1 else head
+
+
+# when and how, written right after a name: "曼努埃尔·加西亚赛后说", "…今日表示"
+_AFTER_NAME = re.compile(
+    r"(?:赛后|賽後|会后|會後|今天|昨天|今日|昨日|日前|近日|当天|當天|[周週][一二三四五六日天]|"
+    r"也|还|還|则|則|曾|又|亦|再)+$"
+)
 
 
 def _trim_dot_name(name: str) -> str:

@@ -49,7 +49,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v37"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v38"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -136,7 +136,7 @@ _CJK_DAY = (
 )
 _CJK_CORE_PREFIX = re.compile(
     rf"^(?:{_CJK_TIME}|{_CJK_DAY}|此前|近日|日前|昨天|今天|随后|隨後|对此|對此|经常|經常|常常|一直|"
-    r"有位|有名|有|一位|一名|一些|这名|這名|这位|這位|该名|該名)+"
+    r"有位|有名|有|一位|一名|一些|这名|這名|这位|這位|该名|該名|赛后|賽後|会后|會後)+"
 )
 _CJK_CORE_SUFFIX = re.compile(
     rf"(?:{_CJK_TIME}|{_CJK_DAY}|[对對向跟和与與给給][^,，。]{{1,12}}|"
@@ -149,7 +149,8 @@ _CJK_CORE_SUFFIX = re.compile(
     r"(?:判刑|作供|求情|陈词|陳詞|宣判|开庭|開庭|发言|發言|讲话|講話|演讲|演講|致辞|致詞|回应|回應|"
     r"受访|受訪|作证|作證|出席|会见|會見|谈及|談及|提及|谈到|談到|被问及|被問及|被问到|被問到|"
     r"答问|答問)(?:时|時)|"
-    r"曾|也|还|還|又|续|續|另|则|則|再次|随后|隨後|当时|當時|"
+    r"曾|也|还|還|又|续|續|另|则|則|再次|随后|隨後|当时|當時|赛后|賽後|会后|會後|事后|事後|"
+    r"官方微博|官微|微博|公众号|公眾號|"
     r"此前|近日|日前|昨天|今天|公开|公開|哭诉|哭訴|补充|補充|回应|回應|通报|通報|发布|發布|同时|同時|"
     r"如此|这样|這樣|对外|對外|于|於|当面|當面|当场|當場|亲自|親自|公开|公開|自|"
     r"发文|發文|撰文|透露|解释|解釋|表示|认为|認為|强调|強調|指出|告诉|告訴|回答|回忆|回憶)+$"
@@ -180,12 +181,13 @@ _DESCRIBED_ROLE = re.compile(
 _PLURAL_ROLE = re.compile(rf"((?:{CJK_ROLES})[们們])")
 _NAME_THEN_ROLE = re.compile(rf"([\u4e00-\u9fff]{{2,3}})({CJK_ROLES}|院士|先生|女士)")
 _NAME_THEN_ADVERB = re.compile(
-    r"^([\u4e00-\u9fff]{2,3})(?:就|也|还|還|则|則|曾|又|便|亦|再|更|一直|随即|隨即|当即|當即|立即)"
+    r"^([\u4e00-\u9fff]{2,3})(?:就|也|还|還|则|則|曾|又|便|亦|再|更|一直|随即|隨即|当即|當即|立即|"
+    r"一边|一邊|一面)"
 )
 _CJK_SPEAKER_TAIL = re.compile(
     r"(?:奶奶|爷爷|爺爺|母亲|母親|父亲|父親|妈妈|媽媽|爸爸|家属|家屬|家人|局|部|院|委|厅|廳|署|办|辦|"
     r"公司|集团|集團|政府|大使馆|大使館|组织|組織|协会|協會|银行|銀行|学校|學校|医院|醫院|法院|警方|方面|网友|網友|人士|"
-    r"媒体|媒體)$"
+    r"媒体|媒體|交警|公安|消防|气象台|氣象台|海关|海關|中心|联盟|聯盟|联合会|聯合會|商会|商會|足总|足總)$"
 )
 _CJK_PLURAL_PRONOUNS = words(
     "我们 我們 你们 你們 他们 他們 她们 她們 它们 它們 人们 人們 咱们 咱們"
@@ -206,7 +208,7 @@ _CJK_BARE = re.compile(r"[\u4e00-\u9fff·•・]{2,10}")
 _NOT_BARE = "的了是在和与與及或但而就都把被让讓给給这這那哪什么麼谁誰吗嗎呢吧啊也还還"
 _CJK_NOT_SPEAKER = words(
     "报道 報道 报告 報告 文章 数据 數據 消息 声明 聲明 资料 資料 研究 调查 調查 "
-    "结果 結果 记者 記者 有人 大家 人们 人們 网上 網上 "
+    "结果 結果 记者 記者 有人 大家 人们 人們 网上 網上 一边 一邊 一面 业绩 業績 "
     "外界 媒体 媒體 舆论 輿論 评论 評論 分析 传言 傳言"
 )
 _SUBJECT_OPENERS = re.compile(
@@ -1193,10 +1195,18 @@ class _Finder:
         """Speaker from the text after the quotation, before it, or a colon lead-in."""
         span = spans[k]
         pos = (index, span.start)
-        if after and (found := self.resolver.resolve(after[0], pos)):
-            return found
         floor = spans[k - 1].end if k else 0
         phrase = _before(text, span.start, floor)
+        # "杨书记信心满满：“A。”刘芳表示，…": a colon names the speaker before the words
+        colon_led = text[floor : span.start].rstrip().endswith((":", "：", "︰"))
+        if colon_led and phrase is not None and (found := self.resolver.resolve(phrase, pos)):
+            return found
+        if colon_led and cjk_count(text[floor : span.start]):
+            found = self._clause_subject(index, text, span.start)  # "杨书记信心满满：“…”"
+            if found:
+                return found
+        if after and (found := self.resolver.resolve(after[0], pos)):
+            return found
         if phrase is not None and (found := self.resolver.resolve(phrase, pos)):
             return found
         if phrase is not None and cjk_count(phrase):  # "…,他…,直接回“…”": the clause's subject
