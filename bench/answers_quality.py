@@ -3,9 +3,9 @@
 Run by hand: `.venv/bin/python bench/answers_quality.py [--json] [--verbose] [--lang en|zh]
 [--set answers|pages|probes]`. The `pages` set is held out: corpus web pages labelled after the
 development set was tuned, read through the product's own HTML pipeline (as a feed item would be).
-The `probes` set is 48 short articles written for the purpose by a helper who saw neither the code
-nor its output (24 English, 24 Chinese, a third of those in Taiwan and Hong Kong style); their text
-is kept in the label.
+The `probes` set is 80 short articles written for the purpose by helpers who saw neither the code
+nor its output (40 English, 40 Chinese, in two batches; see RULES.md); their text is kept in the
+label.
 Reads the gold labels under tests/gold/answers/ (rules in RULES.md there) and the article
 texts they name under ../shared/ (never copied into the repository), runs
 `bot.analysis.quotes.find_quotes` and `bot.analysis.summary.extractive_summary`, and prints,
