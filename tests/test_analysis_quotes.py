@@ -1433,3 +1433,23 @@ def test_a_verb_with_where_and_a_colon_leads_into_the_next_quotation() -> None:
 )  # fmt: skip
 def test_chinese_attribution_probes_second_batch(text: str, speaker: str) -> None:
     assert [q.speaker for q in find_quotes(text, "zh")][:1] == [speaker]
+
+
+def test_the_words_on_a_sign_after_a_colon_are_no_quotation() -> None:
+    text = "Above the main oven hangs a hand-painted sign: “NO OPINIONS BEFORE 7 A.M.”"
+    assert find_quotes(text, "en") == []
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "the agency wrote on X.",
+        "the agency told reporters later, standing on the steps of the old county courthouse,",
+    ],
+)
+def test_longer_attributions_still_join_the_halves(between: str) -> None:
+    text = (
+        "The National Weather Service issued a warning.\n\n"
+        f'"Do not attempt to drive through flooded roads," {between} "Turn around, don\'t drown."'
+    )
+    assert len(find_quotes(text, "en")) == 1

@@ -173,8 +173,8 @@ def strip_parens(text: str) -> str:
 
 def is_org_name(name: str) -> bool:
     """Capitalised words that may name an organisation (not "AI", "R1" or "CEO")."""
-    if len(name) < 2 or name in COMMON_ACRONYMS or re.search(r"\d", name):
-        return False
+    if len(name.rstrip(".")) < 2 or name in COMMON_ACRONYMS or re.search(r"\d", name):
+        return False  # not "X." ("wrote on X."), "AI", "R1"
     if name.rsplit(" ", 1)[-1].rstrip(".").lower() in HONORIFIC_WORDS:
         return False  # "Kansas Gov. Sam Brownback": a title before a name
     return name.lower() not in EN_ROLE_WORDS

@@ -239,6 +239,8 @@ TITLE_BEFORE = re.compile(
     r"\bdubbed|\bcalled|\btitled|\bheadlined|\bnamed|so-called|known as|\bphrase|\bterm|"
     r"\bword|\bslogan|\bmotto|\binscription|\binscribed(?: with)?|\bemblazoned with|"
     r"\bengraved with|\bcaptioned|\bhashtag|"
+    # "Above the oven hangs a hand-painted sign: “…”"
+    r"\b(?:sign|placard|banner|poster|notice|plaque|sticker|t-shirt)s?(?:\s+reading)?\s*[:,]|"
     # a work named right after its kind: "In her book “A Paradise Built in Hell,” Solnit…"
     r"\b(?:book|novel|memoir|biography|autobiography|essay|poem|song|album|single|film|movie|"
     r"documentary|play|musical|opera|series|show|programme|program|episode|podcast|column|"

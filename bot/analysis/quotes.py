@@ -49,7 +49,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v38"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v39"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -809,7 +809,8 @@ _WORD_OF_COMPLEMENT = rf"(?!{_ADDS_CONTENT})(?![‘'])(?:(?:[A-Z]\.)+|[^\s“”
 # what an English attribution may carry after its verb: "of himself and his party",
 # "reporters aboard Air Force One", "on Tuesday", "in a statement" (no new clause or sentence)
 _ATTRIBUTION_COMPLEMENT = re.compile(
-    rf"\s*,?\s+{_WORD_OF_COMPLEMENT}(?:,?\s+{_WORD_OF_COMPLEMENT}){{0,9}}\s*[.,:;—–]\s*",
+    rf"\s*,?\s+{_WORD_OF_COMPLEMENT}(?:,?\s+{_WORD_OF_COMPLEMENT}){{0,13}}"
+    r"(?:\s*[.,:;—–]|(?<=\.))\s*",  # "… wrote on X." ends on the dot of its last word
     re.IGNORECASE,
 )
 
