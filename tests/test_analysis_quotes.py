@@ -1453,3 +1453,12 @@ def test_longer_attributions_still_join_the_halves(between: str) -> None:
         f'"Do not attempt to drive through flooded roads," {between} "Turn around, don\'t drown."'
     )
     assert len(find_quotes(text, "en")) == 1
+
+
+def test_the_n_year_old_is_the_person_named_before() -> None:
+    text = (
+        "Last November, Helen Pryce ordered a corner sofa online. Seven months later, she "
+        "is still waiting.\n\n"
+        '"Every time I ring, I get a different story," the 61-year-old retired teacher wrote.'
+    )
+    assert _pairs(text) == [("Helen Pryce", "Every time I ring, I get a different story")]

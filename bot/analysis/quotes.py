@@ -49,7 +49,7 @@ from bot.analysis.marks import OPEN_TO_CLOSE, TOP_LEVEL_OPENERS, Span, top_level
 from bot.analysis.sentences import SENTENCE_DOT, sentence_starts
 from bot.analysis.text import cjk_count, is_cjk_char, paragraphs, text_weight
 
-QUOTES_NAME = "quotes-v39"  # cache key for find_quotes results; bump when output may change
+QUOTES_NAME = "quotes-v40"  # cache key for find_quotes results; bump when output may change
 MAX_PHRASE = 48  # text_weight of a speaker phrase ("Salesforce 首席执行官 Marc Benioff")
 MAX_LEAD_IN = 30  # text_weight between a verb and the quotation it introduces
 PRONOUN_WINDOW = 4  # paragraphs back that a pronoun may reach
@@ -436,8 +436,9 @@ class _Resolver:
                 if person.role and tail in person.role.lower() and person.mentions[0] < pos:
                     return Speaker(person.name, person.role)
         gender = FAMILY_GENDER.get(words_[-1]) if words_ else None
-        if gender:
-            found = self.pronoun(gender, pos)
+        aged = bool(re.match(r"(?:the\s+)?\d{1,3}-year-old\b", phrase, re.IGNORECASE))
+        if gender or aged:  # "the relieved father"; "the 61-year-old retired teacher"
+            found = self.pronoun(gender or "", pos)
             if found and found.name in self.reg.people:
                 return found
         return None
