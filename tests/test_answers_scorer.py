@@ -6,31 +6,15 @@ the algorithm meets its targets: that is what running the scorer reports.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.bench_helpers import load_bench
 
-
-def _load_scorer() -> ModuleType:
-    """bench/ is not a package: load the script by path, as `python bench/…` runs it."""
-    spec = importlib.util.spec_from_file_location(
-        "answers_quality", ROOT / "bench" / "answers_quality.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being created
-    spec.loader.exec_module(module)
-    return module
-
-
-aq = _load_scorer()
+aq = load_bench("answers_quality")
 
 CORPUS_PRESENT = (aq.SHARED / "corpus" / "answers").is_dir()
 needs_corpus = pytest.mark.skipif(not CORPUS_PRESENT, reason="../shared/corpus not present")
