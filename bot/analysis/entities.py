@@ -421,7 +421,7 @@ def _scan_latin(
     return singles
 
 
-_CAPITALISED_RUN = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)*"
+_CAPITALISED_RUN = rf"[{_UP}][\w'’.-]*(?: [{_UP}][\w'’.-]*)*"  # as names: "Bank of Québec"
 # the rest of an organisation's name: "… of Kansas and Mid-Missouri", "… of the Environment"
 _ORG_OF = re.compile(rf" (?:of|for) (?:the )?{_CAPITALISED_RUN}(?: (?:and|&) {_CAPITALISED_RUN})?")
 
